@@ -1,0 +1,172 @@
+// The syntax tree of a scenario. The parser builds it; the resolver fills in `Ref`s and
+// the symbol tables of `Program`, after which every name is known to be valid.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interleave/source.hpp"
+
+namespace interleave {
+
+enum class BinOp : std::uint8_t { add, sub, mul, div, mod, eq, ne, lt, le, gt, ge, and_, or_ };
+enum class UnOp : std::uint8_t { neg, not_ };
+enum class MemOrder : std::uint8_t { unspecified, relaxed, acquire, release, acq_rel, seq_cst };
+
+// What a name denotes once resolved. `index` points into the matching table of Program
+// (or the frame slot, for locals).
+enum class RefKind : std::uint8_t {
+  unresolved, constant, shared, atomic, mutex, cond, semaphore, queue, thread, process, fn, local
+};
+struct Ref {
+  RefKind kind = RefKind::unresolved;
+  std::uint32_t index = 0;
+};
+
+enum class ExprKind : std::uint8_t {
+  integer,      // value
+  name,         // name
+  unary,        // un, args[0]
+  binary,       // bin, args[0], args[1]
+  index,        // name[args[0]]
+  call,         // name(args...)
+  method,       // name.method(args..., order)
+  any,          // any(args[0], args[1])
+  thread_name,  // thread_name()
+  spawn,        // spawn name(args...) [as "spawn_as"]; only as a statement or a let/assignment value
+  join,         // join args[0]; same restriction
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  ExprKind kind = ExprKind::integer;
+  Loc loc;                   // where the expression starts
+  std::uint32_t length = 1;  // columns it spans, for carets
+  std::int64_t value = 0;
+  std::string name;
+  Loc name_loc;  // the name; for unary and binary expressions, the operator
+  std::string method;
+  Loc method_loc;
+  UnOp un = UnOp::neg;
+  BinOp bin = BinOp::add;
+  std::vector<ExprPtr> args;
+  MemOrder order = MemOrder::unspecified;
+  Loc order_loc;
+  std::optional<std::string> spawn_as;
+  Ref ref;  // resolver: what `name` denotes
+};
+
+struct PrintArg {
+  bool is_string = false;
+  std::string text;
+  ExprPtr expr;
+};
+
+enum class StmtKind : std::uint8_t {
+  let, assign, expr, if_, while_, repeat, for_, break_, continue_, return_, with,
+  assert_, print, yield, sleep, fence, crash
+};
+
+struct Stmt;
+using Block = std::vector<Stmt>;
+
+struct ElifClause {
+  Loc loc;
+  ExprPtr cond;
+  Block body;
+};
+
+struct Stmt {
+  StmtKind kind = StmtKind::yield;
+  Loc loc;
+  std::string name;       // let/for variable, assignment target, `with` mutex
+  Loc name_loc;
+  ExprPtr index;          // assignment to NAME[index]
+  ExprPtr value;          // let/assign value, expression, condition, repeat count, return value
+  ExprPtr range_lo;       // for: range(lo, hi) or range(hi) (then range_lo is null)
+  ExprPtr range_hi;
+  std::vector<PrintArg> print_args;
+  Block body;
+  std::vector<ElifClause> elifs;
+  bool has_else = false;
+  Loc else_loc;
+  Block else_body;
+  std::optional<std::string> message;  // assert, crash
+  std::uint64_t duration_ns = 0;       // sleep
+  std::string duration_text;           // sleep, as written in canonical form ("1ms")
+  Ref ref;  // resolver: assignment target, let/for slot, `with` mutex
+};
+
+enum class DeclKind : std::uint8_t {
+  scenario, about, constant, shared, atomic, mutex, cond, semaphore, queue,
+  thread, process, fn, main, final, always, observe, expect
+};
+
+enum class ExpectKind : std::uint8_t { clean, race, failure, deadlock, livelock, crash };
+
+struct Param {
+  std::string name;
+  Loc loc;
+};
+
+struct Decl {
+  DeclKind kind = DeclKind::scenario;
+  Loc loc;
+  std::string name;        // declared name; scenario name; about text
+  Loc name_loc;
+  ExprPtr init;            // const/shared/atomic/semaphore initial value
+  ExprPtr size;            // shared array size, queue capacity; null for scalars
+  std::vector<Param> params;
+  bool has_parens = true;  // `thread worker:` has none
+  Block body;
+  std::vector<ExprPtr> exprs;          // final/always: one; observe: one or more
+  std::optional<std::string> message;  // final/always
+  ExpectKind expect = ExpectKind::clean;
+  std::optional<std::string> expect_on;
+  Loc expect_on_loc;
+
+  // Resolver results.
+  std::int64_t init_value = 0;
+  std::int64_t size_value = 0;   // 0 for a scalar
+  std::uint32_t frame_size = 0;  // local slots a body needs (params first)
+  std::vector<std::string> local_names;  // slot -> name, for traces
+};
+
+// One entry of a symbol table: the declaration it came from.
+struct Symbol {
+  std::string name;
+  std::uint32_t decl = 0;  // index into Program::decls
+};
+
+struct Program {
+  std::string path;
+  std::vector<Decl> decls;
+
+  // Filled by the resolver.
+  std::string scenario_name;  // `scenario NAME` or the file's stem
+  std::string about;
+  std::vector<Symbol> constants, shared, atomics, mutexes, conds, semaphores, queues,
+      threads, processes, fns;
+  std::optional<std::uint32_t> main_decl;
+  std::map<std::string, std::int64_t> const_values;
+};
+
+// Structural equality that ignores source positions and resolver results:
+// what the printer/parser round trip must preserve.
+bool same_syntax(const Program& a, const Program& b);
+bool same_syntax(const Expr& a, const Expr& b);
+bool same_syntax(const Block& a, const Block& b);
+
+std::string_view spelling(BinOp op);
+std::string_view spelling(MemOrder order);
+std::string_view spelling(ExpectKind kind);
+std::string_view spelling(DeclKind kind);
+std::string_view spelling(RefKind kind);
+
+}  // namespace interleave

@@ -1,0 +1,14 @@
+// The lexer: bytes to tokens, with every lexical error reported and recovered from
+// (the rest of a bad line is skipped, so one stray byte gives one diagnostic).
+#pragma once
+
+#include <vector>
+
+#include "interleave/diagnostics.hpp"
+#include "interleave/token.hpp"
+
+namespace interleave {
+
+std::vector<Token> lex(const SourceFile& file, DiagnosticSink& sink);
+
+}  // namespace interleave

@@ -1,0 +1,16 @@
+// The canonical printer: four-space indentation, one space around binary operators,
+// minimal parentheses, comments dropped. print(parse(print(p))) == print(p).
+#pragma once
+
+#include <string>
+
+#include "interleave/ast.hpp"
+
+namespace interleave {
+
+std::string print(const Program& program);
+std::string print(const Expr& expr);
+std::string print_stmt_head(const Stmt& stmt);  // the statement's own line, without its block
+std::string quote(const std::string& text);      // a string literal with \" and \\ escaped
+
+}  // namespace interleave

@@ -1,0 +1,27 @@
+// Visible steps: the operations that are scheduling points under the step rules of the
+// language (each shared/atomic read and write, each sync and thread operation, yield,
+// sleep, fence). `explain` shows them; the bytecode compiler must emit exactly these.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "interleave/ast.hpp"
+
+namespace interleave {
+
+struct StepInfo {
+  Loc loc;
+  std::string operation;  // "read balance", "write balance", "lock m", "put q", ...
+};
+
+// The steps of one statement's own line, in evaluation order; nested blocks excluded.
+// For `with`, the lock (the unlock is listed by `with_exit_steps`).
+std::vector<StepInfo> statement_steps(const Program& program, const Stmt& stmt);
+std::vector<StepInfo> expression_steps(const Program& program, const Expr& expr);
+
+// The resolved program as text: declarations, each body with its visible steps
+// annotated with file:line, the properties and the expectations.
+std::string explain(const Program& program);
+
+}  // namespace interleave

@@ -1,0 +1,29 @@
+// The `interleave` subcommands. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "interleave/frontend.hpp"
+
+namespace interleave::cli {
+
+// Exit codes, the same for every command.
+enum Exit : int { ok = 0, findings_differ = 1, unusable_input = 2, internal_error = 3 };
+
+struct CommonOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> sets;  // NAME=VALUE, as given
+  std::size_t max_errors = DiagnosticSink::default_limit;
+};
+
+// Files named, and folders searched recursively for *.scn (sorted, so output is stable).
+// Unusable paths are reported on stderr and make `ok` false.
+std::vector<std::string> collect_scenarios(const std::vector<std::string>& paths, bool& ok);
+// Parses --set NAME=VALUE options; reports bad ones on stderr.
+bool parse_sets(const std::vector<std::string>& sets, Overrides& out);
+
+int explain_command(const CommonOptions& options);
+int format_command(const CommonOptions& options, bool check_only);
+
+}  // namespace interleave::cli

@@ -1,0 +1,796 @@
+#include "interleave/parser.hpp"
+
+#include <fmt/format.h>
+
+#include <limits>
+
+namespace interleave {
+
+namespace {
+
+struct ParseError {};  // unwinds to the statement being parsed; the diagnostic is already out
+
+constexpr std::string_view statement_help =
+    "a statement is one of: let, assignment, if, while, repeat, for, with, a call, "
+    "spawn, join, assert, print, yield, sleep, fence, crash, break, continue, return";
+constexpr std::string_view declaration_help =
+    "a top-level line is one of: scenario, about, const, shared, atomic, mutex, cond, "
+    "semaphore, queue, thread, process, fn, main, final, always, observe, expect";
+
+bool is_declaration_keyword(Tok k) {
+  return k >= Tok::kw_scenario && k <= Tok::kw_expect;
+}
+
+std::optional<MemOrder> memory_order(std::string_view word) {
+  if (word == "relaxed") return MemOrder::relaxed;
+  if (word == "acquire") return MemOrder::acquire;
+  if (word == "release") return MemOrder::release;
+  if (word == "acq_rel") return MemOrder::acq_rel;
+  if (word == "seq_cst") return MemOrder::seq_cst;
+  return std::nullopt;
+}
+
+std::optional<ExpectKind> expect_kind(std::string_view word) {
+  if (word == "clean") return ExpectKind::clean;
+  if (word == "race") return ExpectKind::race;
+  if (word == "failure") return ExpectKind::failure;
+  if (word == "deadlock") return ExpectKind::deadlock;
+  if (word == "livelock") return ExpectKind::livelock;
+  if (word == "crash") return ExpectKind::crash;
+  return std::nullopt;
+}
+
+class Parser {
+ public:
+  Parser(const std::vector<Token>& tokens, DiagnosticSink& sink) : t_(tokens), sink_(sink) {}
+
+  Program run(std::string path) {
+    Program program;
+    program.path = std::move(path);
+    while (!at(Tok::end_of_file) && !sink_.full()) {
+      if (at(Tok::newline) || at(Tok::dedent)) { ++p_; continue; }
+      if (at(Tok::indent)) {
+        error(cur(), "unexpected indent", "top-level declarations start in column 1");
+        skip_block();
+        continue;
+      }
+      try {
+        parse_declaration(program);
+      } catch (const ParseError&) {
+        recover();
+      }
+    }
+    return program;
+  }
+
+ private:
+  // ---- token helpers -------------------------------------------------------------------
+  const Token& cur() const { return t_[p_]; }
+  const Token& peek(std::size_t n = 1) const { return t_[std::min(p_ + n, t_.size() - 1)]; }
+  bool at(Tok k) const { return cur().kind == k; }
+  const Token& advance() {
+    const Token& tok = t_[p_];
+    if (p_ + 1 < t_.size()) ++p_;
+    return tok;
+  }
+  bool accept(Tok k) {
+    if (!at(k)) return false;
+    advance();
+    return true;
+  }
+  // End column (exclusive) of the previous token, for expression lengths.
+  std::uint32_t prev_end_col() const {
+    if (p_ == 0) return 1;
+    const Token& t = t_[p_ - 1];
+    return t.loc.col + t.length;
+  }
+
+  std::string found(const Token& tok) const {
+    switch (tok.kind) {
+      case Tok::identifier: return fmt::format("'{}'", tok.text);
+      case Tok::integer:
+      case Tok::duration: return fmt::format("'{}'", tok.text);
+      default: return std::string(describe(tok.kind));
+    }
+  }
+
+  [[noreturn]] void fail(const Token& at, std::string message, std::string help = {}) {
+    error(at, std::move(message), std::move(help));
+    throw ParseError{};
+  }
+  void error(const Token& at, std::string message, std::string help = {}) {
+    // The lexer already explained an invalid token; do not pile on.
+    if (at.kind == Tok::error) return;
+    sink_.error(at.loc, std::max<std::uint32_t>(1, at.length), std::move(message), std::move(help));
+  }
+
+  const Token& expect(Tok k, std::string_view what, std::string help = {}) {
+    if (at(Tok::error)) throw ParseError{};
+    if (!at(k)) fail(cur(), fmt::format("expected {}, found {}", what, found(cur())), std::move(help));
+    return advance();
+  }
+  std::string expect_name(std::string_view what) {
+    if (at(Tok::error)) throw ParseError{};
+    if (is_keyword(cur().kind))
+      fail(cur(), fmt::format("'{}' is a keyword and cannot be used as {}", cur().text, what),
+           "choose another name");
+    if (!at(Tok::identifier)) fail(cur(), fmt::format("expected {}, found {}", what, found(cur())));
+    return advance().text;
+  }
+  void expect_end_of_line() {
+    if (at(Tok::error)) throw ParseError{};
+    if (at(Tok::newline)) { advance(); return; }
+    if (at(Tok::end_of_file)) return;
+    fail(cur(), fmt::format("expected end of line, found {}", found(cur())),
+         "one statement per line");
+  }
+
+  // Skips the rest of a bad line. If the line opened a block, the block is parsed anyway
+  // (its own mistakes are worth reporting) and thrown away.
+  void recover() {
+    bool opened_block = false;
+    while (!at(Tok::newline) && !at(Tok::end_of_file) && !at(Tok::indent) && !at(Tok::dedent)) {
+      opened_block = at(Tok::colon);
+      advance();
+    }
+    accept(Tok::newline);
+    if (at(Tok::indent)) {
+      if (opened_block) {
+        Block discard;
+        parse_block_body(discard);
+      } else {
+        skip_block();
+      }
+    }
+  }
+
+  void skip_block() {
+    int depth = 0;
+    do {
+      if (at(Tok::indent)) ++depth;
+      else if (at(Tok::dedent)) --depth;
+      else if (at(Tok::end_of_file)) return;
+      advance();
+    } while (depth > 0);
+  }
+
+  // ---- declarations --------------------------------------------------------------------
+  void parse_declaration(Program& program) {
+    const Token& start = cur();
+    Decl d;
+    d.loc = start.loc;
+    switch (start.kind) {
+      case Tok::kw_scenario:
+        advance();
+        d.kind = DeclKind::scenario;
+        d.name_loc = cur().loc;
+        d.name = expect_name("a scenario name");
+        break;
+      case Tok::kw_about:
+        advance();
+        d.kind = DeclKind::about;
+        d.name_loc = cur().loc;
+        d.name = expect(Tok::string, "a description in quotes", "about \"what this scenario shows\"").text;
+        break;
+      case Tok::kw_const:
+        advance();
+        d.kind = DeclKind::constant;
+        parse_named_init(d, "a constant name", "const ITER = 1000");
+        break;
+      case Tok::kw_shared:
+        advance();
+        d.kind = DeclKind::shared;
+        d.name_loc = cur().loc;
+        d.name = expect_name("a variable name");
+        if (accept(Tok::lbracket)) {
+          d.size = parse_expr();
+          expect(Tok::rbracket, "']'");
+        }
+        expect(Tok::assign, "'=' and an initial value", "shared balance = 0, or shared slots[4] = 0");
+        d.init = parse_expr();
+        break;
+      case Tok::kw_atomic:
+        advance();
+        d.kind = DeclKind::atomic;
+        d.name_loc = cur().loc;
+        d.name = expect_name("a variable name");
+        if (at(Tok::lbracket))
+          fail(cur(), "atomic arrays are not supported", "declare one atomic per element, or use a shared array with a mutex");
+        expect(Tok::assign, "'=' and an initial value", "atomic ready = 0");
+        d.init = parse_expr();
+        break;
+      case Tok::kw_mutex:
+      case Tok::kw_cond:
+        advance();
+        d.kind = start.kind == Tok::kw_mutex ? DeclKind::mutex : DeclKind::cond;
+        d.name_loc = cur().loc;
+        d.name = expect_name(start.kind == Tok::kw_mutex ? "a mutex name" : "a condition variable name");
+        break;
+      case Tok::kw_semaphore:
+        advance();
+        d.kind = DeclKind::semaphore;
+        parse_named_init(d, "a semaphore name", "semaphore slots = 2");
+        break;
+      case Tok::kw_queue:
+        advance();
+        d.kind = DeclKind::queue;
+        d.name_loc = cur().loc;
+        d.name = expect_name("a queue name");
+        expect(Tok::lbracket, "'[' and a capacity", "queue tasks[8]");
+        d.size = parse_expr();
+        expect(Tok::rbracket, "']'");
+        break;
+      case Tok::kw_thread:
+      case Tok::kw_process:
+      case Tok::kw_fn: {
+        advance();
+        d.kind = start.kind == Tok::kw_thread ? DeclKind::thread
+                 : start.kind == Tok::kw_process ? DeclKind::process : DeclKind::fn;
+        d.name_loc = cur().loc;
+        d.name = expect_name(fmt::format("a {} name", describe(start.kind)));
+        if (at(Tok::lparen)) {
+          parse_params(d);
+        } else if (d.kind == DeclKind::fn) {
+          fail(cur(), fmt::format("expected '(' after the function name, found {}", found(cur())),
+               fmt::format("fn {}(a, b):", d.name));
+        } else {
+          d.has_parens = false;
+        }
+        parse_block(d.body);
+        program.decls.push_back(std::move(d));
+        return;
+      }
+      case Tok::kw_main:
+        advance();
+        d.kind = DeclKind::main;
+        d.name = "main";
+        d.name_loc = start.loc;
+        if (at(Tok::lparen))
+          fail(cur(), "main takes no parameters", "write 'main:'");
+        parse_block(d.body);
+        program.decls.push_back(std::move(d));
+        return;
+      case Tok::kw_final:
+      case Tok::kw_always:
+        advance();
+        d.kind = start.kind == Tok::kw_final ? DeclKind::final : DeclKind::always;
+        d.exprs.push_back(parse_expr());
+        if (at(Tok::string)) d.message = advance().text;
+        break;
+      case Tok::kw_observe:
+        advance();
+        d.kind = DeclKind::observe;
+        d.exprs.push_back(parse_expr());
+        while (accept(Tok::comma)) d.exprs.push_back(parse_expr());
+        break;
+      case Tok::kw_expect: {
+        advance();
+        d.kind = DeclKind::expect;
+        const Token& k = cur();
+        const auto kind = (k.kind == Tok::identifier || k.kind == Tok::kw_crash) ? expect_kind(k.text) : std::nullopt;
+        if (!kind)
+          fail(k, fmt::format("unknown expectation {}", found(k)),
+               "expect one of: clean, race, failure, deadlock, livelock, crash");
+        advance();
+        d.expect = *kind;
+        d.name_loc = k.loc;
+        if (accept(Tok::kw_on)) {
+          d.expect_on_loc = cur().loc;
+          d.expect_on = expect_name("the name of a shared variable");
+        }
+        break;
+      }
+      default:
+        if (at(Tok::error)) throw ParseError{};
+        if (start.kind == Tok::identifier && peek().kind == Tok::lparen && peek(2).kind != Tok::rparen &&
+            (start.text == "def" || start.text == "func" || start.text == "function"))
+          fail(start, fmt::format("unknown declaration '{}'", start.text), "functions are declared with 'fn NAME(PARAMS):'");
+        if (start.kind == Tok::identifier || is_keyword(start.kind))
+          fail(start, fmt::format("expected a declaration, found {}", found(start)),
+               std::string(declaration_help) + "; statements go inside 'main:', a thread or a fn");
+        fail(start, fmt::format("expected a declaration, found {}", found(start)), std::string(declaration_help));
+    }
+    expect_end_of_line();
+    program.decls.push_back(std::move(d));
+  }
+
+  void parse_named_init(Decl& d, std::string_view what, std::string example) {
+    d.name_loc = cur().loc;
+    d.name = expect_name(what);
+    expect(Tok::assign, "'=' and a value", std::move(example));
+    d.init = parse_expr();
+  }
+
+  void parse_params(Decl& d) {
+    expect(Tok::lparen, "'('");
+    if (!at(Tok::rparen)) {
+      do {
+        Param param;
+        param.loc = cur().loc;
+        param.name = expect_name("a parameter name");
+        d.params.push_back(std::move(param));
+      } while (accept(Tok::comma));
+    }
+    expect(Tok::rparen, "')' or ','");
+  }
+
+  // ---- blocks and statements -----------------------------------------------------------
+  void parse_block(Block& out) {
+    expect(Tok::colon, "':' to open a block");
+    if (at(Tok::error)) throw ParseError{};
+    if (!at(Tok::newline))
+      fail(cur(), fmt::format("expected end of line after ':', found {}", found(cur())),
+           "put the block's statements on the following lines, indented");
+    advance();
+    if (!at(Tok::indent)) {
+      error(cur(), "expected an indented block", "indent the block's statements deeper than the line ending in ':'");
+      return;
+    }
+    parse_block_body(out);
+  }
+
+  // At an indent token: parses statements up to the matching dedent.
+  void parse_block_body(Block& out) {
+    if (++block_depth_ > max_block_depth) {
+      error(cur(), fmt::format("blocks are nested too deeply (the limit is {})", max_block_depth));
+      skip_block();
+      --block_depth_;
+      return;
+    }
+    advance();  // indent
+    while (!at(Tok::dedent) && !at(Tok::end_of_file) && !sink_.full()) {
+      if (at(Tok::newline)) { advance(); continue; }
+      if (at(Tok::indent)) {
+        error(cur(), "unexpected indent", "only a line ending in ':' opens a deeper block");
+        skip_block();
+        continue;
+      }
+      try {
+        out.push_back(parse_statement());
+      } catch (const ParseError&) {
+        recover();
+      }
+    }
+    accept(Tok::dedent);
+    --block_depth_;
+  }
+
+  Stmt parse_statement() {
+    const Token& start = cur();
+    Stmt s;
+    s.loc = start.loc;
+    switch (start.kind) {
+      case Tok::kw_let:
+        advance();
+        s.kind = StmtKind::let;
+        s.name_loc = cur().loc;
+        s.name = expect_name("a local variable name");
+        expect(Tok::assign, "'=' and a value", fmt::format("let {} = 0", s.name));
+        s.value = parse_rhs();
+        break;
+      case Tok::kw_if:
+        advance();
+        s.kind = StmtKind::if_;
+        s.value = parse_expr();
+        parse_block(s.body);
+        while (at(Tok::kw_elif)) {
+          ElifClause clause;
+          clause.loc = advance().loc;
+          clause.cond = parse_expr();
+          parse_block(clause.body);
+          s.elifs.push_back(std::move(clause));
+        }
+        if (at(Tok::kw_else)) {
+          s.else_loc = advance().loc;
+          s.has_else = true;
+          if (at(Tok::kw_if)) fail(cur(), "'else if' is written 'elif'", "elif CONDITION:");
+          parse_block(s.else_body);
+        }
+        return s;
+      case Tok::kw_elif:
+      case Tok::kw_else:
+        fail(start, fmt::format("'{}' without a matching 'if'", start.text),
+             "elif and else continue an if at the same indentation");
+      case Tok::kw_while:
+        advance();
+        s.kind = StmtKind::while_;
+        s.value = parse_expr();
+        parse_block(s.body);
+        return s;
+      case Tok::kw_repeat:
+        advance();
+        s.kind = StmtKind::repeat;
+        s.value = parse_expr();
+        parse_block(s.body);
+        return s;
+      case Tok::kw_for:
+        advance();
+        s.kind = StmtKind::for_;
+        s.name_loc = cur().loc;
+        s.name = expect_name("a loop variable name");
+        expect(Tok::kw_in, "'in'", "for i in range(10):");
+        expect(Tok::kw_range, "'range'", "loops count over range(N) or range(A, B)");
+        expect(Tok::lparen, "'('");
+        s.range_hi = parse_expr();
+        if (accept(Tok::comma)) {
+          s.range_lo = std::move(s.range_hi);
+          s.range_hi = parse_expr();
+        }
+        expect(Tok::rparen, "')'", "range takes one or two arguments");
+        parse_block(s.body);
+        return s;
+      case Tok::kw_with:
+        advance();
+        s.kind = StmtKind::with;
+        s.name_loc = cur().loc;
+        s.name = expect_name("a mutex name");
+        parse_block(s.body);
+        return s;
+      case Tok::kw_break:
+      case Tok::kw_continue:
+        advance();
+        s.kind = start.kind == Tok::kw_break ? StmtKind::break_ : StmtKind::continue_;
+        break;
+      case Tok::kw_return:
+        advance();
+        s.kind = StmtKind::return_;
+        if (!at(Tok::newline) && !at(Tok::end_of_file)) s.value = parse_expr();
+        break;
+      case Tok::kw_assert:
+        advance();
+        s.kind = StmtKind::assert_;
+        s.value = parse_expr();
+        if (at(Tok::string)) s.message = advance().text;
+        break;
+      case Tok::kw_print:
+        advance();
+        s.kind = StmtKind::print;
+        do {
+          PrintArg arg;
+          if (at(Tok::string)) {
+            arg.is_string = true;
+            arg.text = advance().text;
+          } else {
+            arg.expr = parse_expr();
+          }
+          s.print_args.push_back(std::move(arg));
+        } while (accept(Tok::comma));
+        break;
+      case Tok::kw_yield:
+        advance();
+        s.kind = StmtKind::yield;
+        break;
+      case Tok::kw_fence:
+        advance();
+        s.kind = StmtKind::fence;
+        break;
+      case Tok::kw_sleep: {
+        advance();
+        s.kind = StmtKind::sleep;
+        if (at(Tok::integer))
+          fail(cur(), fmt::format("'{}' needs a unit", cur().text),
+               fmt::format("write {}ms (units: ns, us, ms, s)", cur().text));
+        const Token& d = expect(Tok::duration, "a duration", "sleep 10ms (units: ns, us, ms, s)");
+        s.duration_ns = d.magnitude;
+        s.duration_text = canonical_duration(d.magnitude);
+        break;
+      }
+      case Tok::kw_crash:
+        advance();
+        s.kind = StmtKind::crash;
+        if (at(Tok::string)) s.message = advance().text;
+        break;
+      case Tok::kw_spawn:
+      case Tok::kw_join:
+        s.kind = StmtKind::expr;
+        s.value = parse_rhs();
+        break;
+      case Tok::identifier: {
+        ExprPtr target = parse_expr();
+        if (at(Tok::assign)) {
+          if (target->kind != ExprKind::name && target->kind != ExprKind::index)
+            fail(start, "cannot assign to this expression", "the left of '=' is a variable or an array element");
+          advance();
+          s.kind = StmtKind::assign;
+          s.name = target->name;
+          s.name_loc = target->name_loc;
+          if (target->kind == ExprKind::index) s.index = std::move(target->args[0]);
+          s.value = parse_rhs();
+          break;
+        }
+        if (target->kind != ExprKind::call && target->kind != ExprKind::method) {
+          if (at(Tok::eq) || at(Tok::newline))
+            fail(start, "this expression is not a statement", "did you mean '=' (assignment)?");
+          fail(start, "this expression is not a statement", std::string(statement_help));
+        }
+        s.kind = StmtKind::expr;
+        s.value = std::move(target);
+        break;
+      }
+      default:
+        if (at(Tok::error)) throw ParseError{};
+        if (is_declaration_keyword(start.kind))
+          fail(start, fmt::format("'{}' declarations belong at the top level", start.text),
+               "move it out of the body; bodies declare locals with 'let'");
+        fail(start, fmt::format("expected a statement, found {}", found(start)), std::string(statement_help));
+    }
+    expect_end_of_line();
+    return s;
+  }
+
+  static std::string canonical_duration(std::uint64_t ns) {
+    if (ns != 0 && ns % 1'000'000'000 == 0) return fmt::format("{}s", ns / 1'000'000'000);
+    if (ns != 0 && ns % 1'000'000 == 0) return fmt::format("{}ms", ns / 1'000'000);
+    if (ns != 0 && ns % 1'000 == 0) return fmt::format("{}us", ns / 1'000);
+    return fmt::format("{}ns", ns);
+  }
+
+  // The value of let/assignment, or a statement of its own: spawn and join live only here.
+  ExprPtr parse_rhs() {
+    const Token& start = cur();
+    if (start.kind == Tok::kw_spawn) {
+      advance();
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::spawn;
+      e->loc = start.loc;
+      e->name_loc = cur().loc;
+      e->name = expect_name("the name of a thread or process to spawn");
+      if (at(Tok::lparen)) parse_args(*e, false);
+      if (accept(Tok::kw_as)) e->spawn_as = expect(Tok::string, "a thread name in quotes", "spawn worker() as \"Worker-1\"").text;
+      e->length = prev_end_col() - e->loc.col;
+      return e;
+    }
+    if (start.kind == Tok::kw_join) {
+      advance();
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::join;
+      e->loc = start.loc;
+      e->args.push_back(parse_expr());
+      e->length = prev_end_col() - e->loc.col;
+      return e;
+    }
+    return parse_expr();
+  }
+
+  // ---- expressions ---------------------------------------------------------------------
+  struct DepthGuard {
+    Parser& p;
+    explicit DepthGuard(Parser& parser) : p(parser) {
+      if (++p.expr_depth_ > max_expr_depth) {
+        --p.expr_depth_;
+        p.fail(p.cur(), fmt::format("expression is nested too deeply (the limit is {})", max_expr_depth));
+      }
+    }
+    ~DepthGuard() { --p.expr_depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+  };
+
+  ExprPtr finish(ExprPtr e) {
+    e->length = std::max<std::uint32_t>(1, prev_end_col() - e->loc.col);
+    return e;
+  }
+
+  ExprPtr binary(BinOp op, const Token& op_tok, ExprPtr lhs, ExprPtr rhs) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::binary;
+    e->bin = op;
+    e->loc = lhs->loc;
+    e->name_loc = op_tok.loc;
+    e->args.push_back(std::move(lhs));
+    e->args.push_back(std::move(rhs));
+    return finish(std::move(e));
+  }
+
+  ExprPtr parse_expr() {
+    DepthGuard guard(*this);
+    ExprPtr lhs = parse_and();
+    while (at(Tok::kw_or)) {
+      const Token& op = advance();
+      lhs = binary(BinOp::or_, op, std::move(lhs), parse_and());
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_and() {
+    ExprPtr lhs = parse_not();
+    while (at(Tok::kw_and)) {
+      const Token& op = advance();
+      lhs = binary(BinOp::and_, op, std::move(lhs), parse_not());
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_not() {
+    if (at(Tok::kw_not)) {
+      DepthGuard guard(*this);
+      const Token& op = advance();
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::unary;
+      e->un = UnOp::not_;
+      e->loc = op.loc;
+      e->name_loc = op.loc;
+      e->args.push_back(parse_not());
+      return finish(std::move(e));
+    }
+    return parse_comparison();
+  }
+
+  static std::optional<BinOp> comparison_op(Tok k) {
+    switch (k) {
+      case Tok::eq: return BinOp::eq;
+      case Tok::ne: return BinOp::ne;
+      case Tok::lt: return BinOp::lt;
+      case Tok::le: return BinOp::le;
+      case Tok::gt: return BinOp::gt;
+      case Tok::ge: return BinOp::ge;
+      default: return std::nullopt;
+    }
+  }
+
+  ExprPtr parse_comparison() {
+    ExprPtr lhs = parse_additive();
+    if (const auto op = comparison_op(cur().kind)) {
+      const Token& op_tok = advance();
+      lhs = binary(*op, op_tok, std::move(lhs), parse_additive());
+      if (comparison_op(cur().kind))
+        fail(cur(), "comparisons cannot be chained", "write 'a < b and b < c'");
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_additive() {
+    ExprPtr lhs = parse_term();
+    while (at(Tok::plus) || at(Tok::minus)) {
+      const Token& op = advance();
+      lhs = binary(op.kind == Tok::plus ? BinOp::add : BinOp::sub, op, std::move(lhs), parse_term());
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_term() {
+    ExprPtr lhs = parse_unary();
+    while (at(Tok::star) || at(Tok::slash) || at(Tok::percent)) {
+      const Token& op = advance();
+      const BinOp b = op.kind == Tok::star ? BinOp::mul : op.kind == Tok::slash ? BinOp::div : BinOp::mod;
+      lhs = binary(b, op, std::move(lhs), parse_unary());
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_unary() {
+    if (!at(Tok::minus)) return parse_primary();
+    DepthGuard guard(*this);
+    const Token& op = advance();
+    if (at(Tok::integer)) {  // a negative literal, so that the full int64 range is writable
+      const Token& lit = advance();
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::integer;
+      e->loc = op.loc;
+      e->value = lit.magnitude == (std::uint64_t{1} << 63) ? std::numeric_limits<std::int64_t>::min()
+                                                            : -static_cast<std::int64_t>(lit.magnitude);
+      return finish(std::move(e));
+    }
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::unary;
+    e->un = UnOp::neg;
+    e->loc = op.loc;
+    e->name_loc = op.loc;
+    e->args.push_back(parse_unary());
+    return finish(std::move(e));
+  }
+
+  void parse_args(Expr& e, bool allow_order) {
+    expect(Tok::lparen, "'('");
+    if (!at(Tok::rparen)) {
+      do {
+        if (allow_order && at(Tok::identifier) && memory_order(cur().text) &&
+            (peek().kind == Tok::rparen || peek().kind == Tok::comma)) {
+          e.order_loc = cur().loc;
+          e.order = *memory_order(advance().text);
+          if (!at(Tok::rparen))
+            fail(cur(), "the memory order must be the last argument", "x.store(1, release)");
+          break;
+        }
+        if (at(Tok::string))
+          fail(cur(), "strings cannot be arguments", "strings are for print, assert and crash messages, and 'as' names");
+        e.args.push_back(parse_expr());
+      } while (accept(Tok::comma));
+    }
+    expect(Tok::rparen, "')' or ','");
+  }
+
+  ExprPtr parse_primary() {
+    const Token& tok = cur();
+    auto e = std::make_unique<Expr>();
+    e->loc = tok.loc;
+    switch (tok.kind) {
+      case Tok::integer:
+        advance();
+        if (tok.magnitude == (std::uint64_t{1} << 63)) {
+          error(tok, fmt::format("integer literal '{}' is out of range", tok.text),
+                "integers are 64-bit: -9223372036854775808 to 9223372036854775807");
+        }
+        e->kind = ExprKind::integer;
+        e->value = static_cast<std::int64_t>(tok.magnitude & ~(std::uint64_t{1} << 63));
+        return finish(std::move(e));
+      case Tok::kw_true:
+      case Tok::kw_false:
+        advance();
+        e->kind = ExprKind::integer;
+        e->value = tok.kind == Tok::kw_true ? 1 : 0;
+        return finish(std::move(e));
+      case Tok::lparen: {
+        advance();
+        ExprPtr inner = parse_expr();
+        expect(Tok::rparen, "')'");
+        return inner;
+      }
+      case Tok::kw_any:
+        advance();
+        e->kind = ExprKind::any;
+        parse_args(*e, false);
+        if (e->args.size() != 2)
+          fail(tok, fmt::format("any() takes 2 arguments, got {}", e->args.size()), "any(LO, HI) picks a value in [LO, HI]");
+        return finish(std::move(e));
+      case Tok::kw_thread_name:
+        advance();
+        e->kind = ExprKind::thread_name;
+        expect(Tok::lparen, "'('", "thread_name()");
+        expect(Tok::rparen, "')'", "thread_name() takes no arguments");
+        return finish(std::move(e));
+      case Tok::kw_spawn:
+      case Tok::kw_join:
+        fail(tok, fmt::format("'{}' cannot be part of an expression", tok.text),
+             fmt::format("use it as a statement or a whole value: 'let t = spawn worker()', 'let r = join t'"));
+      case Tok::string:
+        fail(tok, "a string cannot be used as a value", "strings are for print, assert and crash messages, and 'as' names");
+      case Tok::identifier:
+        break;
+      case Tok::error:
+        throw ParseError{};
+      default:
+        if (is_keyword(tok.kind))
+          fail(tok, fmt::format("expected a value, found keyword {}", describe(tok.kind)));
+        fail(tok, fmt::format("expected a value, found {}", found(tok)));
+    }
+    advance();
+    e->name = tok.text;
+    e->name_loc = tok.loc;
+    if (at(Tok::lparen)) {
+      e->kind = ExprKind::call;
+      parse_args(*e, false);
+    } else if (at(Tok::lbracket)) {
+      advance();
+      e->kind = ExprKind::index;
+      e->args.push_back(parse_expr());
+      expect(Tok::rbracket, "']'");
+    } else if (at(Tok::dot)) {
+      advance();
+      e->kind = ExprKind::method;
+      e->method_loc = cur().loc;
+      if (at(Tok::identifier) || is_keyword(cur().kind)) e->method = advance().text;
+      else fail(cur(), fmt::format("expected a method name after '.', found {}", found(cur())));
+      if (!at(Tok::lparen))
+        fail(cur(), fmt::format("expected '(' after '.{}'", e->method), fmt::format("call it: {}.{}()", e->name, e->method));
+      parse_args(*e, true);
+    } else {
+      e->kind = ExprKind::name;
+    }
+    return finish(std::move(e));
+  }
+
+  const std::vector<Token>& t_;
+  DiagnosticSink& sink_;
+  std::size_t p_ = 0;
+  unsigned block_depth_ = 0;
+  unsigned expr_depth_ = 0;
+};
+
+}  // namespace
+
+Program parse(const std::vector<Token>& tokens, std::string path, DiagnosticSink& sink) {
+  return Parser(tokens, sink).run(std::move(path));
+}
+
+}  // namespace interleave

@@ -1,0 +1,833 @@
+#include "interleave/resolver.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <unordered_map>
+
+namespace interleave {
+
+namespace {
+
+struct Global {
+  RefKind kind;
+  std::uint32_t index;  // into the Program table of that kind
+  std::uint32_t decl;
+  bool is_array = false;
+};
+
+std::string_view kind_noun(RefKind k) {
+  switch (k) {
+    case RefKind::constant: return "const";
+    case RefKind::shared: return "shared variable";
+    case RefKind::atomic: return "atomic variable";
+    case RefKind::mutex: return "mutex";
+    case RefKind::cond: return "cond";
+    case RefKind::semaphore: return "semaphore";
+    case RefKind::queue: return "queue";
+    case RefKind::thread: return "thread";
+    case RefKind::process: return "process";
+    case RefKind::fn: return "fn";
+    case RefKind::local: return "local variable";
+    case RefKind::unresolved: break;
+  }
+  return "name";
+}
+
+struct MethodSig {
+  std::string_view name;
+  std::size_t args;        // without the memory order
+  bool gives_value;
+  bool takes_order;
+  std::string_view usage;
+};
+
+const std::vector<MethodSig>& methods_of(RefKind k) {
+  static const std::vector<MethodSig> none;
+  static const std::vector<MethodSig> mutex{{"lock", 0, false, false, "m.lock()"},
+                                            {"unlock", 0, false, false, "m.unlock()"},
+                                            {"try_lock", 0, true, false, "let ok = m.try_lock()"}};
+  static const std::vector<MethodSig> cond{{"wait", 1, false, false, "c.wait(m)"},
+                                           {"notify_one", 0, false, false, "c.notify_one()"},
+                                           {"notify_all", 0, false, false, "c.notify_all()"}};
+  static const std::vector<MethodSig> sem{{"acquire", 0, false, false, "s.acquire()"},
+                                          {"release", 0, false, false, "s.release()"}};
+  static const std::vector<MethodSig> queue{{"put", 1, false, false, "q.put(VALUE)"},
+                                            {"get", 0, true, false, "let v = q.get()"}};
+  static const std::vector<MethodSig> atomic{
+      {"load", 0, true, true, "x.load([ORDER])"},
+      {"store", 1, false, true, "x.store(VALUE[, ORDER])"},
+      {"fetch_add", 1, true, true, "x.fetch_add(VALUE[, ORDER])"},
+      {"exchange", 1, true, true, "x.exchange(VALUE[, ORDER])"},
+      {"cas", 2, true, true, "x.cas(EXPECTED, DESIRED[, ORDER])"}};
+  switch (k) {
+    case RefKind::mutex: return mutex;
+    case RefKind::cond: return cond;
+    case RefKind::semaphore: return sem;
+    case RefKind::queue: return queue;
+    case RefKind::atomic: return atomic;
+    default: return none;
+  }
+}
+
+std::string method_list(RefKind k) {
+  std::string out;
+  for (const auto& m : methods_of(k)) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{}()", m.name);
+  }
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string loc_text(Loc l) { return fmt::format("{}:{}", l.line, l.col); }
+
+// Where a value is used: bodies may do anything; declarations and properties only read state.
+enum class Context { body, constant, property };
+
+class Resolver {
+ public:
+  Resolver(Program& p, const Overrides& overrides, DiagnosticSink& sink)
+      : p_(p), overrides_(overrides), sink_(sink) {}
+
+  void run(const std::string& stem) {
+    collect_globals();
+    check_overrides();
+    p_.scenario_name = stem;
+    for (std::uint32_t i = 0; i < p_.decls.size(); ++i) resolve_decl(i);
+    check_expectations();
+    check_something_runs();
+  }
+
+ private:
+  // ---- diagnostics ---------------------------------------------------------------------
+  void error(Loc loc, std::uint32_t len, std::string msg, std::string help = {},
+             std::vector<std::string> notes = {}) {
+    Diagnostic d;
+    d.loc = loc;
+    d.length = std::max<std::uint32_t>(1, len);
+    d.message = std::move(msg);
+    d.help = std::move(help);
+    d.notes = std::move(notes);
+    sink_.report(std::move(d));
+  }
+  static std::uint32_t len_of(const std::string& name) { return static_cast<std::uint32_t>(name.size()); }
+
+  std::string suggestion(const std::string& name, bool values_only) const {
+    std::string best;
+    std::size_t best_d = std::max<std::size_t>(1, name.size() / 3) + 1;
+    auto consider = [&](const std::string& cand) {
+      const std::size_t d = edit_distance(name, cand);
+      if (d < best_d) { best_d = d; best = cand; }
+    };
+    for (const auto& [n, g] : globals_)
+      if (!values_only || g.kind == RefKind::constant || g.kind == RefKind::shared || g.kind == RefKind::atomic) consider(n);
+    for (const auto& scope : scopes_)
+      for (const auto& [n, slot] : scope) consider(n);
+    return best.empty() ? std::string{} : fmt::format("did you mean '{}'?", best);
+  }
+
+  // ---- globals -------------------------------------------------------------------------
+  void collect_globals() {
+    for (std::uint32_t i = 0; i < p_.decls.size(); ++i) {
+      Decl& d = p_.decls[i];
+      std::vector<Symbol>* table = nullptr;
+      RefKind kind = RefKind::unresolved;
+      switch (d.kind) {
+        case DeclKind::constant: table = &p_.constants; kind = RefKind::constant; break;
+        case DeclKind::shared: table = &p_.shared; kind = RefKind::shared; break;
+        case DeclKind::atomic: table = &p_.atomics; kind = RefKind::atomic; break;
+        case DeclKind::mutex: table = &p_.mutexes; kind = RefKind::mutex; break;
+        case DeclKind::cond: table = &p_.conds; kind = RefKind::cond; break;
+        case DeclKind::semaphore: table = &p_.semaphores; kind = RefKind::semaphore; break;
+        case DeclKind::queue: table = &p_.queues; kind = RefKind::queue; break;
+        case DeclKind::thread: table = &p_.threads; kind = RefKind::thread; break;
+        case DeclKind::process: table = &p_.processes; kind = RefKind::process; break;
+        case DeclKind::fn: table = &p_.fns; kind = RefKind::fn; break;
+        case DeclKind::main:
+          if (p_.main_decl)
+            error(d.loc, 4, "'main' is declared twice", "a scenario has one main body",
+                  {fmt::format("the first 'main:' is at {}", loc_text(p_.decls[*p_.main_decl].loc))});
+          else
+            p_.main_decl = i;
+          continue;
+        case DeclKind::scenario:
+        case DeclKind::about: {
+          auto& first = d.kind == DeclKind::scenario ? scenario_decl_ : about_decl_;
+          if (first)
+            error(d.loc, d.kind == DeclKind::scenario ? 8 : 5,
+                  fmt::format("'{}' is declared twice", spelling(d.kind)), {},
+                  {fmt::format("the first is at {}", loc_text(p_.decls[*first].loc))});
+          else
+            first = i;
+          continue;
+        }
+        default:
+          continue;
+      }
+      if (auto it = globals_.find(d.name); it != globals_.end()) {
+        const Decl& prev = p_.decls[it->second.decl];
+        error(d.name_loc, len_of(d.name), fmt::format("'{}' is already declared", d.name),
+              "every top-level name must be unique",
+              {fmt::format("the {} '{}' is declared at {}", kind_noun(it->second.kind), d.name, loc_text(prev.name_loc))});
+        continue;
+      }
+      globals_[d.name] = Global{kind, static_cast<std::uint32_t>(table->size()), i, d.size != nullptr};
+      table->push_back(Symbol{d.name, i});
+    }
+    if (scenario_decl_) p_.scenario_name = p_.decls[*scenario_decl_].name;
+    if (about_decl_) p_.about = p_.decls[*about_decl_].name;
+  }
+
+  void check_overrides() {
+    for (const auto& [name, value] : overrides_) {
+      auto it = globals_.find(name);
+      if (it == globals_.end() || it->second.kind != RefKind::constant) {
+        std::string consts;
+        for (const auto& c : p_.constants) consts += (consts.empty() ? "" : ", ") + c.name;
+        error({}, 1, fmt::format("--set {}: this scenario has no const named '{}'", name, name),
+              consts.empty() ? "this scenario declares no consts" : fmt::format("its consts are: {}", consts));
+      }
+    }
+  }
+
+  // ---- constant evaluation -------------------------------------------------------------
+  std::optional<std::int64_t> const_value(std::uint32_t decl_index) {
+    Decl& d = p_.decls[decl_index];
+    if (auto it = p_.const_values.find(d.name); it != p_.const_values.end()) return it->second;
+    if (auto o = overrides_.find(d.name); o != overrides_.end()) {
+      p_.const_values[d.name] = o->second;
+      d.init_value = o->second;
+      return o->second;
+    }
+    if (std::find(evaluating_.begin(), evaluating_.end(), decl_index) != evaluating_.end()) {
+      error(d.name_loc, len_of(d.name), fmt::format("const '{}' is defined in terms of itself", d.name));
+      return std::nullopt;
+    }
+    evaluating_.push_back(decl_index);
+    const auto v = d.init ? eval_const(*d.init) : std::nullopt;
+    evaluating_.pop_back();
+    if (v) {
+      p_.const_values[d.name] = *v;
+      d.init_value = *v;
+    }
+    return v;
+  }
+
+  std::optional<std::int64_t> eval_const(Expr& e) {
+    switch (e.kind) {
+      case ExprKind::integer: return e.value;
+      case ExprKind::name: {
+        auto it = globals_.find(e.name);
+        if (it == globals_.end()) {
+          error(e.name_loc, len_of(e.name), fmt::format("undeclared name '{}'", e.name), suggestion(e.name, true));
+          return std::nullopt;
+        }
+        if (it->second.kind != RefKind::constant) {
+          error(e.loc, e.length, fmt::format("'{}' is a {}, not a constant", e.name, kind_noun(it->second.kind)),
+                "initial values, sizes and capacities are integers or consts");
+          return std::nullopt;
+        }
+        e.ref = Ref{RefKind::constant, it->second.index};
+        return const_value(it->second.decl);
+      }
+      case ExprKind::unary: {
+        const auto v = eval_const(*e.args[0]);
+        if (!v) return v;
+        if (e.un == UnOp::not_) return *v == 0 ? 1 : 0;
+        if (*v == std::numeric_limits<std::int64_t>::min()) return overflow(e);
+        return -*v;
+      }
+      case ExprKind::binary: {
+        const auto a = eval_const(*e.args[0]);
+        const auto b = eval_const(*e.args[1]);
+        if (!a || !b) return std::nullopt;
+        std::int64_t r = 0;
+        switch (e.bin) {
+          case BinOp::add: if (__builtin_add_overflow(*a, *b, &r)) return overflow(e); return r;
+          case BinOp::sub: if (__builtin_sub_overflow(*a, *b, &r)) return overflow(e); return r;
+          case BinOp::mul: if (__builtin_mul_overflow(*a, *b, &r)) return overflow(e); return r;
+          case BinOp::div:
+          case BinOp::mod:
+            if (*b == 0) {
+              error(e.name_loc, 1, fmt::format("{} by zero in a constant", e.bin == BinOp::div ? "division" : "modulo"));
+              return std::nullopt;
+            }
+            if (*a == std::numeric_limits<std::int64_t>::min() && *b == -1) return overflow(e);
+            return e.bin == BinOp::div ? *a / *b : *a % *b;
+          case BinOp::eq: return *a == *b;
+          case BinOp::ne: return *a != *b;
+          case BinOp::lt: return *a < *b;
+          case BinOp::le: return *a <= *b;
+          case BinOp::gt: return *a > *b;
+          case BinOp::ge: return *a >= *b;
+          case BinOp::and_: return (*a != 0 && *b != 0) ? 1 : 0;
+          case BinOp::or_: return (*a != 0 || *b != 0) ? 1 : 0;
+        }
+        return std::nullopt;
+      }
+      default:
+        error(e.loc, e.length, "not a constant expression",
+              "initial values, sizes and capacities are built from integers, consts and arithmetic");
+        return std::nullopt;
+    }
+  }
+
+  std::optional<std::int64_t> overflow(const Expr& e) {
+    error(e.loc, e.length, "constant expression overflows a 64-bit integer");
+    return std::nullopt;
+  }
+
+  // ---- declarations --------------------------------------------------------------------
+  void resolve_decl(std::uint32_t i) {
+    Decl& d = p_.decls[i];
+    switch (d.kind) {
+      case DeclKind::constant:
+        const_value(i);
+        break;
+      case DeclKind::shared:
+        if (d.size) {
+          if (const auto n = eval_const(*d.size)) {
+            if (*n < 1 || *n > max_array_size)
+              error(d.size->loc, d.size->length, fmt::format("array size {} is out of range", *n),
+                    fmt::format("an array has 1 to {} elements", max_array_size));
+            else
+              d.size_value = *n;
+          }
+        }
+        if (d.init) if (const auto v = eval_const(*d.init)) d.init_value = *v;
+        break;
+      case DeclKind::atomic:
+        if (d.init) if (const auto v = eval_const(*d.init)) d.init_value = *v;
+        break;
+      case DeclKind::semaphore:
+        if (d.init) {
+          if (const auto v = eval_const(*d.init)) {
+            if (*v < 0)
+              error(d.init->loc, d.init->length, fmt::format("a semaphore cannot start with {} permits", *v),
+                    "the initial count is 0 or more");
+            else
+              d.init_value = *v;
+          }
+        }
+        break;
+      case DeclKind::queue:
+        if (d.size) {
+          if (const auto n = eval_const(*d.size)) {
+            if (*n < 1 || *n > max_queue_capacity)
+              error(d.size->loc, d.size->length, fmt::format("queue capacity {} is out of range", *n),
+                    fmt::format("a queue holds 1 to {} items", max_queue_capacity));
+            else
+              d.size_value = *n;
+          }
+        }
+        break;
+      case DeclKind::thread:
+      case DeclKind::process:
+      case DeclKind::fn:
+      case DeclKind::main:
+        resolve_body(d);
+        break;
+      case DeclKind::final:
+      case DeclKind::always:
+      case DeclKind::observe:
+        for (auto& e : d.exprs) resolve_expr(*e, Context::property, true);
+        break;
+      case DeclKind::expect:
+      case DeclKind::scenario:
+      case DeclKind::about:
+      case DeclKind::mutex:
+      case DeclKind::cond:
+        break;
+    }
+  }
+
+  void check_expectations() {
+    const Decl* clean = nullptr;
+    const Decl* other = nullptr;
+    std::vector<const Decl*> seen;
+    for (auto& d : p_.decls) {
+      if (d.kind != DeclKind::expect) continue;
+      for (const Decl* s : seen) {
+        if (s->expect == d.expect && s->expect_on == d.expect_on) {
+          error(d.loc, 6, "duplicate expectation", {}, {fmt::format("the same line is at {}", loc_text(s->loc))});
+          break;
+        }
+      }
+      seen.push_back(&d);
+      (d.expect == ExpectKind::clean ? clean : other) = &d;
+      if (!d.expect_on) continue;
+      if (d.expect != ExpectKind::race) {
+        error(d.expect_on_loc, len_of(*d.expect_on), fmt::format("'on' applies only to 'expect race', not 'expect {}'", spelling(d.expect)),
+              "write 'expect race on VARIABLE'");
+        continue;
+      }
+      auto it = globals_.find(*d.expect_on);
+      if (it == globals_.end()) {
+        error(d.expect_on_loc, len_of(*d.expect_on), fmt::format("undeclared name '{}'", *d.expect_on), suggestion(*d.expect_on, true));
+      } else if (it->second.kind != RefKind::shared) {
+        error(d.expect_on_loc, len_of(*d.expect_on),
+              fmt::format("'{}' is a {}; only plain shared variables can race", *d.expect_on, kind_noun(it->second.kind)),
+              "name a variable declared with 'shared'");
+      }
+    }
+    if (clean && other)
+      error(clean->loc, 6, "'expect clean' contradicts the other expectations", "remove 'expect clean' or the others",
+            {fmt::format("'expect {}' is at {}", spelling(other->expect), loc_text(other->loc))});
+  }
+
+  void check_something_runs() {
+    if (p_.main_decl) return;
+    bool any = false;
+    for (const auto& t : p_.threads) {
+      const Decl& d = p_.decls[t.decl];
+      if (d.params.empty()) { any = true; continue; }
+      error(d.name_loc, len_of(d.name),
+            fmt::format("thread '{}' takes {} parameter{} and there is no 'main:' to spawn it", d.name,
+                        d.params.size(), d.params.size() == 1 ? "" : "s"),
+            "without 'main:', only threads without parameters are started; add 'main:' that spawns it");
+    }
+    if (!any && p_.threads.empty())
+      error({}, 1, "nothing to run: the scenario has no 'main:' and no thread",
+            "declare 'main:' or at least one 'thread NAME:'");
+  }
+
+  // ---- bodies --------------------------------------------------------------------------
+  void resolve_body(Decl& d) {
+    body_ = &d;
+    scopes_.assign(1, {});
+    loop_depth_ = 0;
+    for (const Param& param : d.params) declare_local(param.name, param.loc);
+    resolve_block(d.body, false);
+    scopes_.clear();
+    body_ = nullptr;
+  }
+
+  std::uint32_t declare_local(const std::string& name, Loc loc) {
+    if (auto g = globals_.find(name); g != globals_.end()) {
+      error(loc, len_of(name),
+            fmt::format("local '{}' shadows the {} declared at {}", name, kind_noun(g->second.kind),
+                        loc_text(p_.decls[g->second.decl].name_loc)),
+            "rename the local; a scenario's names refer to one thing each");
+    } else {
+      for (const auto& scope : scopes_) {
+        if (auto it = scope.find(name); it != scope.end()) {
+          error(loc, len_of(name), fmt::format("'{}' is already declared in this body", name),
+                "assign to it without 'let', or choose another name",
+                {fmt::format("the first declaration is at {}", loc_text(local_locs_[it->second]))});
+          break;
+        }
+      }
+    }
+    const auto slot = static_cast<std::uint32_t>(body_->local_names.size());
+    body_->local_names.push_back(name);
+    body_->frame_size = slot + 1;
+    local_locs_[slot] = loc;
+    scopes_.back()[name] = slot;
+    return slot;
+  }
+
+  std::optional<std::uint32_t> find_local(const std::string& name) const {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it)
+      if (auto f = it->find(name); f != it->end()) return f->second;
+    return std::nullopt;
+  }
+
+  void resolve_block(Block& block, bool new_scope) {
+    if (new_scope) scopes_.emplace_back();
+    for (Stmt& s : block) resolve_stmt(s);
+    if (new_scope) scopes_.pop_back();
+  }
+
+  void resolve_loop_body(Block& block) {
+    ++loop_depth_;
+    resolve_block(block, true);
+    --loop_depth_;
+  }
+
+  void resolve_stmt(Stmt& s) {
+    switch (s.kind) {
+      case StmtKind::let:
+        resolve_expr(*s.value, Context::body, true);
+        s.ref = Ref{RefKind::local, declare_local(s.name, s.name_loc)};
+        break;
+      case StmtKind::assign:
+        if (s.index) resolve_expr(*s.index, Context::body, true);
+        resolve_expr(*s.value, Context::body, true);
+        resolve_assign_target(s);
+        break;
+      case StmtKind::expr:
+        resolve_expr(*s.value, Context::body, false);
+        break;
+      case StmtKind::if_:
+        resolve_expr(*s.value, Context::body, true);
+        resolve_block(s.body, true);
+        for (auto& clause : s.elifs) {
+          resolve_expr(*clause.cond, Context::body, true);
+          resolve_block(clause.body, true);
+        }
+        if (s.has_else) resolve_block(s.else_body, true);
+        break;
+      case StmtKind::while_:
+      case StmtKind::repeat:
+        resolve_expr(*s.value, Context::body, true);
+        resolve_loop_body(s.body);
+        break;
+      case StmtKind::for_:
+        if (s.range_lo) resolve_expr(*s.range_lo, Context::body, true);
+        resolve_expr(*s.range_hi, Context::body, true);
+        scopes_.emplace_back();
+        s.ref = Ref{RefKind::local, declare_local(s.name, s.name_loc)};
+        resolve_loop_body(s.body);
+        scopes_.pop_back();
+        break;
+      case StmtKind::break_:
+      case StmtKind::continue_:
+        if (loop_depth_ == 0)
+          error(s.loc, s.kind == StmtKind::break_ ? 5 : 8,
+                fmt::format("'{}' outside a loop", s.kind == StmtKind::break_ ? "break" : "continue"),
+                "it belongs inside while, repeat or for");
+        break;
+      case StmtKind::return_:
+        if (s.value) {
+          if (body_->kind == DeclKind::process)
+            error(s.value->loc, s.value->length, "a process cannot return a value",
+                  "a process sends results through a queue; its join gives its exit status");
+          resolve_expr(*s.value, Context::body, true);
+        }
+        break;
+      case StmtKind::with: {
+        auto it = globals_.find(s.name);
+        if (it == globals_.end()) {
+          error(s.name_loc, len_of(s.name), fmt::format("undeclared name '{}'", s.name), suggestion(s.name, false));
+        } else if (it->second.kind != RefKind::mutex) {
+          error(s.name_loc, len_of(s.name),
+                fmt::format("'with' needs a mutex, but '{}' is a {}", s.name, kind_noun(it->second.kind)),
+                "declare it with 'mutex NAME'");
+        } else {
+          s.ref = Ref{RefKind::mutex, it->second.index};
+        }
+        resolve_block(s.body, true);
+        break;
+      }
+      case StmtKind::assert_:
+        resolve_expr(*s.value, Context::body, true);
+        break;
+      case StmtKind::print:
+        for (auto& arg : s.print_args)
+          if (arg.expr) resolve_expr(*arg.expr, Context::body, true);
+        break;
+      case StmtKind::yield:
+      case StmtKind::sleep:
+      case StmtKind::fence:
+      case StmtKind::crash:
+        break;
+    }
+  }
+
+  void resolve_assign_target(Stmt& s) {
+    if (!s.index) {
+      if (auto slot = find_local(s.name)) {
+        s.ref = Ref{RefKind::local, *slot};
+        return;
+      }
+    }
+    auto it = globals_.find(s.name);
+    if (it == globals_.end()) {
+      if (s.index) {
+        error(s.name_loc, len_of(s.name), fmt::format("undeclared array '{}'", s.name), suggestion(s.name, true));
+      } else {
+        std::string help = suggestion(s.name, true);
+        help = help.empty() ? fmt::format("declare a local first: 'let {} = ...'", s.name)
+                            : fmt::format("{} To declare a local, write 'let {} = ...'", help, s.name);
+        error(s.name_loc, len_of(s.name), fmt::format("assignment to undeclared name '{}'", s.name), help);
+      }
+      return;
+    }
+    const Global& g = it->second;
+    const Decl& decl = p_.decls[g.decl];
+    switch (g.kind) {
+      case RefKind::constant:
+        error(s.name_loc, len_of(s.name), fmt::format("cannot assign to const '{}'", s.name),
+              fmt::format("consts are fixed for a run; change it with --set {}=VALUE, or declare a shared variable", s.name));
+        return;
+      case RefKind::shared:
+        if (g.is_array && !s.index) {
+          error(s.name_loc, len_of(s.name), fmt::format("'{}' is an array; assign to one element", s.name),
+                fmt::format("{}[INDEX] = VALUE", s.name));
+          return;
+        }
+        if (!g.is_array && s.index) {
+          error(s.name_loc, len_of(s.name), fmt::format("'{}' is not an array", s.name),
+                fmt::format("it is declared at {} without a size", loc_text(decl.name_loc)));
+          return;
+        }
+        s.ref = Ref{RefKind::shared, g.index};
+        return;
+      case RefKind::atomic:
+        if (s.index) {
+          error(s.name_loc, len_of(s.name), fmt::format("'{}' is not an array", s.name));
+          return;
+        }
+        s.ref = Ref{RefKind::atomic, g.index};  // a plain store, seq_cst
+        return;
+      default:
+        error(s.name_loc, len_of(s.name), fmt::format("cannot assign to {} '{}'", kind_noun(g.kind), s.name),
+              "only locals, shared and atomic variables hold values");
+        return;
+    }
+  }
+
+  // `value` says whether the expression's value is used (false for a call statement).
+  void resolve_expr(Expr& e, Context ctx, bool value) {
+    auto not_here = [&](std::string_view what) {
+      error(e.loc, e.length,
+            fmt::format("{} cannot be used in {}", what, ctx == Context::property ? "a property (final, always, observe)" : "a constant"),
+            ctx == Context::property ? "properties read only consts, shared and atomic variables"
+                                     : "constants are built from integers, consts and arithmetic");
+    };
+    switch (e.kind) {
+      case ExprKind::integer:
+        return;
+      case ExprKind::unary:
+        resolve_expr(*e.args[0], ctx, true);
+        return;
+      case ExprKind::binary:
+        resolve_expr(*e.args[0], ctx, true);
+        resolve_expr(*e.args[1], ctx, true);
+        return;
+      case ExprKind::any:
+        if (ctx != Context::body) return not_here("any()");
+        for (auto& a : e.args) resolve_expr(*a, ctx, true);
+        return;
+      case ExprKind::thread_name:
+        if (ctx != Context::body) return not_here("thread_name()");
+        if (value) return;  // as a print argument; a statement of its own does nothing
+        error(e.loc, e.length, "thread_name() as a statement does nothing", "print it: print thread_name()");
+        return;
+      case ExprKind::name:
+        resolve_name(e, ctx);
+        return;
+      case ExprKind::index: {
+        resolve_expr(*e.args[0], ctx, true);
+        auto it = globals_.find(e.name);
+        if (it == globals_.end()) {
+          if (find_local(e.name))
+            error(e.name_loc, len_of(e.name), fmt::format("'{}' is a local variable, not an array", e.name),
+                  "arrays are declared at the top level: shared NAME[SIZE] = 0");
+          else
+            error(e.name_loc, len_of(e.name), fmt::format("undeclared array '{}'", e.name), suggestion(e.name, true));
+          return;
+        }
+        if (it->second.kind != RefKind::shared || !it->second.is_array) {
+          error(e.name_loc, len_of(e.name), fmt::format("'{}' is not an array", e.name),
+                fmt::format("'{}' is a {}", e.name, kind_noun(it->second.kind)));
+          return;
+        }
+        e.ref = Ref{RefKind::shared, it->second.index};
+        return;
+      }
+      case ExprKind::call:
+        if (ctx != Context::body) return not_here("a function call");
+        resolve_call(e);
+        return;
+      case ExprKind::method:
+        if (ctx != Context::body) return not_here("a method call");
+        resolve_method(e, value);
+        return;
+      case ExprKind::spawn:
+        resolve_spawn(e);
+        return;
+      case ExprKind::join:
+        resolve_expr(*e.args[0], ctx, true);
+        return;
+    }
+  }
+
+  void resolve_name(Expr& e, Context ctx) {
+    if (ctx == Context::body) {
+      if (auto slot = find_local(e.name)) {
+        e.ref = Ref{RefKind::local, *slot};
+        return;
+      }
+    }
+    auto it = globals_.find(e.name);
+    if (it == globals_.end()) {
+      error(e.name_loc, len_of(e.name), fmt::format("undeclared name '{}'", e.name), suggestion(e.name, ctx != Context::body));
+      return;
+    }
+    const Global& g = it->second;
+    switch (g.kind) {
+      case RefKind::constant:
+      case RefKind::atomic:
+        e.ref = Ref{g.kind, g.index};
+        return;
+      case RefKind::shared:
+        if (g.is_array) {
+          error(e.name_loc, len_of(e.name), fmt::format("'{}' is an array; read one element", e.name),
+                fmt::format("{}[INDEX]", e.name));
+          return;
+        }
+        e.ref = Ref{g.kind, g.index};
+        return;
+      default: {
+        const auto& ms = methods_of(g.kind);
+        std::string help = ms.empty() ? fmt::format("'{}' is not a value", e.name)
+                                      : fmt::format("use one of its methods: {}", method_list(g.kind));
+        if (g.kind == RefKind::thread || g.kind == RefKind::process)
+          help = fmt::format("start it with 'spawn {}(...)'", e.name);
+        if (g.kind == RefKind::fn) help = fmt::format("call it: {}(...)", e.name);
+        error(e.name_loc, len_of(e.name), fmt::format("'{}' is a {}, not a value", e.name, kind_noun(g.kind)), help);
+        return;
+      }
+    }
+  }
+
+  void resolve_call(Expr& e) {
+    for (auto& a : e.args) resolve_expr(*a, Context::body, true);
+    auto it = globals_.find(e.name);
+    if (it == globals_.end()) {
+      error(e.name_loc, len_of(e.name), fmt::format("undeclared function '{}'", e.name), suggestion(e.name, false));
+      return;
+    }
+    const Global& g = it->second;
+    if (g.kind == RefKind::thread || g.kind == RefKind::process) {
+      error(e.name_loc, len_of(e.name), fmt::format("'{}' is a {}; it cannot be called", e.name, kind_noun(g.kind)),
+            fmt::format("start it with 'spawn {}(...)'", e.name));
+      return;
+    }
+    if (g.kind != RefKind::fn) {
+      error(e.name_loc, len_of(e.name), fmt::format("'{}' is a {}, not a function", e.name, kind_noun(g.kind)),
+            "functions are declared with 'fn NAME(PARAMS):'");
+      return;
+    }
+    check_arity(e, p_.decls[g.decl]);
+    e.ref = Ref{RefKind::fn, g.index};
+  }
+
+  void check_arity(const Expr& e, const Decl& callee) {
+    if (e.args.size() == callee.params.size()) return;
+    std::string params;
+    for (const auto& param : callee.params) params += (params.empty() ? "" : ", ") + param.name;
+    error(e.name_loc, len_of(e.name),
+          fmt::format("'{}' takes {} argument{}, got {}", e.name, callee.params.size(),
+                      callee.params.size() == 1 ? "" : "s", e.args.size()),
+          fmt::format("{}({}) is declared at {}", e.name, params, loc_text(callee.name_loc)));
+  }
+
+  void resolve_spawn(Expr& e) {
+    for (auto& a : e.args) resolve_expr(*a, Context::body, true);
+    auto it = globals_.find(e.name);
+    if (it == globals_.end()) {
+      error(e.name_loc, len_of(e.name), fmt::format("undeclared thread '{}'", e.name), suggestion(e.name, false));
+      return;
+    }
+    const Global& g = it->second;
+    if (g.kind != RefKind::thread && g.kind != RefKind::process) {
+      error(e.name_loc, len_of(e.name), fmt::format("cannot spawn {} '{}'", kind_noun(g.kind), e.name),
+            g.kind == RefKind::fn ? fmt::format("call a fn directly: {}(...); spawn starts a thread or process", e.name)
+                                  : std::string("spawn starts a thread or a process"));
+      return;
+    }
+    check_arity(e, p_.decls[g.decl]);
+    e.ref = Ref{g.kind, g.index};
+  }
+
+  void resolve_method(Expr& e, bool value) {
+    for (auto& a : e.args)
+      if (!(e.method == "wait" && &a == &e.args.front())) resolve_expr(*a, Context::body, true);
+    if (find_local(e.name)) {
+      error(e.name_loc, len_of(e.name), fmt::format("'{}' is a local variable; it has no methods", e.name),
+            "methods belong to mutex, cond, semaphore, queue and atomic objects");
+      return;
+    }
+    auto it = globals_.find(e.name);
+    if (it == globals_.end()) {
+      error(e.name_loc, len_of(e.name), fmt::format("undeclared name '{}'", e.name), suggestion(e.name, false));
+      return;
+    }
+    const Global& g = it->second;
+    const auto& ms = methods_of(g.kind);
+    const auto sig = std::find_if(ms.begin(), ms.end(), [&](const MethodSig& m) { return m.name == e.method; });
+    if (sig == ms.end()) {
+      std::string help = ms.empty() ? "" : fmt::format("{} methods: {}", kind_noun(g.kind), method_list(g.kind));
+      if (g.kind == RefKind::shared)
+        help = "read and assign it directly, or declare it 'atomic' for load(), store(), fetch_add(), exchange(), cas()";
+      else if (ms.empty())
+        help = fmt::format("only mutex, cond, semaphore, queue and atomic objects have methods");
+      error(e.method_loc, len_of(e.method),
+            fmt::format("'{}' is not a method of {} '{}'", e.method, kind_noun(g.kind), e.name), help);
+      return;
+    }
+    e.ref = Ref{g.kind, g.index};
+    if (e.args.size() != sig->args) {
+      error(e.method_loc, len_of(e.method),
+            fmt::format("'{}' takes {} argument{}, got {}", e.method, sig->args, sig->args == 1 ? "" : "s", e.args.size()),
+            std::string(sig->usage));
+    }
+    if (value && !sig->gives_value) {
+      error(e.method_loc, len_of(e.method), fmt::format("'{}()' gives no value", e.method),
+            fmt::format("call it as a statement: {}", sig->usage));
+    }
+    if (e.order != MemOrder::unspecified) {
+      const bool is_load = e.method == "load";
+      const bool is_store = e.method == "store";
+      if (!sig->takes_order) {
+        error(e.order_loc, static_cast<std::uint32_t>(spelling(e.order).size()),
+              fmt::format("'{}' takes no memory order", e.method), "memory orders apply to atomic operations");
+      } else if ((is_load && (e.order == MemOrder::release || e.order == MemOrder::acq_rel)) ||
+                 (is_store && (e.order == MemOrder::acquire || e.order == MemOrder::acq_rel))) {
+        error(e.order_loc, static_cast<std::uint32_t>(spelling(e.order).size()),
+              fmt::format("'{}' is not a valid order for {}()", spelling(e.order), e.method),
+              is_load ? "a load is relaxed, acquire or seq_cst" : "a store is relaxed, release or seq_cst");
+      }
+    }
+    if (e.method == "wait" && !e.args.empty()) {
+      Expr& m = *e.args.front();
+      auto mit = m.kind == ExprKind::name ? globals_.find(m.name) : globals_.end();
+      if (mit == globals_.end() || mit->second.kind != RefKind::mutex) {
+        error(m.loc, m.length, "wait() needs the mutex that guards the condition",
+              fmt::format("{}.wait(MUTEX), with MUTEX declared by 'mutex NAME'", e.name));
+      } else {
+        m.ref = Ref{RefKind::mutex, mit->second.index};
+      }
+    }
+  }
+
+  Program& p_;
+  const Overrides& overrides_;
+  DiagnosticSink& sink_;
+  std::unordered_map<std::string, Global> globals_;
+  std::optional<std::uint32_t> scenario_decl_, about_decl_;
+  std::vector<std::uint32_t> evaluating_;
+  // Per body.
+  Decl* body_ = nullptr;
+  std::vector<std::unordered_map<std::string, std::uint32_t>> scopes_;
+  std::unordered_map<std::uint32_t, Loc> local_locs_;
+  unsigned loop_depth_ = 0;
+};
+
+}  // namespace
+
+bool resolve(Program& program, const std::string& stem, const Overrides& overrides, DiagnosticSink& sink) {
+  const auto before = sink.error_count();
+  Resolver(program, overrides, sink).run(stem);
+  return sink.error_count() == before && !sink.truncated();
+}
+
+}  // namespace interleave

@@ -1,0 +1,275 @@
+#include "interleave/steps.hpp"
+
+#include <fmt/format.h>
+
+#include "interleave/printer.hpp"
+
+namespace interleave {
+
+namespace {
+
+std::string order_text(MemOrder o) {
+  return std::string(spelling(o == MemOrder::unspecified ? MemOrder::seq_cst : o));
+}
+
+void expr_steps(const Program& p, const Expr& e, std::vector<StepInfo>& out) {
+  auto add = [&](std::string op) { out.push_back(StepInfo{e.loc, std::move(op)}); };
+  switch (e.kind) {
+    case ExprKind::integer:
+    case ExprKind::thread_name:
+      return;
+    case ExprKind::name:
+      if (e.ref.kind == RefKind::shared) add("read " + e.name);
+      else if (e.ref.kind == RefKind::atomic) add(fmt::format("load {} (seq_cst)", e.name));
+      return;
+    case ExprKind::index:
+      expr_steps(p, *e.args[0], out);
+      add(fmt::format("read {}[{}]", e.name, print(*e.args[0])));
+      return;
+    case ExprKind::unary:
+    case ExprKind::binary:
+    case ExprKind::any:
+    case ExprKind::call:  // the callee's steps belong to its own body
+      for (const auto& a : e.args) expr_steps(p, *a, out);
+      return;
+    case ExprKind::method: {
+      const std::size_t first = e.method == "wait" ? 1 : 0;  // wait's argument names a mutex
+      for (std::size_t i = first; i < e.args.size(); ++i) expr_steps(p, *e.args[i], out);
+      if (e.ref.kind == RefKind::atomic) {
+        add(fmt::format("{} {} ({})", e.method, e.name, order_text(e.order)));
+      } else if (e.method == "wait" && !e.args.empty()) {
+        const std::string& m = e.args[0]->name;
+        add(fmt::format("wait {} (unlocks {})", e.name, m));
+        add(fmt::format("wake from {} (relocks {})", e.name, m));
+      } else {
+        add(fmt::format("{} {}", e.method, e.name));
+      }
+      return;
+    }
+    case ExprKind::spawn:
+      for (const auto& a : e.args) expr_steps(p, *a, out);
+      add(fmt::format("spawn {}{}", e.name, e.spawn_as ? " as " + quote(*e.spawn_as) : std::string{}));
+      return;
+    case ExprKind::join:
+      expr_steps(p, *e.args[0], out);
+      add("join " + print(*e.args[0]));
+      return;
+  }
+}
+
+}  // namespace
+
+std::vector<StepInfo> expression_steps(const Program& program, const Expr& expr) {
+  std::vector<StepInfo> out;
+  expr_steps(program, expr, out);
+  return out;
+}
+
+std::vector<StepInfo> statement_steps(const Program& p, const Stmt& s) {
+  std::vector<StepInfo> out;
+  switch (s.kind) {
+    case StmtKind::let:
+    case StmtKind::expr:
+    case StmtKind::if_:
+    case StmtKind::while_:
+    case StmtKind::repeat:
+    case StmtKind::assert_:
+      expr_steps(p, *s.value, out);
+      break;
+    case StmtKind::return_:
+      if (s.value) expr_steps(p, *s.value, out);
+      break;
+    case StmtKind::assign:
+      if (s.index) expr_steps(p, *s.index, out);
+      expr_steps(p, *s.value, out);
+      if (s.ref.kind == RefKind::shared)
+        out.push_back({s.name_loc, s.index ? fmt::format("write {}[{}]", s.name, print(*s.index)) : "write " + s.name});
+      else if (s.ref.kind == RefKind::atomic)
+        out.push_back({s.name_loc, fmt::format("store {} (seq_cst)", s.name)});
+      break;
+    case StmtKind::for_:
+      if (s.range_lo) expr_steps(p, *s.range_lo, out);
+      expr_steps(p, *s.range_hi, out);
+      break;
+    case StmtKind::with:
+      out.push_back({s.loc, "lock " + s.name});
+      break;
+    case StmtKind::print:
+      for (const auto& a : s.print_args)
+        if (a.expr) expr_steps(p, *a.expr, out);
+      break;
+    case StmtKind::yield: out.push_back({s.loc, "yield"}); break;
+    case StmtKind::sleep: out.push_back({s.loc, "sleep " + s.duration_text}); break;
+    case StmtKind::fence: out.push_back({s.loc, "fence (seq_cst)"}); break;
+    case StmtKind::break_:
+    case StmtKind::continue_:
+    case StmtKind::crash:
+      break;
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::size_t location_column = 56;  // where file:line annotations start
+
+class Explainer {
+ public:
+  explicit Explainer(const Program& p) : p_(p) {}
+
+  std::string run() {
+    out_ += fmt::format("scenario {}\n", p_.scenario_name);
+    out_ += fmt::format("  file:  {}\n", p_.path);
+    if (!p_.about.empty()) out_ += fmt::format("  about: {}\n", p_.about);
+    declarations();
+    for (const Decl& d : p_.decls)
+      if (d.kind == DeclKind::thread || d.kind == DeclKind::process || d.kind == DeclKind::fn ||
+          d.kind == DeclKind::main)
+        body(d);
+    if (!p_.main_decl) implicit_main();
+    properties();
+    return std::move(out_);
+  }
+
+ private:
+  std::string where(Loc l) const { return fmt::format("{}:{}", p_.path, l.line); }
+
+  void annotated(std::size_t indent, const std::string& text, Loc l) {
+    std::string row(indent, ' ');
+    row += text;
+    row.append(row.size() < location_column ? location_column - row.size() : 2, ' ');
+    out_ += row + where(l) + "\n";
+  }
+
+  void declarations() {
+    out_ += "\ndeclarations\n";
+    bool any = false;
+    for (const Decl& d : p_.decls) {
+      std::string text;
+      switch (d.kind) {
+        case DeclKind::constant: text = fmt::format("const {} = {}", d.name, d.init_value); break;
+        case DeclKind::shared:
+          text = d.size ? fmt::format("shared {}[{}] = {}", d.name, d.size_value, d.init_value)
+                        : fmt::format("shared {} = {}", d.name, d.init_value);
+          break;
+        case DeclKind::atomic: text = fmt::format("atomic {} = {}", d.name, d.init_value); break;
+        case DeclKind::mutex: text = "mutex " + d.name; break;
+        case DeclKind::cond: text = "cond " + d.name; break;
+        case DeclKind::semaphore: text = fmt::format("semaphore {} = {}", d.name, d.init_value); break;
+        case DeclKind::queue: text = fmt::format("queue {}[{}]", d.name, d.size_value); break;
+        default: continue;
+      }
+      any = true;
+      annotated(2, text, d.name_loc);
+    }
+    if (!any) out_ += "  (none)\n";
+  }
+
+  void body(const Decl& d) {
+    step_ = 0;
+    std::string head;
+    switch (d.kind) {
+      case DeclKind::main: head = "main (thread \"MainThread\")"; break;
+      case DeclKind::fn: head = fmt::format("fn {}(", d.name); break;
+      default: head = fmt::format("{} {}(", spelling(d.kind), d.name); break;
+    }
+    if (d.kind != DeclKind::main) {
+      for (std::size_t i = 0; i < d.params.size(); ++i) head += (i ? ", " : "") + d.params[i].name;
+      head += ")";
+    }
+    out_ += "\n";
+    annotated(0, head, d.loc);
+    block(d.body, 1);
+    if (step_ == 0) out_ += "    (no visible steps)\n";
+  }
+
+  void block(const Block& b, std::size_t depth) {
+    for (const Stmt& s : b) stmt(s, depth);
+  }
+
+  void steps(const std::vector<StepInfo>& list, std::size_t depth) {
+    for (const auto& st : list) annotated(depth * 4 + 4, fmt::format("[{}] {}", ++step_, st.operation), st.loc);
+  }
+
+  void stmt(const Stmt& s, std::size_t depth) {
+    out_ += std::string(depth * 4, ' ') + print_stmt_head(s) + "\n";
+    steps(statement_steps(p_, s), depth);
+    switch (s.kind) {
+      case StmtKind::if_:
+        block(s.body, depth + 1);
+        for (const auto& clause : s.elifs) {
+          out_ += std::string(depth * 4, ' ') + "elif " + print(*clause.cond) + ":\n";
+          steps(expression_steps(p_, *clause.cond), depth);
+          block(clause.body, depth + 1);
+        }
+        if (s.has_else) {
+          out_ += std::string(depth * 4, ' ') + "else:\n";
+          block(s.else_body, depth + 1);
+        }
+        break;
+      case StmtKind::while_:
+      case StmtKind::repeat:
+      case StmtKind::for_:
+        block(s.body, depth + 1);
+        break;
+      case StmtKind::with:
+        block(s.body, depth + 1);
+        steps({StepInfo{s.loc, fmt::format("unlock {} (leaving the with block)", s.name)}}, depth);
+        break;
+      default:
+        break;
+    }
+  }
+
+  void implicit_main() {
+    out_ += "\nmain (implicit, thread \"MainThread\")\n";
+    for (const auto& t : p_.threads) {
+      const Decl& d = p_.decls[t.decl];
+      if (d.params.empty()) annotated(4, fmt::format("spawn {}() as \"{}\"", d.name, d.name), d.loc);
+    }
+    for (const auto& t : p_.threads)
+      if (p_.decls[t.decl].params.empty()) out_ += fmt::format("    join {}\n", t.name);
+  }
+
+  void properties() {
+    out_ += "\nproperties\n";
+    bool any = false;
+    for (const Decl& d : p_.decls) {
+      std::string text;
+      switch (d.kind) {
+        case DeclKind::final: text = "final " + print(*d.exprs[0]) + "   (once every thread has finished)"; break;
+        case DeclKind::always: text = "always " + print(*d.exprs[0]) + "   (between every two steps)"; break;
+        case DeclKind::observe: {
+          text = "observe ";
+          for (std::size_t i = 0; i < d.exprs.size(); ++i) text += (i ? ", " : "") + print(*d.exprs[i]);
+          text += "   (recorded at the end of every run)";
+          break;
+        }
+        default: continue;
+      }
+      any = true;
+      annotated(2, text, d.loc);
+    }
+    if (!any) out_ += "  (none)\n";
+    out_ += "\nexpectations\n";
+    any = false;
+    for (const Decl& d : p_.decls) {
+      if (d.kind != DeclKind::expect) continue;
+      any = true;
+      annotated(2, d.expect_on ? fmt::format("expect {} on {}", spelling(d.expect), *d.expect_on)
+                               : fmt::format("expect {}", spelling(d.expect)),
+                d.loc);
+    }
+    if (!any) out_ += "  expect clean   (no expect lines: every run must be free of findings)\n";
+  }
+
+  const Program& p_;
+  std::string out_;
+  unsigned step_ = 0;
+};
+
+}  // namespace
+
+std::string explain(const Program& program) { return Explainer(program).run(); }
+
+}  // namespace interleave
