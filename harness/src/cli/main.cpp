@@ -42,6 +42,13 @@ int run(int argc, char** argv) {
   add_common(*format, format_opts);
   format->add_flag("--check", check_only, "Print nothing; exit 2 if a file is not in canonical form");
 
+  // CLI11 would call an unknown command "a missing subcommand"; name it instead.
+  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == argv[1]; }).empty()) {
+    std::string names;
+    for (const auto* sub : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+    fmt::print(stderr, "interleave: error: unknown command '{}'; the commands are: {}\n", argv[1], names);
+    return unusable_input;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

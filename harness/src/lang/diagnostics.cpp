@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace interleave {
 
 bool DiagnosticSink::report(Diagnostic d) {
@@ -97,8 +99,14 @@ std::string render(const SourceFile& file, const Diagnostic& d) {
 }
 
 std::string render_all(const SourceFile& file, const DiagnosticSink& sink) {
+  // Stages report in their own order (lexer, parser, resolver); readers want file order.
+  std::vector<const Diagnostic*> sorted;
+  for (const auto& d : sink.all()) sorted.push_back(&d);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic* a, const Diagnostic* b) {
+    return a->loc.line != b->loc.line ? a->loc.line < b->loc.line : a->loc.col < b->loc.col;
+  });
   std::string out;
-  for (const auto& d : sink.all()) out += render(file, d);
+  for (const auto* d : sorted) out += render(file, *d);
   const auto n = sink.error_count();
   if (sink.truncated())
     out += fmt::format("{}: error: too many errors; stopped after {}\n", file.path(), n);
