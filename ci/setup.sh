@@ -9,6 +9,7 @@ packages=(
   llvm-14                          # llvm-symbolizer, for readable sanitizer reports
   ccache                           # shares compiled objects between presets and runs
   libfmt-dev libcli11-dev          # formatting, command-line parsing
+  nlohmann-json3-dev               # JSON reports
   catch2 librapidcheck-dev         # unit and property tests
 )
 

@@ -147,6 +147,9 @@ struct Symbol {
 struct Program {
   std::string path;
   std::vector<Decl> decls;
+  // Names of declarations whose line had a syntax error and was dropped: the resolver
+  // does not call them undeclared, so one mistake gives one diagnostic.
+  std::vector<std::string> broken_names;
 
   // Filled by the resolver.
   std::string scenario_name;  // `scenario NAME` or the file's stem

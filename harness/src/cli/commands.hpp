@@ -27,3 +27,26 @@ int explain_command(const CommonOptions& options);
 int format_command(const CommonOptions& options, bool check_only);
 
 }  // namespace interleave::cli
+
+namespace interleave::cli {
+
+struct RunOptions {
+  CommonOptions common;
+  std::string scheduler = "portfolio";  // portfolio (check), random, pct, dfs
+  std::uint64_t runs = 20'000;
+  std::uint64_t seed = 1;
+  unsigned depth = 2;
+  int preemption_bound = -1;
+  std::uint64_t max_steps = 20'000;
+  double seconds = 10.0;
+  std::string json;
+  bool verbose = false;
+  bool spurious_wakeups = false;
+  bool minimise = true;
+  std::string schedule;  // replay
+};
+
+int check_command(const RunOptions& options, bool single_scheduler);
+int replay_command(const RunOptions& options);
+
+}  // namespace interleave::cli

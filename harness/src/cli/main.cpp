@@ -18,6 +18,20 @@ void add_common(CLI::App& cmd, interleave::cli::CommonOptions& o) {
       ->capture_default_str();
 }
 
+void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
+  cmd.add_option("--runs", o.runs, "Runs per scenario (the budget that makes results repeatable)")->capture_default_str();
+  cmd.add_option("--time", o.seconds, "Seconds per scenario at most (a safety cap)")->capture_default_str();
+  cmd.add_option("--seed", o.seed, "Seed of the random and PCT schedulers")->capture_default_str();
+  cmd.add_option("--depth", o.depth, "PCT bug depth d (run --scheduler pct)")->capture_default_str();
+  cmd.add_option("--preemption-bound", o.preemption_bound, "DFS: at most this many preemptions (-1: unbounded)")
+      ->capture_default_str();
+  cmd.add_option("--max-steps", o.max_steps, "Steps per run before it counts as a livelock")->capture_default_str();
+  cmd.add_option("--json", o.json, "Write the JSON report (docs/reports.md) to this file")->type_name("PATH");
+  cmd.add_flag("--verbose", o.verbose, "Show the findings of passing scenarios too");
+  cmd.add_flag("--spurious-wakeups", o.spurious_wakeups, "Let cond waiters wake without a notify, as POSIX allows");
+  cmd.add_flag("--no-minimise{false}", o.minimise, "Show findings as first found, without minimising them");
+}
+
 int run(int argc, char** argv) {
   using namespace interleave::cli;
   CLI::App app{"Interleave: a concurrency-correctness test harness.\n"
@@ -42,6 +56,32 @@ int run(int argc, char** argv) {
   add_common(*format, format_opts);
   format->add_flag("--check", check_only, "Print nothing; exit 2 if a file is not in canonical form");
 
+  RunOptions check_opts;
+  auto* check = app.add_subcommand(
+      "check", "Run each scenario under the default portfolio (exhaustive search when the space is small,\n"
+               "otherwise PCT and random) and compare its findings with its expect lines");
+  add_common(*check, check_opts.common);
+  add_run_options(*check, check_opts);
+
+  RunOptions run_opts;
+  run_opts.scheduler = "random";
+  run_opts.runs = 1000;
+  auto* run = app.add_subcommand("run", "Run scenarios under one scheduler and report every finding and observation");
+  add_common(*run, run_opts.common);
+  add_run_options(*run, run_opts);
+  run->add_option("--scheduler", run_opts.scheduler, "random, pct or dfs")
+      ->check(CLI::IsMember({"random", "pct", "dfs"}))
+      ->capture_default_str();
+
+  RunOptions replay_opts;
+  auto* replay = app.add_subcommand("replay", "Replay the run a replay token describes, step by step");
+  replay->add_option("file", replay_opts.common.paths, "The scenario file")->required()->expected(1);
+  replay->add_option("--schedule", replay_opts.schedule, "The replay token printed with a finding")->required();
+  replay->add_option("--set", replay_opts.common.sets, "Override a const: --set NAME=VALUE (as when it was recorded)")
+      ->type_name("NAME=VALUE");
+  replay->add_option("--max-steps", replay_opts.max_steps, "Step bound (as when it was recorded)")->capture_default_str();
+  replay->add_flag("--spurious-wakeups", replay_opts.spurious_wakeups, "As when it was recorded");
+
   // CLI11 would call an unknown command "a missing subcommand"; name it instead.
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == argv[1]; }).empty()) {
     std::string names;
@@ -63,6 +103,9 @@ int run(int argc, char** argv) {
   }
   if (explain->parsed()) return explain_command(explain_opts);
   if (format->parsed()) return format_command(format_opts, check_only);
+  if (check->parsed()) return check_command(check_opts, false);
+  if (run->parsed()) return check_command(run_opts, true);
+  if (replay->parsed()) return replay_command(replay_opts);
   return unusable_input;
 }
 

@@ -51,16 +51,21 @@ std::vector<std::string_view> code_points(std::string_view line) {
   return out;
 }
 
-// A printable form of one code point: control characters and invalid bytes as <XX>,
-// so a diagnostic never writes raw binary to the terminal.
+// A printable form of one code point: control characters (C0 and C1), bidirectional
+// overrides and invalid bytes become '?', so a diagnostic never writes raw binary or
+// text-reordering controls to the terminal.
 std::string printable(std::string_view cp) {
   if (cp.size() == 1) {
     const auto b = static_cast<unsigned char>(cp[0]);
     if (b == '\t' || (b >= 0x20 && b < 0x7F)) return std::string(cp);
     return "?";
   }
-  if (utf8_sequence_length(cp, 0) == cp.size()) return std::string(cp);
-  return "?";
+  if (utf8_sequence_length(cp, 0) != cp.size()) return "?";
+  std::uint32_t c = static_cast<unsigned char>(cp[0]) & (0x7F >> cp.size());
+  for (std::size_t i = 1; i < cp.size(); ++i) c = (c << 6) | (static_cast<unsigned char>(cp[i]) & 0x3F);
+  const bool control = (c >= 0x80 && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+                       c == 0x200E || c == 0x200F || c == 0x061C;
+  return control ? "?" : std::string(cp);
 }
 
 }  // namespace

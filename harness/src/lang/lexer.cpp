@@ -12,6 +12,33 @@ bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <=
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
 
+// A byte sequence as messages may quote it: printable ASCII and valid UTF-8 as they are,
+// anything else as \xHH, so a diagnostic never carries control bytes to the terminal.
+std::string escape_text(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n > 1 || (n == 1 && b >= 0x20 && b < 0x7F)) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += fmt::format("\\x{:02X}", b);
+      ++i;
+    }
+  }
+  return out;
+}
+
+// 'é' for a visible character; U+202E for invisible and reordering ones.
+std::string quote_code_point(std::string_view cp) {
+  std::uint32_t c = static_cast<unsigned char>(cp[0]) & (0x7F >> cp.size());
+  for (std::size_t i = 1; i < cp.size(); ++i) c = (c << 6) | (static_cast<unsigned char>(cp[i]) & 0x3F);
+  const bool invisible = (c >= 0x80 && c <= 0xA0) || (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
+                         (c >= 0x2066 && c <= 0x2069) || c == 0x061C || c == 0xFEFF;
+  return invisible ? fmt::format("U+{:04X}", c) : fmt::format("'{}'", cp);
+}
+
 constexpr std::uint64_t int_magnitude_limit = std::uint64_t{1} << 63;  // |INT64_MIN|
 
 class Lexer {
@@ -131,7 +158,7 @@ class Lexer {
         error(at, 1, fmt::format("unexpected control character 0x{:02X}", static_cast<unsigned char>(c)));
         ++i;
       } else {
-        error(at, 1, fmt::format("unexpected character '{}'", l.substr(i, n)),
+        error(at, 1, fmt::format("unexpected character {}", quote_code_point(l.substr(i, n))),
               "names are ASCII letters, digits and '_'; text belongs in a \"string\"");
         i += n;
       }
@@ -205,7 +232,7 @@ class Lexer {
           continue;
         }
         const std::size_t n = j + 1 < l.size() ? std::max<std::size_t>(1, utf8_sequence_length(l, j + 1)) : 0;
-        error({line, c}, 2, fmt::format("unknown escape sequence '\\{}'", l.substr(j + 1, n)),
+        error({line, c}, 2, fmt::format("unknown escape sequence '\\{}'", escape_text(l.substr(j + 1, n))),
               "the only escapes are \\\" and \\\\");
         j += 1 + n;
         c += 2;

@@ -55,8 +55,10 @@ class Parser {
         continue;
       }
       try {
+        declaring_.clear();
         parse_declaration(program);
       } catch (const ParseError&) {
+        if (!declaring_.empty()) program.broken_names.push_back(declaring_);
         recover();
       }
     }
@@ -116,6 +118,11 @@ class Parser {
            "choose another name");
     if (!at(Tok::identifier)) fail(cur(), fmt::format("expected {}, found {}", what, found(cur())));
     return advance().text;
+  }
+  // The name a top-level declaration introduces, remembered in case its line fails.
+  std::string declare_name(std::string_view what) {
+    declaring_ = expect_name(what);
+    return declaring_;
   }
   void expect_end_of_line() {
     if (at(Tok::error)) throw ParseError{};
@@ -181,7 +188,7 @@ class Parser {
         advance();
         d.kind = DeclKind::shared;
         d.name_loc = cur().loc;
-        d.name = expect_name("a variable name");
+        d.name = declare_name("a variable name");
         if (accept(Tok::lbracket)) {
           d.size = parse_expr();
           expect(Tok::rbracket, "']'");
@@ -193,7 +200,7 @@ class Parser {
         advance();
         d.kind = DeclKind::atomic;
         d.name_loc = cur().loc;
-        d.name = expect_name("a variable name");
+        d.name = declare_name("a variable name");
         if (at(Tok::lbracket))
           fail(cur(), "atomic arrays are not supported", "declare one atomic per element, or use a shared array with a mutex");
         expect(Tok::assign, "'=' and an initial value", "atomic ready = 0");
@@ -204,7 +211,7 @@ class Parser {
         advance();
         d.kind = start.kind == Tok::kw_mutex ? DeclKind::mutex : DeclKind::cond;
         d.name_loc = cur().loc;
-        d.name = expect_name(start.kind == Tok::kw_mutex ? "a mutex name" : "a condition variable name");
+        d.name = declare_name(start.kind == Tok::kw_mutex ? "a mutex name" : "a condition variable name");
         break;
       case Tok::kw_semaphore:
         advance();
@@ -215,7 +222,7 @@ class Parser {
         advance();
         d.kind = DeclKind::queue;
         d.name_loc = cur().loc;
-        d.name = expect_name("a queue name");
+        d.name = declare_name("a queue name");
         expect(Tok::lbracket, "'[' and a capacity", "queue tasks[8]");
         d.size = parse_expr();
         expect(Tok::rbracket, "']'");
@@ -227,7 +234,7 @@ class Parser {
         d.kind = start.kind == Tok::kw_thread ? DeclKind::thread
                  : start.kind == Tok::kw_process ? DeclKind::process : DeclKind::fn;
         d.name_loc = cur().loc;
-        d.name = expect_name(fmt::format("a {} name", describe(start.kind)));
+        d.name = declare_name(fmt::format("a {} name", describe(start.kind)));
         if (at(Tok::lparen)) {
           parse_params(d);
         } else if (d.kind == DeclKind::fn) {
@@ -296,7 +303,7 @@ class Parser {
 
   void parse_named_init(Decl& d, std::string_view what, std::string example) {
     d.name_loc = cur().loc;
-    d.name = expect_name(what);
+    d.name = declare_name(what);
     expect(Tok::assign, "'=' and a value", std::move(example));
     d.init = parse_expr();
   }
@@ -785,6 +792,7 @@ class Parser {
   std::size_t p_ = 0;
   unsigned block_depth_ = 0;
   unsigned expr_depth_ = 0;
+  std::string declaring_;
 };
 
 }  // namespace

@@ -106,6 +106,7 @@ class Resolver {
       : p_(p), overrides_(overrides), sink_(sink) {}
 
   void run(const std::string& stem) {
+    had_syntax_errors_ = sink_.has_errors();
     collect_globals();
     check_overrides();
     p_.scenario_name = stem;
@@ -118,6 +119,9 @@ class Resolver {
   // ---- diagnostics ---------------------------------------------------------------------
   void error(Loc loc, std::uint32_t len, std::string msg, std::string help = {},
              std::vector<std::string> notes = {}) {
+    // After a syntax error dropped a declaration, uses of its name are not news.
+    for (const auto& name : p_.broken_names)
+      if (msg.find("undeclared") != std::string::npos && msg.find("'" + name + "'") != std::string::npos) return;
     Diagnostic d;
     d.loc = loc;
     d.length = std::max<std::uint32_t>(1, len);
@@ -392,7 +396,8 @@ class Resolver {
   }
 
   void check_something_runs() {
-    if (p_.main_decl) return;
+    // A file with syntax errors may have lost its main or threads to them.
+    if (p_.main_decl || had_syntax_errors_) return;
     bool any = false;
     for (const auto& t : p_.threads) {
       const Decl& d = p_.decls[t.decl];
@@ -530,7 +535,7 @@ class Resolver {
         break;
       case StmtKind::print:
         for (auto& arg : s.print_args)
-          if (arg.expr) resolve_expr(*arg.expr, Context::body, true);
+          if (arg.expr && arg.expr->kind != ExprKind::thread_name) resolve_expr(*arg.expr, Context::body, true);
         break;
       case StmtKind::yield:
       case StmtKind::sleep:
@@ -616,9 +621,10 @@ class Resolver {
         for (auto& a : e.args) resolve_expr(*a, ctx, true);
         return;
       case ExprKind::thread_name:
+        // Values are integers; a name exists only to be printed (print handles it itself).
         if (ctx != Context::body) return not_here("thread_name()");
-        if (value) return;  // as a print argument; a statement of its own does nothing
-        error(e.loc, e.length, "thread_name() as a statement does nothing", "print it: print thread_name()");
+        error(e.loc, e.length, "thread_name() can only be an argument of print",
+              "print \"running in\", thread_name()");
         return;
       case ExprKind::name:
         resolve_name(e, ctx);
@@ -814,6 +820,7 @@ class Resolver {
   DiagnosticSink& sink_;
   std::unordered_map<std::string, Global> globals_;
   std::optional<std::uint32_t> scenario_decl_, about_decl_;
+  bool had_syntax_errors_ = false;
   std::vector<std::uint32_t> evaluating_;
   // Per body.
   Decl* body_ = nullptr;

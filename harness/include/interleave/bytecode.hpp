@@ -1,0 +1,144 @@
+// Bytecode: each thread, process, fn and main body compiled to a flat instruction array.
+// A scenario thread is then plain data (pc, locals, operand stack, call frames), so that
+// switching threads costs nothing. Instructions marked "step" in the table below are the
+// visible operations of the step rules; a thread always stops in front of one, and the
+// scheduler decides which thread performs its next step.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interleave/ast.hpp"
+
+namespace interleave {
+
+enum class Op : std::uint8_t {
+  // local computation (invisible)
+  push,          // push a (index into Module::constants)
+  pop,
+  load_local,    // push locals[a]
+  store_local,   // locals[a] = pop
+  add, sub, mul, div, mod, neg, not_, to_bool,
+  eq, ne, lt, le, gt, ge,
+  jump,          // pc = a
+  jump_if_false, // if pop == 0: pc = a
+  jump_if_false_keep,  // if top == 0: pc = a (for `and`); else pop
+  jump_if_true_keep,   // if top != 0: pc = a (for `or`); else pop
+  any,           // pop hi, lo; push a value chosen by the scheduler
+  call,          // call body a with b arguments
+  ret,           // return pop from a fn
+  assert_,       // b = 0: pop cond; b = 1: pop rhs, lhs and compare with BinOp aux; a = message or -1
+  print,         // a = Module::prints index; pops b values
+  crash,         // a = message or -1
+  // visible steps
+  read,          // push shared[a]
+  write,         // shared[a] = pop
+  read_elem,     // pop index; push shared[a][index]
+  write_elem,    // pop value, index; shared[a][index] = value
+  atomic_load,   // aux = order
+  atomic_store,
+  atomic_fetch_add,
+  atomic_exchange,
+  atomic_cas,
+  lock, unlock, try_lock,
+  wait,          // cond a, mutex b; two steps: release and sleep, then wake and relock
+  notify_one, notify_all,
+  sem_acquire, sem_release,
+  put, get,
+  spawn,         // Module::spawns[a]; pushes the handle
+  join,          // pop handle; push result
+  yield, sleep, fence,
+  end,           // the thread finishes (its last step); pop result
+};
+
+// True for instructions that are scheduling points.
+constexpr bool is_step(Op op) { return op >= Op::read; }
+
+struct Instr {
+  Op op = Op::push;
+  std::uint8_t aux = 0;  // memory order, flags
+  std::uint16_t pad = 0;
+  std::int32_t a = 0;
+  std::int32_t b = 0;
+  std::uint32_t site = 0;  // index into Module::sites
+};
+static_assert(sizeof(Instr) == 16);
+
+// Where an instruction comes from: for traces and findings.
+struct Site {
+  Loc loc;
+  std::string text;  // the statement in canonical form, e.g. "balance = balance + n"
+};
+
+struct PrintFormat {
+  struct Part {
+    enum Kind : std::uint8_t { text, value, thread_name } kind;
+    std::string literal;
+  };
+  std::vector<Part> parts;
+};
+
+struct Body {
+  std::string name;
+  DeclKind kind = DeclKind::thread;
+  std::uint32_t params = 0;
+  std::uint32_t frame_size = 0;
+  std::vector<std::string> local_names;
+  std::vector<Instr> code;
+};
+
+// Where shared state lives: every scalar and array element has its own cell.
+struct Variable {
+  std::string name;
+  std::uint32_t first_cell = 0;
+  std::uint32_t size = 0;  // 0 for a scalar (one cell)
+  std::int64_t init = 0;
+  bool atomic = false;
+};
+
+// A final, always or observe expression, compiled to run against memory directly
+// (no steps, no races). `shows` lists the variables whose values explain a failure.
+struct Property {
+  DeclKind kind = DeclKind::final;
+  std::uint32_t site = 0;
+  std::optional<std::string> message;
+  std::vector<Instr> code;
+  std::vector<std::uint32_t> shows;  // indices into Module::shared, then atomics (offset by shared.size())
+};
+
+struct Module {
+  std::string path;
+  std::string scenario_name;
+  std::uint64_t hash = 0;  // of the canonical program and the const values: replay tokens carry it
+  std::vector<Body> bodies;
+  std::uint32_t main_body = 0;   // the explicit main, or a synthetic one
+  bool implicit_main = false;    // no `main:`: every parameterless thread starts at once
+  std::vector<std::uint32_t> implicit_threads;  // bodies started by the implicit main
+  std::vector<std::int64_t> constants;
+  std::vector<Site> sites;
+  std::vector<PrintFormat> prints;
+  struct Spawn {
+    std::uint32_t body = 0;
+    std::uint32_t args = 0;
+    std::string name;  // the `as` name, or empty for the default
+  };
+  std::vector<Spawn> spawns;
+  std::vector<std::string> messages;  // assert and crash messages
+  std::vector<Variable> shared;   // shared (index = Ref index)
+  std::vector<Variable> atomics;  // atomic (index = Ref index); cells follow the shared ones
+  std::uint32_t cell_count = 0;
+  std::vector<std::string> mutexes, conds, queues, semaphores;
+  std::vector<std::int64_t> semaphore_init, queue_capacity;
+  std::vector<Property> properties;  // in declaration order
+  std::vector<ExpectKind> expected;  // the expect kinds (empty: clean)
+  std::vector<std::string> expected_race_on;  // variables named by `expect race on`
+};
+
+// Compiles a resolved program. The Program must outlive nothing: the Module is self-contained.
+Module compile(const Program& program);
+
+std::string_view op_name(Op op);
+
+}  // namespace interleave

@@ -1,0 +1,76 @@
+// One run of a scenario under a scheduler: the controlled runtime. A single OS thread
+// interprets every scenario thread's bytecode; before each visible step the scheduler
+// picks which runnable thread goes next. Detectors watch the run: happens-before races,
+// assert/final/always failures, deadlock, livelock (the step bound) and crashes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interleave/bytecode.hpp"
+#include "interleave/schedule.hpp"
+#include "interleave/scheduler.hpp"
+
+namespace interleave {
+
+enum class FindingKind : std::uint8_t { race, failure, deadlock, livelock, crash };
+std::string_view spelling(FindingKind kind);
+
+struct Finding {
+  FindingKind kind = FindingKind::crash;
+  std::string summary;               // one line: "race on balance", "final balance == 0 failed"
+  std::vector<std::string> details;  // the accesses, the operand values, the blocked threads...
+  std::string variable;              // race: the declared variable ("slots" for slots[2])
+  std::vector<Loc> locations;        // the scenario lines involved
+  std::string key;                   // the same key is the same finding: its kind and place
+  std::uint64_t step = 0;            // the step it was detected at
+};
+
+struct TraceStep {
+  std::uint64_t number = 0;
+  std::string thread;
+  Loc loc;
+  std::string statement;  // the scenario statement, canonical
+  std::string effect;     // "read balance -> 0", "write balance <- 5", "lock m"...
+};
+
+struct ExecOptions {
+  std::uint64_t max_steps = 20'000;           // a longer run is a livelock
+  std::uint64_t max_local_instructions = 1'000'000;  // between two steps: a silent spin
+  std::uint32_t max_call_depth = 1'000;
+  std::uint32_t max_threads = 10'000;
+  bool detect_races = true;
+  bool spurious_wakeups = false;  // a cond waiter may wake without notify, as POSIX allows
+  bool record_trace = false;
+  bool capture_output = false;
+};
+
+struct RunResult {
+  std::vector<Finding> findings;  // races as they occur, then at most one run-ending finding
+  std::uint64_t steps = 0;
+  unsigned preemptions = 0;
+  Schedule schedule;
+  std::vector<std::int64_t> observed;  // the observe tuple, when the run finished
+  std::vector<std::string> output;     // print lines (capture_output)
+  std::vector<TraceStep> trace;        // record_trace
+  std::vector<std::string> notes;      // information, e.g. a process that crashed
+  bool finished = false;               // every thread ran to its end
+};
+
+class Execution {
+ public:
+  Execution(const Module& module, ExecOptions options);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  RunResult run(Scheduler& scheduler);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace interleave

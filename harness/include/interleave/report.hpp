@@ -1,0 +1,40 @@
+// Reports: findings, traces and histograms for the terminal, and the JSON report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "interleave/bytecode.hpp"
+#include "interleave/explore.hpp"
+
+namespace interleave {
+
+// The verdict of one scenario: its findings against its `expect` lines.
+struct Verdict {
+  bool pass = false;
+  std::vector<std::string> found;     // distinct kinds found, sorted ("race", "failure")
+  std::vector<std::string> expected;  // distinct kinds expected (empty: clean)
+  std::vector<std::string> problems;  // why it fails: "unexpected deadlock", "expected race on x, not found"
+};
+Verdict judge(const Module& module, const ExploreResult& result);
+bool is_expected(const Module& module, const Finding& finding);
+
+struct ReportContext {
+  std::string file;                  // as given on the command line
+  std::vector<std::string> sets;     // --set NAME=VALUE, for replay commands
+};
+
+std::string replay_command(const ReportContext& ctx, const std::string& token);
+std::string render_trace(const std::vector<TraceStep>& trace, const std::string& path);
+std::string render_finding(const Module& module, const FoundFinding& f, const ReportContext& ctx);
+std::string render_observations(const Module& module, const ExploreResult& result);
+std::string render_summary_line(const Module& module, const ExploreResult& result, const Verdict& v,
+                                const ReportContext& ctx);
+
+// One scenario's entry in the JSON report (docs/reports.md describes every field).
+std::string json_scenario(const Module& module, const ExploreResult& result, const Verdict& v,
+                          const ReportContext& ctx);
+// The whole report: {"version": 1, "tool": ..., "scenarios": [entries]}.
+std::string json_report(const std::vector<std::string>& scenario_entries, const std::string& command);
+
+}  // namespace interleave

@@ -1,0 +1,34 @@
+// A Schedule records every nondeterministic choice of one run, in order: which thread
+// takes each step, and each value chosen for any() or for which waiter a notify wakes.
+// Replaying it reproduces the run exactly. A replay token is the schedule, encoded, with
+// the hash of the scenario it belongs to.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace interleave {
+
+struct Choice {
+  enum Kind : std::uint8_t { thread, number } kind = thread;
+  std::uint64_t value = 0;  // thread id, or (for a number) the chosen value minus the lowest allowed
+};
+
+struct Schedule {
+  std::vector<Choice> choices;
+  friend bool operator==(const Schedule&, const Schedule&) = default;
+};
+
+// "v1-<16 hex digits of the scenario hash>-<base64url of the choices>"
+std::string encode_token(const Schedule& schedule, std::uint64_t scenario_hash);
+
+struct DecodedToken {
+  Schedule schedule;
+  std::uint64_t scenario_hash = 0;
+};
+// nullopt, with `error` set, when the token is malformed.
+std::optional<DecodedToken> decode_token(const std::string& token, std::string& error);
+
+}  // namespace interleave

@@ -1,0 +1,108 @@
+// The scheduler interface: start a run, pick the next thread from a non-empty runnable
+// set, choose a value. Random, PCT, DFS and replay each implement it in their own file.
+// The execution records every answer in a Schedule, so any run can be replayed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "interleave/schedule.hpp"
+
+namespace interleave {
+
+using ThreadId = std::uint32_t;
+
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  // Prepares the next run; false when there is nothing left to explore.
+  virtual bool new_run() = 0;
+  // `runnable` is sorted and non-empty. `current` took the previous step (it may not be
+  // runnable any more); `current_yielded` says that step was a yield or sleep.
+  virtual ThreadId pick(std::span<const ThreadId> runnable, ThreadId current, bool current_yielded) = 0;
+  // A value in [lo, hi] (lo <= hi).
+  virtual std::int64_t choose(std::int64_t lo, std::int64_t hi) = 0;
+  // Called when a run ends, with its length in steps.
+  virtual void end_run(std::uint64_t /*steps*/) {}
+  // A short description for reports: "random", "pct(d=2)", "dfs".
+  virtual std::string name() const = 0;
+};
+
+// A small, fast, portable generator (splitmix64): the same seed gives the same runs on
+// every platform, which std::uniform_int_distribution does not promise.
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n), n > 0.
+  std::uint64_t below(std::uint64_t n) { return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64); }
+
+ private:
+  std::uint64_t state_;
+};
+
+std::unique_ptr<Scheduler> make_random_scheduler(std::uint64_t seed);
+std::unique_ptr<Scheduler> make_pct_scheduler(std::uint64_t seed, unsigned depth);
+
+// Exhaustive depth-first search over every schedule (stateless: each run replays a
+// prefix and takes the first untried alternative). `preemption_bound` < 0: unbounded.
+class DfsScheduler : public Scheduler {
+ public:
+  explicit DfsScheduler(int preemption_bound) : bound_(preemption_bound) {}
+  bool new_run() override;
+  ThreadId pick(std::span<const ThreadId> runnable, ThreadId current, bool current_yielded) override;
+  std::int64_t choose(std::int64_t lo, std::int64_t hi) override;
+  std::string name() const override;
+  // True once new_run() has returned false: every schedule (within the bound) was run.
+  bool complete() const { return complete_; }
+  std::uint64_t runs() const { return runs_; }
+
+ private:
+  struct Node {
+    std::vector<ThreadId> options;  // thread choices, in exploration order (empty for values)
+    std::uint64_t values = 0;       // value choices: how many
+    std::uint64_t index = 0;
+    ThreadId current = 0;           // who ran before this choice, if it could go on
+    bool current_can_continue = false;
+    unsigned preemptions = 0;       // on the path up to and including this choice
+  };
+  unsigned preemptions_before(std::size_t depth) const { return depth == 0 ? 0 : stack_[depth - 1].preemptions; }
+  bool is_preemption(const Node& n, std::uint64_t index) const;
+
+  int bound_;
+  std::vector<Node> stack_;
+  std::size_t depth_ = 0;
+  std::uint64_t runs_ = 0;
+  bool complete_ = false;
+};
+
+// Replays a schedule. Strict: a choice that does not fit the run is an error (the
+// scenario changed). Lenient (for minimisation): a choice that does not fit, and every
+// choice after the schedule ends, goes to the current thread if it can run, else to the
+// lowest runnable thread, and values to the lowest allowed.
+class ReplayScheduler : public Scheduler {
+ public:
+  ReplayScheduler(Schedule schedule, bool strict) : schedule_(std::move(schedule)), strict_(strict) {}
+  bool new_run() override;
+  ThreadId pick(std::span<const ThreadId> runnable, ThreadId current, bool current_yielded) override;
+  std::int64_t choose(std::int64_t lo, std::int64_t hi) override;
+  std::string name() const override { return "replay"; }
+  // Strict mode: set when a recorded choice did not fit.
+  bool diverged() const { return diverged_; }
+
+ private:
+  Schedule schedule_;
+  bool strict_;
+  bool started_ = false;
+  bool diverged_ = false;
+  std::size_t next_ = 0;
+};
+
+}  // namespace interleave

@@ -1,0 +1,123 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "interleave/report.hpp"
+
+namespace interleave {
+
+namespace {
+
+std::string kind_word(ExpectKind k) { return std::string(spelling(k)); }
+
+}  // namespace
+
+bool is_expected(const Module& m, const Finding& f) {
+  const auto want = std::string(spelling(f.kind));
+  const bool kind_ok = std::any_of(m.expected.begin(), m.expected.end(), [&](ExpectKind k) { return kind_word(k) == want; });
+  if (!kind_ok) return false;
+  if (f.kind != FindingKind::race || m.expected_race_on.empty()) return true;
+  return std::find(m.expected_race_on.begin(), m.expected_race_on.end(), f.variable) != m.expected_race_on.end();
+}
+
+Verdict judge(const Module& m, const ExploreResult& r) {
+  Verdict v;
+  std::set<std::string> found, expected;
+  std::set<std::string> raced;
+  for (const auto& ff : r.findings) {
+    found.insert(std::string(spelling(ff.finding.kind)));
+    if (ff.finding.kind == FindingKind::race) raced.insert(ff.finding.variable);
+    if (!is_expected(m, ff.finding)) v.problems.push_back(fmt::format("unexpected {}", ff.finding.summary));
+  }
+  for (ExpectKind k : m.expected) expected.insert(kind_word(k));
+  for (const auto& k : expected) {
+    if (found.count(k)) continue;
+    if (k == "race" && !m.expected_race_on.empty()) continue;  // reported per variable below
+    v.problems.push_back(fmt::format("expected {}, not found in {} runs", k, r.runs));
+  }
+  for (const auto& var : m.expected_race_on)
+    if (!raced.count(var)) v.problems.push_back(fmt::format("expected race on {}, not found in {} runs", var, r.runs));
+  v.found.assign(found.begin(), found.end());
+  v.expected.assign(expected.begin(), expected.end());
+  v.pass = v.problems.empty();
+  return v;
+}
+
+std::string replay_command(const ReportContext& ctx, const std::string& token) {
+  std::string cmd = "interleave replay " + ctx.file;
+  for (const auto& s : ctx.sets) cmd += " --set " + s;
+  return cmd + " --schedule " + token;
+}
+
+std::string render_trace(const std::vector<TraceStep>& trace, const std::string& path) {
+  const std::string file = std::filesystem::path(path).filename().string();
+  std::size_t name_w = 6, where_w = 5, effect_w = 4;
+  for (const auto& t : trace) {
+    name_w = std::max(name_w, t.thread.size());
+    where_w = std::max(where_w, file.size() + 1 + std::to_string(t.loc.line).size());
+    effect_w = std::max(effect_w, std::min<std::size_t>(t.effect.size(), 48));
+  }
+  std::string out = fmt::format("    {:>5}  {:<{}}  {:<{}}  {:<{}}  {}\n", "step", "thread", name_w, "where", where_w,
+                                "what", effect_w, "statement");
+  for (const auto& t : trace) {
+    out += fmt::format("    {:>5}  {:<{}}  {:<{}}  {:<{}}  {}\n", t.number, t.thread, name_w,
+                       fmt::format("{}:{}", file, t.loc.line), where_w, t.effect, effect_w, t.statement);
+  }
+  return out;
+}
+
+std::string render_finding(const Module& m, const FoundFinding& f, const ReportContext& ctx) {
+  const std::string_view kind = spelling(f.finding.kind);
+  const bool says_kind = f.finding.summary.compare(0, kind.size(), kind) == 0;
+  std::string out = fmt::format("  {}{}{}\n", says_kind ? "" : std::string(kind) + ": ", f.finding.summary,
+                                m.expected.empty() ? "" : is_expected(m, f.finding) ? "  [expected]" : "  [NOT expected]");
+  for (const auto& d : f.finding.details) out += "    " + d + "\n";
+  out += fmt::format("    first seen in run {} ({}), in {} run{} in all\n", f.first_run, f.scheduler, f.occurrences,
+                     f.occurrences == 1 ? "" : "s");
+  out += fmt::format("    interleaving: {} step{}, {} preemption{} (minimised from {} steps, {} preemption{})\n", f.steps,
+                     f.steps == 1 ? "" : "s", f.preemptions, f.preemptions == 1 ? "" : "s", f.original_steps,
+                     f.original_preemptions, f.original_preemptions == 1 ? "" : "s");
+  out += render_trace(f.trace, m.path);
+  out += fmt::format("    replay: {}\n", replay_command(ctx, f.token));
+  return out;
+}
+
+std::string render_observations(const Module& m, const ExploreResult& r) {
+  if (r.observations.empty()) return {};
+  std::string label;
+  for (const auto& p : m.properties)
+    if (p.kind == DeclKind::observe) label += (label.empty() ? "" : ", ") + m.sites[p.site].text.substr(8);
+  std::uint64_t total = 0;
+  for (const auto& [k, n] : r.observations) total += n;
+  std::vector<std::pair<std::string, std::uint64_t>> rows;
+  std::size_t w = 7;
+  for (const auto& [k, n] : r.observations) {
+    std::string key;
+    for (std::size_t i = 0; i < k.size(); ++i) key += fmt::format("{}{}", i ? ", " : "", k[i]);
+    w = std::max(w, key.size());
+    rows.emplace_back(std::move(key), n);
+  }
+  std::string out = fmt::format("  observed {} (controlled runtime, {} finished runs)\n", label, total);
+  out += fmt::format("    {:<{}}  {:>10}  {:>8}\n", "outcome", w, "runs", "percent");
+  for (const auto& [key, n] : rows)
+    out += fmt::format("    {:<{}}  {:>10}  {:>7.2f}%\n", key, w, n, 100.0 * static_cast<double>(n) / static_cast<double>(total));
+  return out;
+}
+
+std::string render_summary_line(const Module& m, const ExploreResult& r, const Verdict& v, const ReportContext& ctx) {
+  auto list = [](const std::vector<std::string>& xs) {
+    std::string s;
+    for (const auto& x : xs) s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? std::string("clean") : s;
+  };
+  (void)m;
+  std::string line = fmt::format("{}  {}  found: {}; expected: {}  ({} runs, {:.2f} s; {}{})\n", v.pass ? "PASS" : "FAIL",
+                                 ctx.file, list(v.found), list(v.expected), r.runs, r.seconds, r.strategy,
+                                 r.stopped_by_time ? "; stopped by the time budget" : "");
+  for (const auto& p : v.problems) line += "  - " + p + "\n";
+  return line;
+}
+
+}  // namespace interleave

@@ -1,0 +1,94 @@
+#include "interleave/schedule.hpp"
+
+#include <fmt/format.h>
+
+namespace interleave {
+
+namespace {
+
+constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// Each choice is a varint of (value << 1 | kind).
+void put_varint(std::string& bytes, std::uint64_t v) {
+  while (v >= 0x80) {
+    bytes.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  bytes.push_back(static_cast<char>(v));
+}
+
+}  // namespace
+
+std::string encode_token(const Schedule& schedule, std::uint64_t scenario_hash) {
+  std::string bytes;
+  for (const Choice& c : schedule.choices) put_varint(bytes, (c.value << 1) | (c.kind == Choice::number ? 1 : 0));
+  std::string out = fmt::format("v1-{:016x}-", scenario_hash);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char b : bytes) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += alphabet[(acc >> bits) & 0x3F];
+    }
+  }
+  if (bits > 0) out += alphabet[(acc << (6 - bits)) & 0x3F];
+  return out;
+}
+
+std::optional<DecodedToken> decode_token(const std::string& token, std::string& error) {
+  if (token.size() < 20 || token.compare(0, 3, "v1-") != 0 || token[19] != '-') {
+    error = "a replay token looks like v1-<16 hex digits>-<schedule>";
+    return std::nullopt;
+  }
+  DecodedToken out;
+  for (std::size_t i = 3; i < 19; ++i) {
+    const char c = token[i];
+    const int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+    if (d < 0) {
+      error = "the token's scenario hash is not 16 hex digits";
+      return std::nullopt;
+    }
+    out.scenario_hash = (out.scenario_hash << 4) | static_cast<std::uint64_t>(d);
+  }
+  std::string bytes;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (std::size_t i = 20; i < token.size(); ++i) {
+    const auto pos = alphabet.find(token[i]);
+    if (pos == std::string_view::npos) {
+      error = fmt::format("unexpected character '{}' in the token", token[i]);
+      return std::nullopt;
+    }
+    acc = (acc << 6) | static_cast<std::uint32_t>(pos);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  std::uint64_t v = 0;
+  int shift = 0;
+  for (unsigned char b : bytes) {
+    if (shift > 63) {
+      error = "the token's schedule is corrupt";
+      return std::nullopt;
+    }
+    v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+    if (b & 0x80) {
+      shift += 7;
+      continue;
+    }
+    out.schedule.choices.push_back(Choice{(v & 1) ? Choice::number : Choice::thread, v >> 1});
+    v = 0;
+    shift = 0;
+  }
+  if (shift != 0) {
+    error = "the token's schedule is truncated";
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace interleave

@@ -1,0 +1,530 @@
+// AST to bytecode. Every statement gets a Site (its line and canonical text) that its
+// instructions point to, so traces and findings can quote the scenario.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+#include <unordered_map>
+
+#include "interleave/bytecode.hpp"
+#include "interleave/printer.hpp"
+
+namespace interleave {
+
+namespace {
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+class Compiler {
+ public:
+  explicit Compiler(const Program& p) : p_(p) {}
+
+  Module run() {
+    m_.path = p_.path;
+    m_.scenario_name = p_.scenario_name;
+    std::string identity = print(p_);
+    for (const auto& [name, value] : p_.const_values) identity += fmt::format("\n{}={}", name, value);
+    m_.hash = fnv1a(identity);
+    layout_memory();
+    // Bodies first get their indices, so spawns and calls can refer to bodies not yet compiled.
+    for (std::uint32_t i = 0; i < p_.decls.size(); ++i) {
+      const Decl& d = p_.decls[i];
+      if (d.kind != DeclKind::thread && d.kind != DeclKind::process && d.kind != DeclKind::fn && d.kind != DeclKind::main)
+        continue;
+      body_of_decl_[i] = static_cast<std::uint32_t>(m_.bodies.size());
+      Body b;
+      b.name = d.kind == DeclKind::main ? "main" : d.name;
+      b.kind = d.kind;
+      b.params = static_cast<std::uint32_t>(d.params.size());
+      b.frame_size = d.frame_size;
+      b.local_names = d.local_names;
+      m_.bodies.push_back(std::move(b));
+    }
+    for (std::uint32_t i = 0; i < p_.decls.size(); ++i)
+      if (auto it = body_of_decl_.find(i); it != body_of_decl_.end()) compile_body(p_.decls[i], it->second);
+    if (p_.main_decl) {
+      m_.main_body = body_of_decl_.at(*p_.main_decl);
+    } else {
+      m_.implicit_main = true;
+      for (const auto& t : p_.threads)
+        if (p_.decls[t.decl].params.empty()) m_.implicit_threads.push_back(body_of_decl_.at(t.decl));
+    }
+    for (const Decl& d : p_.decls) {
+      if (d.kind == DeclKind::final || d.kind == DeclKind::always) compile_property(d, *d.exprs[0]);
+      if (d.kind == DeclKind::observe)
+        for (const auto& e : d.exprs) compile_property(d, *e);
+      if (d.kind == DeclKind::expect) {
+        if (d.expect != ExpectKind::clean) m_.expected.push_back(d.expect);
+        if (d.expect_on) m_.expected_race_on.push_back(*d.expect_on);
+      }
+    }
+    return std::move(m_);
+  }
+
+ private:
+  void layout_memory() {
+    std::uint32_t cell = 0;
+    for (const auto& s : p_.shared) {
+      const Decl& d = p_.decls[s.decl];
+      m_.shared.push_back(Variable{d.name, cell, static_cast<std::uint32_t>(d.size_value), d.init_value, false});
+      cell += d.size ? static_cast<std::uint32_t>(d.size_value) : 1;
+    }
+    for (const auto& a : p_.atomics) {
+      const Decl& d = p_.decls[a.decl];
+      m_.atomics.push_back(Variable{d.name, cell, 0, d.init_value, true});
+      ++cell;
+    }
+    m_.cell_count = cell;
+    for (const auto& s : p_.mutexes) m_.mutexes.push_back(s.name);
+    for (const auto& s : p_.conds) m_.conds.push_back(s.name);
+    for (const auto& s : p_.semaphores) {
+      m_.semaphores.push_back(s.name);
+      m_.semaphore_init.push_back(p_.decls[s.decl].init_value);
+    }
+    for (const auto& s : p_.queues) {
+      m_.queues.push_back(s.name);
+      m_.queue_capacity.push_back(p_.decls[s.decl].size_value);
+    }
+  }
+
+  // ---- emission ------------------------------------------------------------------------
+  std::uint32_t here() const { return static_cast<std::uint32_t>(code_->size()); }
+  std::uint32_t emit(Op op, std::int32_t a = 0, std::int32_t b = 0, std::uint8_t aux = 0) {
+    code_->push_back(Instr{op, aux, 0, a, b, site_});
+    return here() - 1;
+  }
+  void patch(std::uint32_t at, std::uint32_t target) { (*code_)[at].a = static_cast<std::int32_t>(target); }
+  std::int32_t constant(std::int64_t v) {
+    auto [it, inserted] = constants_.try_emplace(v, static_cast<std::int32_t>(m_.constants.size()));
+    if (inserted) m_.constants.push_back(v);
+    return it->second;
+  }
+  std::uint32_t new_site(Loc loc, std::string text) {
+    m_.sites.push_back(Site{loc, std::move(text)});
+    return static_cast<std::uint32_t>(m_.sites.size() - 1);
+  }
+  std::int32_t message(const std::optional<std::string>& msg) {
+    if (!msg) return -1;
+    m_.messages.push_back(*msg);
+    return static_cast<std::int32_t>(m_.messages.size() - 1);
+  }
+  std::int32_t hidden_local() {
+    Body& b = m_.bodies[body_];
+    b.local_names.push_back("");
+    return static_cast<std::int32_t>(b.frame_size++);
+  }
+
+  // ---- bodies and statements -----------------------------------------------------------
+  struct Loop {
+    std::vector<std::uint32_t> breaks, continues;
+    std::size_t with_depth;  // withs open outside the loop
+  };
+
+  void compile_body(const Decl& d, std::uint32_t index) {
+    body_ = index;
+    code_ = &m_.bodies[index].code;
+    withs_.clear();
+    loops_.clear();
+    site_ = new_site(d.loc, d.kind == DeclKind::main ? "main:" : fmt::format("{} {}", spelling(d.kind), d.name));
+    block(d.body);
+    site_ = new_site(d.loc, fmt::format("end of {}", d.kind == DeclKind::main ? "main" : d.name));
+    emit(Op::push, constant(0));
+    emit(d.kind == DeclKind::fn ? Op::ret : Op::end);
+  }
+
+  void block(const Block& b) {
+    for (const Stmt& s : b) stmt(s);
+  }
+
+  void unlock_withs(std::size_t down_to) {
+    for (std::size_t i = withs_.size(); i > down_to; --i) emit(Op::unlock, static_cast<std::int32_t>(withs_[i - 1]));
+  }
+
+  void stmt(const Stmt& s) {
+    site_ = new_site(s.loc, print_stmt_head(s));
+    switch (s.kind) {
+      case StmtKind::let:
+        expr(*s.value);
+        emit(Op::store_local, static_cast<std::int32_t>(s.ref.index));
+        break;
+      case StmtKind::assign:
+        if (s.ref.kind == RefKind::shared && s.index) {
+          expr(*s.index);
+          expr(*s.value);
+          emit(Op::write_elem, static_cast<std::int32_t>(s.ref.index));
+        } else {
+          expr(*s.value);
+          if (s.ref.kind == RefKind::local) emit(Op::store_local, static_cast<std::int32_t>(s.ref.index));
+          else if (s.ref.kind == RefKind::shared) emit(Op::write, static_cast<std::int32_t>(s.ref.index));
+          else emit(Op::atomic_store, static_cast<std::int32_t>(s.ref.index), 0, static_cast<std::uint8_t>(MemOrder::seq_cst));
+        }
+        break;
+      case StmtKind::expr:
+        if (expr(*s.value)) emit(Op::pop);
+        break;
+      case StmtKind::if_: {
+        std::vector<std::uint32_t> to_end;
+        expr(*s.value);
+        std::uint32_t skip = emit(Op::jump_if_false);
+        block(s.body);
+        for (const auto& clause : s.elifs) {
+          to_end.push_back(emit(Op::jump));
+          patch(skip, here());
+          site_ = new_site(clause.loc, "elif " + print(*clause.cond) + ":");
+          expr(*clause.cond);
+          skip = emit(Op::jump_if_false);
+          block(clause.body);
+        }
+        if (s.has_else) {
+          to_end.push_back(emit(Op::jump));
+          patch(skip, here());
+          block(s.else_body);
+        } else {
+          patch(skip, here());
+        }
+        for (auto j : to_end) patch(j, here());
+        break;
+      }
+      case StmtKind::while_: {
+        const std::uint32_t top = here();
+        const std::uint32_t cond_site = site_;
+        expr(*s.value);
+        const std::uint32_t exit = emit(Op::jump_if_false);
+        loop_body(s.body, top, [&] { site_ = cond_site; emit(Op::jump, static_cast<std::int32_t>(top)); }, exit);
+        break;
+      }
+      case StmtKind::repeat: {
+        const std::int32_t counter = hidden_local();
+        expr(*s.value);
+        emit(Op::store_local, counter);
+        const std::uint32_t top = here();
+        const std::uint32_t head_site = site_;
+        emit(Op::load_local, counter);
+        emit(Op::push, constant(0));
+        emit(Op::gt);
+        const std::uint32_t exit = emit(Op::jump_if_false);
+        emit(Op::load_local, counter);
+        emit(Op::push, constant(1));
+        emit(Op::sub);
+        emit(Op::store_local, counter);
+        loop_body(s.body, top, [&] { site_ = head_site; emit(Op::jump, static_cast<std::int32_t>(top)); }, exit);
+        break;
+      }
+      case StmtKind::for_: {
+        const std::int32_t counter = hidden_local();
+        const std::int32_t limit = hidden_local();
+        if (s.range_lo) expr(*s.range_lo);
+        else emit(Op::push, constant(0));
+        emit(Op::store_local, counter);
+        expr(*s.range_hi);
+        emit(Op::store_local, limit);
+        const std::uint32_t top = here();
+        const std::uint32_t head_site = site_;
+        emit(Op::load_local, counter);
+        emit(Op::load_local, limit);
+        emit(Op::lt);
+        const std::uint32_t exit = emit(Op::jump_if_false);
+        emit(Op::load_local, counter);
+        emit(Op::store_local, static_cast<std::int32_t>(s.ref.index));
+        loop_body(s.body, std::nullopt, [&] {
+          site_ = head_site;
+          emit(Op::load_local, counter);
+          emit(Op::push, constant(1));
+          emit(Op::add);
+          emit(Op::store_local, counter);
+          emit(Op::jump, static_cast<std::int32_t>(top));
+        }, exit);
+        break;
+      }
+      case StmtKind::break_:
+        unlock_withs(loops_.back().with_depth);
+        loops_.back().breaks.push_back(emit(Op::jump));
+        break;
+      case StmtKind::continue_:
+        unlock_withs(loops_.back().with_depth);
+        loops_.back().continues.push_back(emit(Op::jump));
+        break;
+      case StmtKind::return_:
+        if (s.value) expr(*s.value);
+        else emit(Op::push, constant(0));
+        unlock_withs(0);
+        emit(m_.bodies[body_].kind == DeclKind::fn ? Op::ret : Op::end);
+        break;
+      case StmtKind::with: {
+        const std::uint32_t with_site = site_;
+        emit(Op::lock, static_cast<std::int32_t>(s.ref.index));
+        withs_.push_back(s.ref.index);
+        block(s.body);
+        withs_.pop_back();
+        site_ = with_site;
+        emit(Op::unlock, static_cast<std::int32_t>(s.ref.index));
+        break;
+      }
+      case StmtKind::assert_: {
+        const Expr& c = *s.value;
+        const bool comparison = c.kind == ExprKind::binary && c.bin >= BinOp::eq && c.bin <= BinOp::ge;
+        if (comparison) {
+          expr(*c.args[0]);
+          expr(*c.args[1]);
+          emit(Op::assert_, message(s.message), 1, static_cast<std::uint8_t>(c.bin));
+        } else {
+          expr(c);
+          emit(Op::assert_, message(s.message), 0);
+        }
+        break;
+      }
+      case StmtKind::print: {
+        PrintFormat f;
+        std::int32_t values = 0;
+        for (const auto& arg : s.print_args) {
+          if (arg.is_string) {
+            f.parts.push_back({PrintFormat::Part::text, arg.text});
+          } else if (arg.expr->kind == ExprKind::thread_name) {
+            f.parts.push_back({PrintFormat::Part::thread_name, {}});
+          } else {
+            expr(*arg.expr);
+            f.parts.push_back({PrintFormat::Part::value, {}});
+            ++values;
+          }
+        }
+        m_.prints.push_back(std::move(f));
+        emit(Op::print, static_cast<std::int32_t>(m_.prints.size() - 1), values);
+        break;
+      }
+      case StmtKind::yield: emit(Op::yield); break;
+      case StmtKind::sleep: emit(Op::sleep, static_cast<std::int32_t>(std::min<std::uint64_t>(s.duration_ns / 1000, INT32_MAX))); break;
+      case StmtKind::fence: emit(Op::fence, 0, 0, static_cast<std::uint8_t>(MemOrder::seq_cst)); break;
+      case StmtKind::crash: emit(Op::crash, message(s.message)); break;
+    }
+  }
+
+  // `continue_target`: where continue jumps (nullopt: to the code `tail` emits first).
+  template <typename Tail>
+  void loop_body(const Block& body, std::optional<std::uint32_t> continue_target, Tail tail, std::uint32_t exit_jump) {
+    loops_.push_back(Loop{{}, {}, withs_.size()});
+    block(body);
+    const std::uint32_t tail_start = here();
+    tail();
+    Loop loop = std::move(loops_.back());
+    loops_.pop_back();
+    for (auto c : loop.continues) patch(c, continue_target.value_or(tail_start));
+    patch(exit_jump, here());
+    for (auto b : loop.breaks) patch(b, here());
+  }
+
+  // ---- expressions ---------------------------------------------------------------------
+  // Returns true when the expression leaves a value on the stack.
+  bool expr(const Expr& e) {
+    const auto idx = static_cast<std::int32_t>(e.ref.index);
+    switch (e.kind) {
+      case ExprKind::integer:
+        emit(Op::push, constant(e.value));
+        return true;
+      case ExprKind::name:
+        switch (e.ref.kind) {
+          case RefKind::local: emit(Op::load_local, idx); break;
+          case RefKind::constant: emit(Op::push, constant(p_.const_values.at(e.name))); break;
+          case RefKind::shared: emit(Op::read, idx); break;
+          case RefKind::atomic: emit(Op::atomic_load, idx, 0, static_cast<std::uint8_t>(MemOrder::seq_cst)); break;
+          default: assert(false && "resolver let an invalid name through"); break;
+        }
+        return true;
+      case ExprKind::index:
+        expr(*e.args[0]);
+        emit(Op::read_elem, idx);
+        return true;
+      case ExprKind::unary:
+        expr(*e.args[0]);
+        emit(e.un == UnOp::neg ? Op::neg : Op::not_);
+        return true;
+      case ExprKind::binary: {
+        if (e.bin == BinOp::and_ || e.bin == BinOp::or_) {
+          expr(*e.args[0]);
+          const std::uint32_t j = emit(e.bin == BinOp::and_ ? Op::jump_if_false_keep : Op::jump_if_true_keep);
+          expr(*e.args[1]);
+          patch(j, here());
+          emit(Op::to_bool);
+          return true;
+        }
+        expr(*e.args[0]);
+        expr(*e.args[1]);
+        static constexpr Op ops[] = {Op::add, Op::sub, Op::mul, Op::div, Op::mod, Op::eq, Op::ne,
+                                     Op::lt,  Op::le,  Op::gt,  Op::ge};
+        emit(ops[static_cast<int>(e.bin)]);
+        return true;
+      }
+      case ExprKind::any:
+        expr(*e.args[0]);
+        expr(*e.args[1]);
+        emit(Op::any);
+        return true;
+      case ExprKind::thread_name:
+        emit(Op::push, constant(0));  // unreachable: the resolver allows it only in print
+        return true;
+      case ExprKind::call:
+        for (const auto& a : e.args) expr(*a);
+        emit(Op::call, static_cast<std::int32_t>(body_of_decl_.at(p_.fns[e.ref.index].decl)),
+             static_cast<std::int32_t>(e.args.size()));
+        return true;
+      case ExprKind::spawn: {
+        for (const auto& a : e.args) expr(*a);
+        const auto& table = e.ref.kind == RefKind::thread ? p_.threads : p_.processes;
+        m_.spawns.push_back(Module::Spawn{body_of_decl_.at(table[e.ref.index].decl),
+                                          static_cast<std::uint32_t>(e.args.size()), e.spawn_as.value_or("")});
+        emit(Op::spawn, static_cast<std::int32_t>(m_.spawns.size() - 1));
+        return true;
+      }
+      case ExprKind::join:
+        expr(*e.args[0]);
+        emit(Op::join);
+        return true;
+      case ExprKind::method:
+        return method(e);
+    }
+    return false;
+  }
+
+  bool method(const Expr& e) {
+    const auto idx = static_cast<std::int32_t>(e.ref.index);
+    const auto order = static_cast<std::uint8_t>(e.order == MemOrder::unspecified ? MemOrder::seq_cst : e.order);
+    const std::string& m = e.method;
+    switch (e.ref.kind) {
+      case RefKind::mutex:
+        if (m == "lock") emit(Op::lock, idx);
+        else if (m == "unlock") emit(Op::unlock, idx);
+        else { emit(Op::try_lock, idx); return true; }
+        return false;
+      case RefKind::cond:
+        if (m == "wait") emit(Op::wait, idx, static_cast<std::int32_t>(e.args[0]->ref.index));
+        else emit(m == "notify_one" ? Op::notify_one : Op::notify_all, idx);
+        return false;
+      case RefKind::semaphore:
+        emit(m == "acquire" ? Op::sem_acquire : Op::sem_release, idx);
+        return false;
+      case RefKind::queue:
+        if (m == "put") {
+          expr(*e.args[0]);
+          emit(Op::put, idx);
+          return false;
+        }
+        emit(Op::get, idx);
+        return true;
+      case RefKind::atomic:
+        for (const auto& a : e.args) expr(*a);
+        if (m == "load") emit(Op::atomic_load, idx, 0, order);
+        else if (m == "store") { emit(Op::atomic_store, idx, 0, order); return false; }
+        else if (m == "fetch_add") emit(Op::atomic_fetch_add, idx, 0, order);
+        else if (m == "exchange") emit(Op::atomic_exchange, idx, 0, order);
+        else emit(Op::atomic_cas, idx, 0, order);
+        return true;
+      default:
+        assert(false && "resolver let an invalid method through");
+        return false;
+    }
+  }
+
+  void compile_property(const Decl& d, const Expr& e) {
+    Property prop;
+    prop.kind = d.kind;
+    prop.message = d.message;
+    std::vector<Instr> code;
+    code_ = &code;
+    site_ = new_site(d.loc, fmt::format("{} {}", spelling(d.kind), print(e)));
+    prop.site = site_;
+    expr(e);
+    emit(Op::end);
+    prop.code = std::move(code);
+    collect_shows(e, prop.shows);
+    m_.properties.push_back(std::move(prop));
+  }
+
+  void collect_shows(const Expr& e, std::vector<std::uint32_t>& out) {
+    if ((e.kind == ExprKind::name || e.kind == ExprKind::index) &&
+        (e.ref.kind == RefKind::shared || e.ref.kind == RefKind::atomic)) {
+      const std::uint32_t v = e.ref.kind == RefKind::shared ? e.ref.index : static_cast<std::uint32_t>(m_.shared.size()) + e.ref.index;
+      if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+    }
+    for (const auto& a : e.args) collect_shows(*a, out);
+  }
+
+  const Program& p_;
+  Module m_;
+  std::unordered_map<std::uint32_t, std::uint32_t> body_of_decl_;
+  std::unordered_map<std::int64_t, std::int32_t> constants_;
+  std::vector<Instr>* code_ = nullptr;
+  std::uint32_t body_ = 0;
+  std::uint32_t site_ = 0;
+  std::vector<std::uint32_t> withs_;
+  std::vector<Loop> loops_;
+};
+
+}  // namespace
+
+Module compile(const Program& program) { return Compiler(program).run(); }
+
+std::string_view op_name(Op op) {
+  switch (op) {
+    case Op::push: return "push";
+    case Op::pop: return "pop";
+    case Op::load_local: return "load_local";
+    case Op::store_local: return "store_local";
+    case Op::add: return "add";
+    case Op::sub: return "sub";
+    case Op::mul: return "mul";
+    case Op::div: return "div";
+    case Op::mod: return "mod";
+    case Op::neg: return "neg";
+    case Op::not_: return "not";
+    case Op::to_bool: return "to_bool";
+    case Op::eq: return "eq";
+    case Op::ne: return "ne";
+    case Op::lt: return "lt";
+    case Op::le: return "le";
+    case Op::gt: return "gt";
+    case Op::ge: return "ge";
+    case Op::jump: return "jump";
+    case Op::jump_if_false: return "jump_if_false";
+    case Op::jump_if_false_keep: return "jump_if_false_keep";
+    case Op::jump_if_true_keep: return "jump_if_true_keep";
+    case Op::any: return "any";
+    case Op::call: return "call";
+    case Op::ret: return "ret";
+    case Op::assert_: return "assert";
+    case Op::print: return "print";
+    case Op::crash: return "crash";
+    case Op::read: return "read";
+    case Op::write: return "write";
+    case Op::read_elem: return "read_elem";
+    case Op::write_elem: return "write_elem";
+    case Op::atomic_load: return "load";
+    case Op::atomic_store: return "store";
+    case Op::atomic_fetch_add: return "fetch_add";
+    case Op::atomic_exchange: return "exchange";
+    case Op::atomic_cas: return "cas";
+    case Op::lock: return "lock";
+    case Op::unlock: return "unlock";
+    case Op::try_lock: return "try_lock";
+    case Op::wait: return "wait";
+    case Op::notify_one: return "notify_one";
+    case Op::notify_all: return "notify_all";
+    case Op::sem_acquire: return "acquire";
+    case Op::sem_release: return "release";
+    case Op::put: return "put";
+    case Op::get: return "get";
+    case Op::spawn: return "spawn";
+    case Op::join: return "join";
+    case Op::yield: return "yield";
+    case Op::sleep: return "sleep";
+    case Op::fence: return "fence";
+    case Op::end: return "end";
+  }
+  return "?";
+}
+
+}  // namespace interleave

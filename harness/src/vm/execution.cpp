@@ -1,0 +1,931 @@
+#include "interleave/execution.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+
+#include "interleave/race_detector.hpp"
+
+namespace interleave {
+
+std::string_view spelling(FindingKind kind) {
+  switch (kind) {
+    case FindingKind::race: return "race";
+    case FindingKind::failure: return "failure";
+    case FindingKind::deadlock: return "deadlock";
+    case FindingKind::livelock: return "livelock";
+    case FindingKind::crash: return "crash";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+
+struct Frame {
+  std::uint32_t body;
+  std::uint32_t pc;           // where to continue in the caller
+  std::uint32_t locals_base;  // the caller's
+};
+
+struct Thread {
+  std::uint32_t id = 0;
+  std::string name;
+  std::uint32_t space = 0;    // address space: 0 for the root process
+  std::uint32_t process = 0;  // id of the thread that started this process (0: root)
+  bool is_process = false;    // started by spawning a process body
+  std::uint32_t body = 0;
+  std::uint32_t pc = 0;
+  std::uint32_t locals_base = 0;
+  std::vector<std::int64_t> locals;
+  std::vector<std::int64_t> stack;
+  std::vector<Frame> frames;
+  bool finished = false;
+  bool crashed = false;
+  bool joined = false;
+  std::int64_t result = 0;
+  std::uint8_t wait_phase = 0;  // 1: released the mutex, waiting to be woken
+  bool notified = false;
+};
+
+struct Mutex {
+  std::uint32_t owner = none;
+  std::uint32_t site = 0;  // where the owner locked it
+};
+
+struct Stop {};            // unwinds a run that ended with a finding
+struct ProcessCrashed {};  // unwinds the step of a process that crashed; the run goes on
+
+}  // namespace
+
+struct Execution::Impl {
+  Impl(const Module& m, ExecOptions o) : m(m), o(o) {}
+
+  const Module& m;
+  ExecOptions o;
+  Scheduler* sched = nullptr;
+  RunResult* r = nullptr;
+  std::vector<Thread> threads;
+  std::vector<std::vector<std::int64_t>> spaces;
+  std::vector<Mutex> mutexes;
+  std::vector<std::vector<std::uint32_t>> cond_waiters;
+  std::vector<std::int64_t> sems;
+  std::vector<std::deque<std::int64_t>> queues;
+  RaceDetector races;
+  std::vector<ThreadId> runnable;
+  std::vector<std::uint8_t> raced_vars;  // report one race per variable per run
+  std::uint64_t step = 0;
+  std::uint32_t thread_counter = 0, process_counter = 0;
+  bool yielded = false;
+  std::uint32_t sync_fence = 0, sync_atomics = 0;
+
+  // ---- sync object ids for the race detector --------------------------------------------
+  std::uint32_t sync_mutex(std::uint32_t i) const { return i; }
+  std::uint32_t sync_sem(std::uint32_t i) const { return static_cast<std::uint32_t>(m.mutexes.size()) + i; }
+  std::uint32_t sync_atomic(std::uint32_t space, std::uint32_t i) const {
+    return sync_atomics + space * static_cast<std::uint32_t>(m.atomics.size()) + i;
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+  const Instr& at(const Thread& t) const { return m.bodies[t.body].code[t.pc]; }
+  const Site& site_of(const Thread& t) const { return m.sites[at(t).site]; }
+  std::string where(const Site& s) const { return fmt::format("{}:{}", m.path, s.loc.line); }
+  std::string where(std::uint32_t site) const { return where(m.sites[site]); }
+  std::int64_t pop(Thread& t) {
+    const std::int64_t v = t.stack.back();
+    t.stack.pop_back();
+    return v;
+  }
+  std::string cell_name(std::uint32_t var, std::int64_t index, bool element) const {
+    return element ? fmt::format("{}[{}]", m.shared[var].name, index) : m.shared[var].name;
+  }
+  void trace(const Thread& t, std::uint32_t site, std::string effect) {
+    if (!o.record_trace) return;
+    const Site& s = m.sites[site];
+    r->trace.push_back(TraceStep{step, t.name, s.loc, s.text, std::move(effect)});
+  }
+  std::string thread_state(const Thread& t) const {
+    if (t.crashed) return "crashed";
+    if (t.finished) return "finished";
+    return fmt::format("at {}", where(site_of(t)));  // callers say why it is there
+  }
+
+  [[noreturn]] void stop(Finding f) {
+    f.step = step;
+    r->findings.push_back(std::move(f));
+    throw Stop{};
+  }
+
+  // ---- run -------------------------------------------------------------------------------
+  void reset() {
+    threads.clear();
+    spaces.assign(1, std::vector<std::int64_t>(m.cell_count));
+    for (const auto& v : m.shared)
+      std::fill_n(spaces[0].begin() + v.first_cell, std::max<std::uint32_t>(v.size, 1), v.init);
+    for (const auto& v : m.atomics) spaces[0][v.first_cell] = v.init;
+    mutexes.assign(m.mutexes.size(), Mutex{});
+    cond_waiters.assign(m.conds.size(), {});
+    sems.assign(m.semaphore_init.begin(), m.semaphore_init.end());
+    queues.assign(m.queues.size(), {});
+    raced_vars.assign(m.shared.size(), 0);
+    sync_atomics = static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size());
+    sync_fence = sync_atomics + static_cast<std::uint32_t>(m.atomics.size());  // grows with spaces
+    if (o.detect_races) races.reset(m.cell_count, sync_fence + 1);
+    step = 0;
+    thread_counter = 0;
+    process_counter = 0;
+    yielded = false;
+  }
+
+  std::uint32_t new_thread(std::uint32_t body, std::string name, std::optional<std::uint32_t> parent, bool process) {
+    const auto id = static_cast<std::uint32_t>(threads.size());
+    if (id >= o.max_threads) {
+      Finding f;
+      f.kind = FindingKind::crash;
+      f.summary = fmt::format("more than {} threads were started", o.max_threads);
+      f.details.push_back("a spawn inside an unbounded loop?");
+      f.key = "crash:threads";
+      stop(std::move(f));
+    }
+    threads.emplace_back();
+    Thread& t = threads.back();
+    t.id = id;
+    t.name = std::move(name);
+    t.body = body;
+    t.locals.assign(m.bodies[body].frame_size, 0);
+    if (parent) {
+      const Thread& p = threads[*parent];
+      t.space = p.space;
+      t.process = p.process;
+    }
+    if (process) {
+      t.is_process = true;
+      t.process = id;
+      t.space = static_cast<std::uint32_t>(spaces.size());
+      spaces.push_back(spaces[threads[*parent].space]);  // as after fork
+      if (o.detect_races) races.add_space(t.space, threads[*parent].space);
+    }
+    if (o.detect_races) races.add_thread(id, parent);
+    return id;
+  }
+
+  void start(RunResult& result) {
+    if (m.implicit_main) {
+      for (std::uint32_t body : m.implicit_threads) new_thread(body, m.bodies[body].name, std::nullopt, false);
+    } else {
+      new_thread(m.main_body, "MainThread", std::nullopt, false);
+    }
+    (void)result;
+    for (std::size_t i = 0; i < threads.size(); ++i) advance(threads[i]);  // no processes yet: crashes end the run
+  }
+
+  RunResult run(Scheduler& s) {
+    RunResult result;
+    r = &result;
+    sched = &s;
+    reset();
+    try {
+      start(result);
+      ThreadId current = 0;
+      for (;;) {
+        compute_runnable();
+        if (runnable.empty()) {
+          if (std::all_of(threads.begin(), threads.end(), [](const Thread& t) { return t.finished; })) break;
+          deadlock();
+        }
+        if (step >= o.max_steps) livelock();
+        const ThreadId next = s.pick(runnable, current, yielded);
+        result.schedule.choices.push_back(Choice{Choice::thread, next});
+        if (next != current && !yielded && std::binary_search(runnable.begin(), runnable.end(), current))
+          ++result.preemptions;
+        current = next;
+        yielded = false;
+        ++step;
+        try {
+          execute(threads[next]);
+        } catch (const ProcessCrashed&) {
+        }
+        check_always();
+      }
+      check_final();
+      result.finished = true;
+      observe();
+    } catch (const Stop&) {
+    }
+    result.steps = step;
+    s.end_run(step);
+    r = nullptr;
+    return result;
+  }
+
+  // ---- scheduling ------------------------------------------------------------------------
+  bool process_done(std::uint32_t process) const {
+    for (const Thread& t : threads)
+      if (t.process == process && !t.finished) return false;
+    return true;
+  }
+
+  bool enabled(const Thread& t) const {
+    if (t.finished) return false;
+    const Instr& i = at(t);
+    switch (i.op) {
+      case Op::lock: return mutexes[i.a].owner == none;
+      case Op::wait:
+        return t.wait_phase == 0 || ((t.notified || o.spurious_wakeups) && mutexes[i.b].owner == none);
+      case Op::sem_acquire: return sems[i.a] > 0;
+      case Op::put: return queues[i.a].size() < static_cast<std::size_t>(m.queue_capacity[i.a]);
+      case Op::get: return !queues[i.a].empty();
+      case Op::join: {
+        const std::int64_t h = t.stack.back();
+        if (h < 0 || h >= static_cast<std::int64_t>(threads.size()) || h == t.id) return true;  // crashes when run
+        const Thread& target = threads[static_cast<std::size_t>(h)];
+        return target.is_process ? process_done(target.process) : target.finished;
+      }
+      default: return true;
+    }
+  }
+
+  void compute_runnable() {
+    runnable.clear();
+    for (const Thread& t : threads)
+      if (enabled(t)) runnable.push_back(t.id);
+  }
+
+  // ---- steps -----------------------------------------------------------------------------
+  void execute(Thread& t) {
+    const Instr i = at(t);
+    switch (i.op) {
+      case Op::read: {
+        const Variable& v = m.shared[i.a];
+        const std::int64_t value = spaces[t.space][v.first_cell];
+        check_race(t, i, v.first_cell, static_cast<std::uint32_t>(i.a), 0, false, false);
+        t.stack.push_back(value);
+        trace(t, i.site, fmt::format("read {} -> {}", v.name, value));
+        break;
+      }
+      case Op::write: {
+        const Variable& v = m.shared[i.a];
+        const std::int64_t value = pop(t);
+        check_race(t, i, v.first_cell, static_cast<std::uint32_t>(i.a), 0, false, true);
+        spaces[t.space][v.first_cell] = value;
+        trace(t, i.site, fmt::format("write {} <- {}", v.name, value));
+        break;
+      }
+      case Op::read_elem: {
+        const Variable& v = m.shared[i.a];
+        const std::int64_t index = pop(t);
+        const std::uint32_t cell = element(t, v, index);
+        const std::int64_t value = spaces[t.space][cell];
+        check_race(t, i, cell, static_cast<std::uint32_t>(i.a), index, true, false);
+        t.stack.push_back(value);
+        trace(t, i.site, fmt::format("read {}[{}] -> {}", v.name, index, value));
+        break;
+      }
+      case Op::write_elem: {
+        const Variable& v = m.shared[i.a];
+        const std::int64_t value = pop(t);
+        const std::int64_t index = pop(t);
+        const std::uint32_t cell = element(t, v, index);
+        check_race(t, i, cell, static_cast<std::uint32_t>(i.a), index, true, true);
+        spaces[t.space][cell] = value;
+        trace(t, i.site, fmt::format("write {}[{}] <- {}", v.name, index, value));
+        break;
+      }
+      case Op::atomic_load:
+      case Op::atomic_store:
+      case Op::atomic_fetch_add:
+      case Op::atomic_exchange:
+      case Op::atomic_cas:
+        atomic_op(t, i);
+        break;
+      case Op::lock:
+        mutexes[i.a] = Mutex{t.id, i.site};
+        if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.a)));
+        trace(t, i.site, "lock " + m.mutexes[i.a]);
+        break;
+      case Op::try_lock: {
+        const bool free = mutexes[i.a].owner == none;
+        if (free) {
+          mutexes[i.a] = Mutex{t.id, i.site};
+          if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.a)));
+        }
+        t.stack.push_back(free ? 1 : 0);
+        trace(t, i.site, fmt::format("try_lock {} -> {}", m.mutexes[i.a], free ? "locked" : "busy"));
+        break;
+      }
+      case Op::unlock:
+        unlock(t, static_cast<std::uint32_t>(i.a), i.site);
+        trace(t, i.site, "unlock " + m.mutexes[i.a]);
+        break;
+      case Op::wait:
+        if (t.wait_phase == 0) {
+          if (mutexes[i.b].owner != t.id)
+            crash(t, fmt::format("{}.wait({}) without holding {}", m.conds[i.a], m.mutexes[i.b], m.mutexes[i.b]));
+          unlock(t, static_cast<std::uint32_t>(i.b), i.site);
+          cond_waiters[i.a].push_back(t.id);
+          t.wait_phase = 1;
+          t.notified = false;
+          trace(t, i.site, fmt::format("wait on {} (unlocks {})", m.conds[i.a], m.mutexes[i.b]));
+          return;  // the thread stays at the wait: its next step is waking up
+        } else {
+          auto& w = cond_waiters[i.a];
+          const bool spurious = !t.notified;
+          w.erase(std::remove(w.begin(), w.end(), t.id), w.end());
+          t.wait_phase = 0;
+          mutexes[i.b] = Mutex{t.id, i.site};
+          if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.b)));
+          trace(t, i.site, fmt::format("wake from {}{} (relocks {})", m.conds[i.a], spurious ? ", spuriously" : "", m.mutexes[i.b]));
+        }
+        break;
+      case Op::notify_one: {
+        auto& w = cond_waiters[i.a];
+        if (!w.empty()) {
+          // Which waiter wakes is unspecified: the scheduler chooses when there is a choice.
+          const std::size_t k = w.size() == 1 ? 0 : static_cast<std::size_t>(choose(0, static_cast<std::int64_t>(w.size()) - 1));
+          threads[w[k]].notified = true;
+          trace(t, i.site, fmt::format("notify_one {} (wakes {})", m.conds[i.a], threads[w[k]].name));
+          w.erase(w.begin() + static_cast<std::ptrdiff_t>(k));
+        } else {
+          trace(t, i.site, fmt::format("notify_one {} (nobody waits)", m.conds[i.a]));
+        }
+        break;
+      }
+      case Op::notify_all: {
+        auto& w = cond_waiters[i.a];
+        for (auto id : w) threads[id].notified = true;
+        trace(t, i.site, fmt::format("notify_all {} (wakes {})", m.conds[i.a], w.size()));
+        w.clear();
+        break;
+      }
+      case Op::sem_acquire:
+        --sems[i.a];
+        if (o.detect_races) races.acquire(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
+        trace(t, i.site, fmt::format("acquire {} ({} left)", m.semaphores[i.a], sems[i.a]));
+        break;
+      case Op::sem_release:
+        ++sems[i.a];
+        if (o.detect_races) races.release_join(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
+        trace(t, i.site, fmt::format("release {} ({} available)", m.semaphores[i.a], sems[i.a]));
+        break;
+      case Op::put: {
+        const std::int64_t v = pop(t);
+        queues[i.a].push_back(v);
+        if (o.detect_races) races.put_item(t.id, static_cast<std::uint32_t>(i.a));
+        trace(t, i.site, fmt::format("put {} <- {}", m.queues[i.a], v));
+        break;
+      }
+      case Op::get: {
+        const std::int64_t v = queues[i.a].front();
+        queues[i.a].pop_front();
+        if (o.detect_races) races.get_item(t.id, static_cast<std::uint32_t>(i.a));
+        t.stack.push_back(v);
+        trace(t, i.site, fmt::format("get {} -> {}", m.queues[i.a], v));
+        break;
+      }
+      case Op::spawn: {
+        const Module::Spawn& sp = m.spawns[i.a];
+        const Body& body = m.bodies[sp.body];
+        const bool process = body.kind == DeclKind::process;
+        std::string name = !sp.name.empty() ? sp.name
+                           : process        ? fmt::format("Process-{}", ++process_counter)
+                                            : fmt::format("Thread-{}", ++thread_counter);
+        const std::uint32_t parent_id = t.id;
+        const std::uint32_t id = new_thread(sp.body, std::move(name), parent_id, process);
+        // new_thread may have moved every Thread: `t` is stale from here on.
+        Thread& child = threads[id];
+        Thread& parent = threads[parent_id];
+        for (std::uint32_t k = sp.args; k > 0; --k) child.locals[k - 1] = pop(parent);
+        parent.stack.push_back(id);
+        trace(parent, i.site, fmt::format("spawn {} as {}", body.name, child.name));
+        parent.pc++;
+        try {
+          advance(threads[id]);
+        } catch (const ProcessCrashed&) {
+          // The child process crashed before its first step; the parent goes on.
+        }
+        advance(threads[parent_id]);
+        return;
+      }
+      case Op::join: {
+        const std::int64_t h = pop(t);
+        if (h < 0 || h >= static_cast<std::int64_t>(threads.size()))
+          crash(t, fmt::format("join of {}, which is not a thread handle", h));
+        if (h == t.id) crash(t, fmt::format("{} joins itself", t.name));
+        Thread& target = threads[static_cast<std::size_t>(h)];
+        if (target.joined) crash(t, fmt::format("{} was already joined", target.name));
+        target.joined = true;
+        if (o.detect_races)
+          for (const Thread& x : threads)
+            if (x.id == target.id || (target.is_process && x.process == target.process)) races.join(t.id, x.id);
+        const std::int64_t value = target.is_process ? (target.crashed ? 1 : 0) : target.result;
+        t.stack.push_back(value);
+        trace(t, i.site, fmt::format("join {} -> {}", target.name, value));
+        break;
+      }
+      case Op::yield:
+      case Op::sleep:
+        yielded = true;
+        trace(t, i.site, i.op == Op::yield ? "yield" : "sleep");
+        break;
+      case Op::fence:
+        if (o.detect_races) {
+          races.acquire(t.id, sync_fence);
+          races.release_join(t.id, sync_fence);
+        }
+        trace(t, i.site, "fence");
+        break;
+      case Op::end:
+        t.result = pop(t);
+        t.finished = true;
+        trace(t, i.site, t.stack.empty() && t.result == 0 ? "end" : fmt::format("end, returns {}", t.result));
+        return;
+      default:
+        break;
+    }
+    t.pc++;
+    advance(t);
+  }
+
+  std::uint32_t element(Thread& t, const Variable& v, std::int64_t index) {
+    if (index < 0 || index >= static_cast<std::int64_t>(v.size))
+      crash(t, fmt::format("index {} is out of range for {} (size {})", index, v.name, v.size));
+    return v.first_cell + static_cast<std::uint32_t>(index);
+  }
+
+  void unlock(Thread& t, std::uint32_t mutex, std::uint32_t site) {
+    Mutex& mu = mutexes[mutex];
+    if (mu.owner != t.id) {
+      (void)site;
+      crash(t, mu.owner == none ? fmt::format("unlock of {}, which is not locked", m.mutexes[mutex])
+                                : fmt::format("unlock of {}, which is held by {}", m.mutexes[mutex], threads[mu.owner].name));
+    }
+    mu.owner = none;
+    if (o.detect_races) races.release(t.id, sync_mutex(mutex));
+  }
+
+  void atomic_op(Thread& t, const Instr& i) {
+    const Variable& v = m.atomics[i.a];
+    std::int64_t& cell = spaces[t.space][v.first_cell];
+    const auto order = static_cast<MemOrder>(i.aux);
+    const bool acq = order == MemOrder::acquire || order == MemOrder::acq_rel || order == MemOrder::seq_cst;
+    const bool rel = order == MemOrder::release || order == MemOrder::acq_rel || order == MemOrder::seq_cst;
+    const std::uint32_t sync = sync_atomic(t.space, static_cast<std::uint32_t>(i.a));
+    if (o.detect_races) races.ensure_sync(sync);
+    const std::string_view ord = spelling(order);
+    switch (i.op) {
+      case Op::atomic_load:
+        if (o.detect_races && acq) races.acquire(t.id, sync);
+        t.stack.push_back(cell);
+        trace(t, i.site, fmt::format("load {} -> {} ({})", v.name, cell, ord));
+        break;
+      case Op::atomic_store: {
+        const std::int64_t value = pop(t);
+        if (o.detect_races && rel) races.release(t.id, sync);
+        cell = value;
+        trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord));
+        break;
+      }
+      default: {
+        // Read-modify-writes continue the release sequence: they join, not replace.
+        std::int64_t old = cell;
+        if (o.detect_races && acq) races.acquire(t.id, sync);
+        if (i.op == Op::atomic_fetch_add) {
+          const std::int64_t d = pop(t);
+          cell = static_cast<std::int64_t>(static_cast<std::uint64_t>(old) + static_cast<std::uint64_t>(d));
+          t.stack.push_back(old);
+          trace(t, i.site, fmt::format("fetch_add {} {} -> {} ({})", v.name, d, old, ord));
+        } else if (i.op == Op::atomic_exchange) {
+          cell = pop(t);
+          t.stack.push_back(old);
+          trace(t, i.site, fmt::format("exchange {} <- {} -> {} ({})", v.name, cell, old, ord));
+        } else {
+          const std::int64_t desired = pop(t);
+          const std::int64_t expected = pop(t);
+          const bool ok = old == expected;
+          if (ok) cell = desired;
+          t.stack.push_back(ok ? 1 : 0);
+          trace(t, i.site, fmt::format("cas {} {} -> {} {} ({})", v.name, expected, desired,
+                                       ok ? "succeeded" : fmt::format("failed, was {}", old), ord));
+        }
+        if (o.detect_races && rel) races.release_join(t.id, sync);
+        break;
+      }
+    }
+  }
+
+  void check_race(Thread& t, const Instr& i, std::uint32_t cell, std::uint32_t var, std::int64_t index, bool element,
+                  bool write) {
+    if (!o.detect_races) return;
+    const Access a{t.id, static_cast<std::uint32_t>(step), i.site, write};
+    const auto race = write ? races.write(t.space, cell, a) : races.read(t.space, cell, a);
+    if (!race || raced_vars[var]) return;
+    raced_vars[var] = 1;
+    const auto kind = [](bool w) { return w ? "write" : "read"; };
+    const Access& e = race->earlier;
+    const std::string name = cell_name(var, index, element);
+    Finding f;
+    f.kind = FindingKind::race;
+    f.variable = m.shared[var].name;
+    f.summary = fmt::format("race on {}", name);
+    f.details.push_back(fmt::format("{} by {} at {} (step {}): {}", kind(e.write), threads[e.thread].name, where(e.site),
+                                    e.step, m.sites[e.site].text));
+    f.details.push_back(fmt::format("{} by {} at {} (step {}): {}", kind(write), t.name, where(i.site), step,
+                                    m.sites[i.site].text));
+    f.details.push_back("the two accesses are not ordered by happens-before (no lock, join, queue or atomic between them)");
+    f.locations = {m.sites[e.site].loc, m.sites[i.site].loc};
+    // One race finding per variable: minimisation then looks for its shortest witness,
+    // whichever pair of accesses that is.
+    f.key = fmt::format("race:{}", f.variable);
+    f.step = step;
+    r->findings.push_back(std::move(f));
+  }
+
+  // ---- local computation -----------------------------------------------------------------
+  std::int64_t choose(std::int64_t lo, std::int64_t hi) {
+    const std::int64_t v = sched->choose(lo, hi);
+    r->schedule.choices.push_back(Choice{Choice::number, static_cast<std::uint64_t>(v) - static_cast<std::uint64_t>(lo)});
+    return v;
+  }
+
+  // Runs thread t's invisible instructions until it stands in front of its next step.
+  void advance(Thread& t) {
+    std::uint64_t budget = o.max_local_instructions;
+    const Body* body = &m.bodies[t.body];
+    for (;;) {
+      const Instr& i = body->code[t.pc];
+      if (is_step(i.op)) return;
+      if (--budget == 0) {
+        Finding f;
+        f.kind = FindingKind::livelock;
+        f.summary = fmt::format("{} spins without a visible step at {}", t.name, where(i.site));
+        f.details.push_back(fmt::format("it ran {} instructions without touching shared state: a loop whose condition can never change",
+                                        o.max_local_instructions));
+        f.locations = {m.sites[i.site].loc};
+        f.key = fmt::format("livelock:spin:{}", m.sites[i.site].loc.line);
+        stop(std::move(f));
+      }
+      auto& s = t.stack;
+      switch (i.op) {
+        case Op::push: s.push_back(m.constants[i.a]); break;
+        case Op::pop: s.pop_back(); break;
+        case Op::load_local: s.push_back(t.locals[t.locals_base + i.a]); break;
+        case Op::store_local: t.locals[t.locals_base + i.a] = pop(t); break;
+        case Op::add:
+        case Op::sub:
+        case Op::mul: {
+          const auto b = static_cast<std::uint64_t>(pop(t));
+          const auto a = static_cast<std::uint64_t>(s.back());
+          // Wrapping two's-complement arithmetic, as the hardware does.
+          s.back() = static_cast<std::int64_t>(i.op == Op::add ? a + b : i.op == Op::sub ? a - b : a * b);
+          break;
+        }
+        case Op::div:
+        case Op::mod: {
+          const std::int64_t b = pop(t);
+          const std::int64_t a = s.back();
+          if (b == 0) crash(t, fmt::format("{} by zero", i.op == Op::div ? "division" : "modulo"));
+          if (a == std::numeric_limits<std::int64_t>::min() && b == -1) s.back() = i.op == Op::div ? a : 0;
+          else s.back() = i.op == Op::div ? a / b : a % b;
+          break;
+        }
+        case Op::neg: s.back() = static_cast<std::int64_t>(0 - static_cast<std::uint64_t>(s.back())); break;
+        case Op::not_: s.back() = s.back() == 0; break;
+        case Op::to_bool: s.back() = s.back() != 0; break;
+        case Op::eq: { const auto b = pop(t); s.back() = s.back() == b; break; }
+        case Op::ne: { const auto b = pop(t); s.back() = s.back() != b; break; }
+        case Op::lt: { const auto b = pop(t); s.back() = s.back() < b; break; }
+        case Op::le: { const auto b = pop(t); s.back() = s.back() <= b; break; }
+        case Op::gt: { const auto b = pop(t); s.back() = s.back() > b; break; }
+        case Op::ge: { const auto b = pop(t); s.back() = s.back() >= b; break; }
+        case Op::jump: t.pc = static_cast<std::uint32_t>(i.a); continue;
+        case Op::jump_if_false:
+          if (pop(t) == 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
+          break;
+        case Op::jump_if_false_keep:
+          if (s.back() == 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
+          s.pop_back();
+          break;
+        case Op::jump_if_true_keep:
+          if (s.back() != 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
+          s.pop_back();
+          break;
+        case Op::any: {
+          const std::int64_t hi = pop(t);
+          const std::int64_t lo = pop(t);
+          if (lo > hi) crash(t, fmt::format("any({}, {}) has an empty range", lo, hi));
+          s.push_back(choose(lo, hi));
+          break;
+        }
+        case Op::call: {
+          if (t.frames.size() >= o.max_call_depth)
+            crash(t, fmt::format("calls nested deeper than {} (runaway recursion?)", o.max_call_depth));
+          const Body& callee = m.bodies[i.a];
+          t.frames.push_back(Frame{t.body, t.pc + 1, t.locals_base});
+          const auto base = static_cast<std::uint32_t>(t.locals.size());
+          t.locals.resize(base + callee.frame_size, 0);
+          for (std::int32_t k = i.b; k > 0; --k) t.locals[base + static_cast<std::uint32_t>(k) - 1] = pop(t);
+          t.locals_base = base;
+          t.body = static_cast<std::uint32_t>(i.a);
+          t.pc = 0;
+          body = &callee;
+          continue;
+        }
+        case Op::ret: {
+          const Frame f = t.frames.back();
+          t.frames.pop_back();
+          t.locals.resize(t.locals_base);
+          t.locals_base = f.locals_base;
+          t.body = f.body;
+          t.pc = f.pc;
+          body = &m.bodies[t.body];
+          continue;
+        }
+        case Op::assert_: assert_op(t, i); break;
+        case Op::print: print_op(t, i); break;
+        case Op::crash:
+          crash(t, i.a >= 0 ? m.messages[i.a] : std::string("crash"));
+          break;
+        default: break;
+      }
+      ++t.pc;
+    }
+  }
+
+  void assert_op(Thread& t, const Instr& i) {
+    std::string shown;
+    bool ok;
+    if (i.b == 1) {
+      const std::int64_t rhs = pop(t);
+      const std::int64_t lhs = pop(t);
+      switch (static_cast<BinOp>(i.aux)) {
+        case BinOp::eq: ok = lhs == rhs; break;
+        case BinOp::ne: ok = lhs != rhs; break;
+        case BinOp::lt: ok = lhs < rhs; break;
+        case BinOp::le: ok = lhs <= rhs; break;
+        case BinOp::gt: ok = lhs > rhs; break;
+        default: ok = lhs >= rhs; break;
+      }
+      shown = fmt::format("{} {} {}", lhs, spelling(static_cast<BinOp>(i.aux)), rhs);
+    } else {
+      const std::int64_t v = pop(t);
+      ok = v != 0;
+      shown = fmt::format("{}", v);
+    }
+    if (ok) return;
+    const Site& s = m.sites[i.site];
+    Finding f;
+    f.kind = FindingKind::failure;
+    f.summary = fmt::format("{} failed in {} at {}", s.text, t.name, where(s));
+    if (i.a >= 0) f.details.push_back(fmt::format("message: {}", m.messages[i.a]));
+    f.details.push_back(fmt::format("the condition evaluated as {}", shown));
+    f.locations = {s.loc};
+    f.key = fmt::format("failure:assert:{}", s.loc.line);
+    trace(t, i.site, fmt::format("assert fails: {}", shown));
+    stop(std::move(f));
+  }
+
+  void print_op(Thread& t, const Instr& i) {
+    const PrintFormat& fmt_ = m.prints[i.a];
+    std::vector<std::int64_t> values(static_cast<std::size_t>(i.b));
+    for (std::int32_t k = i.b; k > 0; --k) values[static_cast<std::size_t>(k - 1)] = pop(t);
+    if (!o.capture_output && !o.record_trace) return;
+    std::string line;
+    std::size_t next = 0;
+    for (const auto& part : fmt_.parts) {
+      if (!line.empty()) line += ' ';
+      if (part.kind == PrintFormat::Part::text) line += part.literal;
+      else if (part.kind == PrintFormat::Part::thread_name) line += t.name;
+      else line += std::to_string(values[next++]);
+    }
+    if (o.capture_output) r->output.push_back(line);
+    if (o.record_trace) r->trace.push_back(TraceStep{step, t.name, m.sites[i.site].loc, m.sites[i.site].text, "prints: " + line});
+  }
+
+  [[noreturn]] void crash_finding(Thread& t, const std::string& what) {
+    const Site& s = site_of(t);
+    Finding f;
+    f.kind = FindingKind::crash;
+    f.summary = fmt::format("{} crashed at {}: {}", t.name, where(s), what);
+    f.details.push_back(fmt::format("statement: {}", s.text));
+    f.details.push_back("a crash in a thread ends the whole program");
+    f.locations = {s.loc};
+    f.key = fmt::format("crash:{}", s.loc.line);
+    trace(t, at(t).site, "crash: " + what);
+    stop(std::move(f));
+  }
+
+  // A crash in a process ends that process only; in a thread it ends the run.
+  [[noreturn]] void crash(Thread& t, const std::string& what) {
+    if (t.process == 0 && !t.is_process) crash_finding(t, what);
+    const std::uint32_t process = t.process;
+    const Site& s = site_of(t);
+    r->notes.push_back(fmt::format("process {} crashed at {}: {} (the rest of the run went on)", threads[process].name, where(s), what));
+    trace(t, at(t).site, "crash: " + what + " (ends the process)");
+    for (Thread& x : threads) {
+      if (x.process != process || x.finished) continue;
+      x.finished = true;
+      x.crashed = true;
+      for (auto& w : cond_waiters) w.erase(std::remove(w.begin(), w.end(), x.id), w.end());
+    }
+    throw ProcessCrashed{};
+  }
+
+  // ---- findings at the end or between steps -----------------------------------------------
+  [[noreturn]] void deadlock() {
+    Finding f;
+    f.kind = FindingKind::deadlock;
+    std::size_t blocked = 0;
+    std::vector<std::uint32_t> lines;
+    for (const Thread& t : threads) {
+      if (t.finished) continue;
+      ++blocked;
+      const Instr& i = at(t);
+      const Site& s = site_of(t);
+      lines.push_back(s.loc.line);
+      f.locations.push_back(s.loc);
+      std::string what;
+      switch (i.op) {
+        case Op::lock: {
+          const Mutex& mu = mutexes[i.a];
+          const Thread& owner = threads[mu.owner];
+          what = fmt::format("waits to lock {}, held by {}{} since {}", m.mutexes[i.a],
+                             owner.id == t.id ? "itself" : owner.name,
+                             owner.id != t.id && owner.finished ? " (which has finished without unlocking it)" : "",
+                             where(mu.site));
+          if (owner.id == t.id) what += " (a mutex is not recursive)";
+          break;
+        }
+        case Op::wait:
+          what = fmt::format("waits on {} and no thread will notify it", m.conds[i.a]);
+          if (t.notified) what = fmt::format("was woken from {} but cannot relock {}", m.conds[i.a], m.mutexes[i.b]);
+          break;
+        case Op::sem_acquire: what = fmt::format("waits for a permit of {} (none left)", m.semaphores[i.a]); break;
+        case Op::put: what = fmt::format("waits to put into {}, which is full ({} items)", m.queues[i.a], m.queue_capacity[i.a]); break;
+        case Op::get: what = fmt::format("waits to get from {}, which is empty", m.queues[i.a]); break;
+        case Op::join: {
+          const Thread& target = threads[static_cast<std::size_t>(t.stack.back())];
+          what = fmt::format("waits to join {}, which is blocked {}", target.name, thread_state(target));
+          break;
+        }
+        default: what = "is blocked"; break;
+      }
+      f.details.push_back(fmt::format("{} at {} ({}): {}", t.name, where(s), s.text, what));
+    }
+    f.summary = fmt::format("deadlock: {} thread{} blocked forever", blocked, blocked == 1 ? "" : "s");
+    std::sort(lines.begin(), lines.end());
+    f.key = "deadlock";
+    for (auto l : lines) f.key += fmt::format(":{}", l);
+    stop(std::move(f));
+  }
+
+  [[noreturn]] void livelock() {
+    Finding f;
+    f.kind = FindingKind::livelock;
+    f.summary = fmt::format("livelock: the run did not finish within {} steps", o.max_steps);
+    f.details.push_back("this might be caused by an unfair schedule, e.g. a spin loop that waits for another thread "
+                        "without a yield (raise the bound with --max-steps if the scenario is just long)");
+    std::vector<std::uint32_t> lines;
+    for (const Thread& t : threads) {
+      if (t.finished) continue;
+      const Site& s = site_of(t);
+      f.details.push_back(fmt::format("{} is at {}: {}", t.name, where(s), s.text));
+      f.locations.push_back(s.loc);
+      lines.push_back(s.loc.line);
+    }
+    std::sort(lines.begin(), lines.end());
+    f.key = "livelock";
+    for (auto l : lines) f.key += fmt::format(":{}", l);
+    stop(std::move(f));
+  }
+
+  std::int64_t eval_property(const Property& p) {
+    std::vector<std::int64_t> s;
+    const auto& mem = spaces[0];
+    for (std::uint32_t pc = 0;;) {
+      const Instr& i = p.code[pc];
+      auto pop1 = [&] { const auto v = s.back(); s.pop_back(); return v; };
+      switch (i.op) {
+        case Op::push: s.push_back(m.constants[i.a]); break;
+        case Op::read: s.push_back(mem[m.shared[i.a].first_cell]); break;
+        case Op::atomic_load: s.push_back(mem[m.atomics[i.a].first_cell]); break;
+        case Op::read_elem: {
+          const std::int64_t idx = pop1();
+          const Variable& v = m.shared[i.a];
+          if (idx < 0 || idx >= static_cast<std::int64_t>(v.size)) throw PropertyError{fmt::format("index {} is out of range for {} (size {})", idx, v.name, v.size)};
+          s.push_back(mem[v.first_cell + static_cast<std::uint32_t>(idx)]);
+          break;
+        }
+        case Op::add: { const auto b = static_cast<std::uint64_t>(pop1()); s.back() = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.back()) + b); break; }
+        case Op::sub: { const auto b = static_cast<std::uint64_t>(pop1()); s.back() = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.back()) - b); break; }
+        case Op::mul: { const auto b = static_cast<std::uint64_t>(pop1()); s.back() = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.back()) * b); break; }
+        case Op::div:
+        case Op::mod: {
+          const auto b = pop1();
+          if (b == 0) throw PropertyError{i.op == Op::div ? "division by zero" : "modulo by zero"};
+          const auto a = s.back();
+          if (a == std::numeric_limits<std::int64_t>::min() && b == -1) s.back() = i.op == Op::div ? a : 0;
+          else s.back() = i.op == Op::div ? a / b : a % b;
+          break;
+        }
+        case Op::neg: s.back() = static_cast<std::int64_t>(0 - static_cast<std::uint64_t>(s.back())); break;
+        case Op::not_: s.back() = s.back() == 0; break;
+        case Op::to_bool: s.back() = s.back() != 0; break;
+        case Op::eq: { const auto b = pop1(); s.back() = s.back() == b; break; }
+        case Op::ne: { const auto b = pop1(); s.back() = s.back() != b; break; }
+        case Op::lt: { const auto b = pop1(); s.back() = s.back() < b; break; }
+        case Op::le: { const auto b = pop1(); s.back() = s.back() <= b; break; }
+        case Op::gt: { const auto b = pop1(); s.back() = s.back() > b; break; }
+        case Op::ge: { const auto b = pop1(); s.back() = s.back() >= b; break; }
+        case Op::jump_if_false_keep:
+          if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
+          s.pop_back();
+          break;
+        case Op::jump_if_true_keep:
+          if (s.back() != 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
+          s.pop_back();
+          break;
+        case Op::end: return s.back();
+        default: break;
+      }
+      ++pc;
+    }
+  }
+  struct PropertyError {
+    std::string what;
+  };
+
+  std::string shown_values(const Property& p) const {
+    std::string out;
+    const auto& mem = spaces[0];
+    for (std::uint32_t v : p.shows) {
+      const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
+      if (!out.empty()) out += ", ";
+      if (var.size == 0) {
+        out += fmt::format("{} = {}", var.name, mem[var.first_cell]);
+      } else {
+        out += var.name + " = [";
+        for (std::uint32_t k = 0; k < var.size && k < 16; ++k) out += fmt::format("{}{}", k ? ", " : "", mem[var.first_cell + k]);
+        out += var.size > 16 ? ", ...]" : "]";
+      }
+    }
+    return out;
+  }
+
+  void property_failed(const Property& p, const std::string& when, const std::string& why) {
+    const Site& s = m.sites[p.site];
+    Finding f;
+    f.kind = FindingKind::failure;
+    f.summary = fmt::format("{} failed {}", s.text, when);
+    if (p.message) f.details.push_back(fmt::format("message: {}", *p.message));
+    f.details.push_back(why);
+    f.locations = {s.loc};
+    f.key = fmt::format("failure:{}:{}", spelling(p.kind), s.loc.line);
+    stop(std::move(f));
+  }
+
+  bool holds(const Property& p, std::string& why) {
+    try {
+      if (eval_property(p) != 0) return true;
+      why = p.shows.empty() ? "the expression is false" : "with " + shown_values(p);
+    } catch (const PropertyError& e) {
+      why = "it cannot be evaluated: " + e.what;
+    }
+    return false;
+  }
+
+  void check_always() {
+    for (const Property& p : m.properties) {
+      if (p.kind != DeclKind::always) continue;
+      std::string why;
+      if (!holds(p, why)) property_failed(p, fmt::format("after step {}", step), why);
+    }
+  }
+
+  void check_final() {
+    for (const Property& p : m.properties) {
+      if (p.kind != DeclKind::final) continue;
+      std::string why;
+      if (!holds(p, why)) property_failed(p, "when every thread had finished", why);
+    }
+  }
+
+  void observe() {
+    for (const Property& p : m.properties) {
+      if (p.kind != DeclKind::observe) continue;
+      try {
+        r->observed.push_back(eval_property(p));
+      } catch (const PropertyError&) {
+        r->observed.push_back(0);
+      }
+    }
+  }
+};
+
+Execution::Execution(const Module& module, ExecOptions options) : impl_(std::make_unique<Impl>(module, options)) {}
+Execution::~Execution() = default;
+RunResult Execution::run(Scheduler& scheduler) { return impl_->run(scheduler); }
+
+}  // namespace interleave
