@@ -249,9 +249,17 @@ class AstGen {
     return e;
   }
 
+  // join takes a handle: a name or an array element.
   ExprPtr join() {
     auto e = make(ExprKind::join);
-    e->args.push_back(expr(1));
+    if (coin()) {
+      e->args.push_back(name_expr());
+    } else {
+      auto element = make(ExprKind::index);
+      element->name = name();
+      element->args.push_back(expr(1));
+      e->args.push_back(std::move(element));
+    }
     return e;
   }
 

@@ -36,6 +36,8 @@ class DiagnosticSink {
   bool has_errors() const { return errors_ > 0; }
   bool full() const { return diags_.size() >= limit_; }
   bool truncated() const { return truncated_; }
+  // A stage that stops early because the sink is full calls this: the report then says so.
+  void stop() { truncated_ = true; }
 
  private:
   std::size_t limit_;

@@ -49,7 +49,11 @@ class Lexer {
     const std::string_view text = file_.text();
     std::size_t pos = 0;
     std::uint32_t line = 0;
-    while (pos < text.size() && !sink_.full()) {
+    while (pos < text.size()) {
+      if (sink_.full()) {
+        sink_.stop();  // input is left that was not checked
+        break;
+      }
       ++line;
       std::size_t end = text.find('\n', pos);
       if (end == std::string_view::npos) end = text.size();
@@ -73,10 +77,13 @@ class Lexer {
   }
 
   // One lexical error per line: garbage lines give one diagnostic, not hundreds.
+  // The error token marks the line for the parser, which then skips it silently: one
+  // mistake, one diagnostic.
   void error(Loc loc, std::uint32_t length, std::string message, std::string help = {}) {
     if (line_has_error_) return;
     line_has_error_ = true;
     sink_.error(loc, length, std::move(message), std::move(help));
+    push(Tok::error, loc, length);
   }
 
   void lex_line(std::string_view l, std::uint32_t line) {
@@ -162,7 +169,6 @@ class Lexer {
               "names are ASCII letters, digits and '_'; text belongs in a \"string\"");
         i += n;
       }
-      push(Tok::error, at, 1);
       ++col;
     }
   }
@@ -192,7 +198,7 @@ class Lexer {
     if (bad_underscore) {
       error(at, len, fmt::format("misplaced '_' in integer '{}'", spelling),
             "'_' may only separate digits, as in 1_000_000");
-    } else if (overflow) {
+    } else if (overflow && !(suffix == "ns" || suffix == "us" || suffix == "ms" || suffix == "s")) {
       error(at, len, fmt::format("integer literal '{}' is out of range", spelling),
             "integers are 64-bit: -9223372036854775808 to 9223372036854775807");
     }
@@ -211,7 +217,7 @@ class Lexer {
       push(Tok::integer, at, len, std::move(spelling), value);
       return;
     }
-    if (value > std::numeric_limits<std::uint64_t>::max() / unit / 2) {
+    if (overflow || value > std::numeric_limits<std::uint64_t>::max() / unit / 2) {
       error(at, len, fmt::format("duration '{}' is too long", spelling));
       value = 0;
     }
@@ -300,9 +306,8 @@ class Lexer {
       default:
         return false;
     }
-    // A reported operator mistake: skip it and mark the line as bad.
+    // A reported operator mistake (error() marked the line): skip it.
     const std::size_t skip = (n == c) ? 2 : 1;
-    push(Tok::error, at, 1);
     i += skip;
     col += static_cast<std::uint32_t>(skip);
     return true;

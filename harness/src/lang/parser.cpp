@@ -46,8 +46,13 @@ class Parser {
 
   Program run(std::string path) {
     Program program;
+    program_ = &program;
     program.path = std::move(path);
-    while (!at(Tok::end_of_file) && !sink_.full()) {
+    while (!at(Tok::end_of_file)) {
+      if (sink_.full()) {
+        sink_.stop();
+        break;
+      }
       if (at(Tok::newline) || at(Tok::dedent)) { ++p_; continue; }
       if (at(Tok::indent)) {
         error(cur(), "unexpected indent", "top-level declarations start in column 1");
@@ -289,8 +294,7 @@ class Parser {
       }
       default:
         if (at(Tok::error)) throw ParseError{};
-        if (start.kind == Tok::identifier && peek().kind == Tok::lparen && peek(2).kind != Tok::rparen &&
-            (start.text == "def" || start.text == "func" || start.text == "function"))
+        if (start.kind == Tok::identifier && (start.text == "def" || start.text == "func" || start.text == "function"))
           fail(start, fmt::format("unknown declaration '{}'", start.text), "functions are declared with 'fn NAME(PARAMS):'");
         if (start.kind == Tok::identifier || is_keyword(start.kind))
           fail(start, fmt::format("expected a declaration, found {}", found(start)),
@@ -353,8 +357,11 @@ class Parser {
         continue;
       }
       try {
+        local_declaring_.clear();
         out.push_back(parse_statement());
       } catch (const ParseError&) {
+        // A dropped `let` still declared its name, as far as later lines are concerned.
+        if (!local_declaring_.empty()) program_->broken_names.push_back(local_declaring_);
         recover();
       }
     }
@@ -372,6 +379,7 @@ class Parser {
         s.kind = StmtKind::let;
         s.name_loc = cur().loc;
         s.name = expect_name("a local variable name");
+        local_declaring_ = s.name;
         expect(Tok::assign, "'=' and a value", fmt::format("let {} = 0", s.name));
         s.value = parse_rhs();
         break;
@@ -387,10 +395,26 @@ class Parser {
           parse_block(clause.body);
           s.elifs.push_back(std::move(clause));
         }
+        while (at(Tok::kw_else) && peek().kind == Tok::kw_if) {
+          // Reported, then read as the elif it means, so a following else still fits.
+          advance();
+          error(cur(), "'else if' is written 'elif'", "elif CONDITION:");
+          ElifClause clause;
+          clause.loc = advance().loc;
+          clause.cond = parse_expr();
+          parse_block(clause.body);
+          s.elifs.push_back(std::move(clause));
+          while (at(Tok::kw_elif)) {
+            ElifClause more;
+            more.loc = advance().loc;
+            more.cond = parse_expr();
+            parse_block(more.body);
+            s.elifs.push_back(std::move(more));
+          }
+        }
         if (at(Tok::kw_else)) {
           s.else_loc = advance().loc;
           s.has_else = true;
-          if (at(Tok::kw_if)) fail(cur(), "'else if' is written 'elif'", "elif CONDITION:");
           parse_block(s.else_body);
         }
         return s;
@@ -506,7 +530,8 @@ class Parser {
           break;
         }
         if (target->kind != ExprKind::call && target->kind != ExprKind::method) {
-          if (at(Tok::eq) || at(Tok::newline))
+          if (target->kind == ExprKind::binary && target->bin == BinOp::eq &&
+              (target->args[0]->kind == ExprKind::name || target->args[0]->kind == ExprKind::index))
             fail(start, "this expression is not a statement", "did you mean '=' (assignment)?");
           fail(start, "this expression is not a statement", std::string(statement_help));
         }
@@ -542,7 +567,10 @@ class Parser {
       e->loc = start.loc;
       e->name_loc = cur().loc;
       e->name = expect_name("the name of a thread or process to spawn");
-      if (at(Tok::lparen)) parse_args(*e, false);
+      if (!at(Tok::lparen))
+        fail(cur(), fmt::format("expected '(' after '{}', found {}", e->name, found(cur())),
+             fmt::format("spawn {}() (the parentheses are always written)", e->name));
+      parse_args(*e, false);
       if (accept(Tok::kw_as)) e->spawn_as = expect(Tok::string, "a thread name in quotes", "spawn worker() as \"Worker-1\"").text;
       e->length = prev_end_col() - e->loc.col;
       return e;
@@ -552,7 +580,10 @@ class Parser {
       auto e = std::make_unique<Expr>();
       e->kind = ExprKind::join;
       e->loc = start.loc;
-      e->args.push_back(parse_expr());
+      // A handle: a name or an array element, never arithmetic (`join t + 1` reads wrong).
+      if (at(Tok::lparen) || at(Tok::minus) || at(Tok::kw_not))
+        fail(cur(), "join takes a thread handle", "join t, or join handles[i]");
+      e->args.push_back(parse_primary());
       e->length = prev_end_col() - e->loc.col;
       return e;
     }
@@ -793,6 +824,8 @@ class Parser {
   unsigned block_depth_ = 0;
   unsigned expr_depth_ = 0;
   std::string declaring_;
+  std::string local_declaring_;
+  Program* program_ = nullptr;
 };
 
 }  // namespace

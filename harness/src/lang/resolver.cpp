@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 #include <unordered_map>
 
 namespace interleave {
@@ -97,6 +98,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string loc_text(Loc l) { return fmt::format("{}:{}", l.line, l.col); }
 
+// "a mutex", "an atomic variable".
+std::string a_kind(RefKind k) {
+  const std::string_view noun = kind_noun(k);
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return fmt::format("{} {}", vowel ? "an" : "a", noun);
+}
+
 // Where a value is used: bodies may do anything; declarations and properties only read state.
 enum class Context { body, constant, property };
 
@@ -107,9 +115,9 @@ class Resolver {
 
   void run(const std::string& stem) {
     had_syntax_errors_ = sink_.has_errors();
+    p_.scenario_name = stem;  // collect_globals() replaces it with a `scenario` declaration's name
     collect_globals();
     check_overrides();
-    p_.scenario_name = stem;
     for (std::uint32_t i = 0; i < p_.decls.size(); ++i) resolve_decl(i);
     check_expectations();
     check_something_runs();
@@ -219,7 +227,9 @@ class Resolver {
       d.init_value = o->second;
       return o->second;
     }
+    if (failed_consts_.count(decl_index)) return std::nullopt;  // reported once, where it is defined
     if (std::find(evaluating_.begin(), evaluating_.end(), decl_index) != evaluating_.end()) {
+      failed_consts_.insert(decl_index);
       error(d.name_loc, len_of(d.name), fmt::format("const '{}' is defined in terms of itself", d.name));
       return std::nullopt;
     }
@@ -229,6 +239,8 @@ class Resolver {
     if (v) {
       p_.const_values[d.name] = *v;
       d.init_value = *v;
+    } else {
+      failed_consts_.insert(decl_index);
     }
     return v;
   }
@@ -243,7 +255,7 @@ class Resolver {
           return std::nullopt;
         }
         if (it->second.kind != RefKind::constant) {
-          error(e.loc, e.length, fmt::format("'{}' is a {}, not a constant", e.name, kind_noun(it->second.kind)),
+          error(e.loc, e.length, fmt::format("'{}' is {}, not a constant", e.name, a_kind(it->second.kind)),
                 "initial values, sizes and capacities are integers or consts");
           return std::nullopt;
         }
@@ -386,7 +398,7 @@ class Resolver {
         error(d.expect_on_loc, len_of(*d.expect_on), fmt::format("undeclared name '{}'", *d.expect_on), suggestion(*d.expect_on, true));
       } else if (it->second.kind != RefKind::shared) {
         error(d.expect_on_loc, len_of(*d.expect_on),
-              fmt::format("'{}' is a {}; only plain shared variables can race", *d.expect_on, kind_noun(it->second.kind)),
+              fmt::format("'{}' is {}; only plain shared variables can race", *d.expect_on, a_kind(it->second.kind)),
               "name a variable declared with 'shared'");
       }
     }
@@ -522,7 +534,7 @@ class Resolver {
           error(s.name_loc, len_of(s.name), fmt::format("undeclared name '{}'", s.name), suggestion(s.name, false));
         } else if (it->second.kind != RefKind::mutex) {
           error(s.name_loc, len_of(s.name),
-                fmt::format("'with' needs a mutex, but '{}' is a {}", s.name, kind_noun(it->second.kind)),
+                fmt::format("'with' needs a mutex, but '{}' is {}", s.name, a_kind(it->second.kind)),
                 "declare it with 'mutex NAME'");
         } else {
           s.ref = Ref{RefKind::mutex, it->second.index};
@@ -642,7 +654,7 @@ class Resolver {
         }
         if (it->second.kind != RefKind::shared || !it->second.is_array) {
           error(e.name_loc, len_of(e.name), fmt::format("'{}' is not an array", e.name),
-                fmt::format("'{}' is a {}", e.name, kind_noun(it->second.kind)));
+                fmt::format("'{}' is {}", e.name, a_kind(it->second.kind)));
           return;
         }
         e.ref = Ref{RefKind::shared, it->second.index};
@@ -698,7 +710,7 @@ class Resolver {
         if (g.kind == RefKind::thread || g.kind == RefKind::process)
           help = fmt::format("start it with 'spawn {}(...)'", e.name);
         if (g.kind == RefKind::fn) help = fmt::format("call it: {}(...)", e.name);
-        error(e.name_loc, len_of(e.name), fmt::format("'{}' is a {}, not a value", e.name, kind_noun(g.kind)), help);
+        error(e.name_loc, len_of(e.name), fmt::format("'{}' is {}, not a value", e.name, a_kind(g.kind)), help);
         return;
       }
     }
@@ -713,12 +725,12 @@ class Resolver {
     }
     const Global& g = it->second;
     if (g.kind == RefKind::thread || g.kind == RefKind::process) {
-      error(e.name_loc, len_of(e.name), fmt::format("'{}' is a {}; it cannot be called", e.name, kind_noun(g.kind)),
+      error(e.name_loc, len_of(e.name), fmt::format("'{}' is {}; it cannot be called", e.name, a_kind(g.kind)),
             fmt::format("start it with 'spawn {}(...)'", e.name));
       return;
     }
     if (g.kind != RefKind::fn) {
-      error(e.name_loc, len_of(e.name), fmt::format("'{}' is a {}, not a function", e.name, kind_noun(g.kind)),
+      error(e.name_loc, len_of(e.name), fmt::format("'{}' is {}, not a function", e.name, a_kind(g.kind)),
             "functions are declared with 'fn NAME(PARAMS):'");
       return;
     }
@@ -822,6 +834,7 @@ class Resolver {
   std::optional<std::uint32_t> scenario_decl_, about_decl_;
   bool had_syntax_errors_ = false;
   std::vector<std::uint32_t> evaluating_;
+  std::set<std::uint32_t> failed_consts_;
   // Per body.
   Decl* body_ = nullptr;
   std::vector<std::unordered_map<std::string, std::uint32_t>> scopes_;

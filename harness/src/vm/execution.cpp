@@ -263,7 +263,7 @@ struct Execution::Impl {
         const std::int64_t value = spaces[t.space][v.first_cell];
         check_race(t, i, v.first_cell, static_cast<std::uint32_t>(i.a), 0, false, false);
         t.stack.push_back(value);
-        trace(t, i.site, fmt::format("read {} -> {}", v.name, value));
+        if (o.record_trace) trace(t, i.site, fmt::format("read {} -> {}", v.name, value));
         break;
       }
       case Op::write: {
@@ -271,7 +271,7 @@ struct Execution::Impl {
         const std::int64_t value = pop(t);
         check_race(t, i, v.first_cell, static_cast<std::uint32_t>(i.a), 0, false, true);
         spaces[t.space][v.first_cell] = value;
-        trace(t, i.site, fmt::format("write {} <- {}", v.name, value));
+        if (o.record_trace) trace(t, i.site, fmt::format("write {} <- {}", v.name, value));
         break;
       }
       case Op::read_elem: {
@@ -281,7 +281,7 @@ struct Execution::Impl {
         const std::int64_t value = spaces[t.space][cell];
         check_race(t, i, cell, static_cast<std::uint32_t>(i.a), index, true, false);
         t.stack.push_back(value);
-        trace(t, i.site, fmt::format("read {}[{}] -> {}", v.name, index, value));
+        if (o.record_trace) trace(t, i.site, fmt::format("read {}[{}] -> {}", v.name, index, value));
         break;
       }
       case Op::write_elem: {
@@ -291,7 +291,7 @@ struct Execution::Impl {
         const std::uint32_t cell = element(t, v, index);
         check_race(t, i, cell, static_cast<std::uint32_t>(i.a), index, true, true);
         spaces[t.space][cell] = value;
-        trace(t, i.site, fmt::format("write {}[{}] <- {}", v.name, index, value));
+        if (o.record_trace) trace(t, i.site, fmt::format("write {}[{}] <- {}", v.name, index, value));
         break;
       }
       case Op::atomic_load:
@@ -304,7 +304,7 @@ struct Execution::Impl {
       case Op::lock:
         mutexes[i.a] = Mutex{t.id, i.site};
         if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.a)));
-        trace(t, i.site, "lock " + m.mutexes[i.a]);
+        if (o.record_trace) trace(t, i.site, "lock " + m.mutexes[i.a]);
         break;
       case Op::try_lock: {
         const bool free = mutexes[i.a].owner == none;
@@ -313,12 +313,12 @@ struct Execution::Impl {
           if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.a)));
         }
         t.stack.push_back(free ? 1 : 0);
-        trace(t, i.site, fmt::format("try_lock {} -> {}", m.mutexes[i.a], free ? "locked" : "busy"));
+        if (o.record_trace) trace(t, i.site, fmt::format("try_lock {} -> {}", m.mutexes[i.a], free ? "locked" : "busy"));
         break;
       }
       case Op::unlock:
         unlock(t, static_cast<std::uint32_t>(i.a), i.site);
-        trace(t, i.site, "unlock " + m.mutexes[i.a]);
+        if (o.record_trace) trace(t, i.site, "unlock " + m.mutexes[i.a]);
         break;
       case Op::wait:
         if (t.wait_phase == 0) {
@@ -328,7 +328,7 @@ struct Execution::Impl {
           cond_waiters[i.a].push_back(t.id);
           t.wait_phase = 1;
           t.notified = false;
-          trace(t, i.site, fmt::format("wait on {} (unlocks {})", m.conds[i.a], m.mutexes[i.b]));
+          if (o.record_trace) trace(t, i.site, fmt::format("wait on {} (unlocks {})", m.conds[i.a], m.mutexes[i.b]));
           return;  // the thread stays at the wait: its next step is waking up
         } else {
           auto& w = cond_waiters[i.a];
@@ -337,7 +337,7 @@ struct Execution::Impl {
           t.wait_phase = 0;
           mutexes[i.b] = Mutex{t.id, i.site};
           if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.b)));
-          trace(t, i.site, fmt::format("wake from {}{} (relocks {})", m.conds[i.a], spurious ? ", spuriously" : "", m.mutexes[i.b]));
+          if (o.record_trace) trace(t, i.site, fmt::format("wake from {}{} (relocks {})", m.conds[i.a], spurious ? ", spuriously" : "", m.mutexes[i.b]));
         }
         break;
       case Op::notify_one: {
@@ -346,35 +346,35 @@ struct Execution::Impl {
           // Which waiter wakes is unspecified: the scheduler chooses when there is a choice.
           const std::size_t k = w.size() == 1 ? 0 : static_cast<std::size_t>(choose(0, static_cast<std::int64_t>(w.size()) - 1));
           threads[w[k]].notified = true;
-          trace(t, i.site, fmt::format("notify_one {} (wakes {})", m.conds[i.a], threads[w[k]].name));
+          if (o.record_trace) trace(t, i.site, fmt::format("notify_one {} (wakes {})", m.conds[i.a], threads[w[k]].name));
           w.erase(w.begin() + static_cast<std::ptrdiff_t>(k));
         } else {
-          trace(t, i.site, fmt::format("notify_one {} (nobody waits)", m.conds[i.a]));
+          if (o.record_trace) trace(t, i.site, fmt::format("notify_one {} (nobody waits)", m.conds[i.a]));
         }
         break;
       }
       case Op::notify_all: {
         auto& w = cond_waiters[i.a];
         for (auto id : w) threads[id].notified = true;
-        trace(t, i.site, fmt::format("notify_all {} (wakes {})", m.conds[i.a], w.size()));
+        if (o.record_trace) trace(t, i.site, fmt::format("notify_all {} (wakes {})", m.conds[i.a], w.size()));
         w.clear();
         break;
       }
       case Op::sem_acquire:
         --sems[i.a];
         if (o.detect_races) races.acquire(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
-        trace(t, i.site, fmt::format("acquire {} ({} left)", m.semaphores[i.a], sems[i.a]));
+        if (o.record_trace) trace(t, i.site, fmt::format("acquire {} ({} left)", m.semaphores[i.a], sems[i.a]));
         break;
       case Op::sem_release:
         ++sems[i.a];
         if (o.detect_races) races.release_join(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
-        trace(t, i.site, fmt::format("release {} ({} available)", m.semaphores[i.a], sems[i.a]));
+        if (o.record_trace) trace(t, i.site, fmt::format("release {} ({} available)", m.semaphores[i.a], sems[i.a]));
         break;
       case Op::put: {
         const std::int64_t v = pop(t);
         queues[i.a].push_back(v);
         if (o.detect_races) races.put_item(t.id, static_cast<std::uint32_t>(i.a));
-        trace(t, i.site, fmt::format("put {} <- {}", m.queues[i.a], v));
+        if (o.record_trace) trace(t, i.site, fmt::format("put {} <- {}", m.queues[i.a], v));
         break;
       }
       case Op::get: {
@@ -382,7 +382,7 @@ struct Execution::Impl {
         queues[i.a].pop_front();
         if (o.detect_races) races.get_item(t.id, static_cast<std::uint32_t>(i.a));
         t.stack.push_back(v);
-        trace(t, i.site, fmt::format("get {} -> {}", m.queues[i.a], v));
+        if (o.record_trace) trace(t, i.site, fmt::format("get {} -> {}", m.queues[i.a], v));
         break;
       }
       case Op::spawn: {
@@ -399,7 +399,7 @@ struct Execution::Impl {
         Thread& parent = threads[parent_id];
         for (std::uint32_t k = sp.args; k > 0; --k) child.locals[k - 1] = pop(parent);
         parent.stack.push_back(id);
-        trace(parent, i.site, fmt::format("spawn {} as {}", body.name, child.name));
+        if (o.record_trace) trace(parent, i.site, fmt::format("spawn {} as {}", body.name, child.name));
         parent.pc++;
         try {
           advance(threads[id]);
@@ -422,25 +422,25 @@ struct Execution::Impl {
             if (x.id == target.id || (target.is_process && x.process == target.process)) races.join(t.id, x.id);
         const std::int64_t value = target.is_process ? (target.crashed ? 1 : 0) : target.result;
         t.stack.push_back(value);
-        trace(t, i.site, fmt::format("join {} -> {}", target.name, value));
+        if (o.record_trace) trace(t, i.site, fmt::format("join {} -> {}", target.name, value));
         break;
       }
       case Op::yield:
       case Op::sleep:
         yielded = true;
-        trace(t, i.site, i.op == Op::yield ? "yield" : "sleep");
+        if (o.record_trace) trace(t, i.site, i.op == Op::yield ? "yield" : "sleep");
         break;
       case Op::fence:
         if (o.detect_races) {
           races.acquire(t.id, sync_fence);
           races.release_join(t.id, sync_fence);
         }
-        trace(t, i.site, "fence");
+        if (o.record_trace) trace(t, i.site, "fence");
         break;
       case Op::end:
         t.result = pop(t);
         t.finished = true;
-        trace(t, i.site, t.stack.empty() && t.result == 0 ? "end" : fmt::format("end, returns {}", t.result));
+        if (o.record_trace) trace(t, i.site, t.stack.empty() && t.result == 0 ? "end" : fmt::format("end, returns {}", t.result));
         return;
       default:
         break;
@@ -479,13 +479,13 @@ struct Execution::Impl {
       case Op::atomic_load:
         if (o.detect_races && acq) races.acquire(t.id, sync);
         t.stack.push_back(cell);
-        trace(t, i.site, fmt::format("load {} -> {} ({})", v.name, cell, ord));
+        if (o.record_trace) trace(t, i.site, fmt::format("load {} -> {} ({})", v.name, cell, ord));
         break;
       case Op::atomic_store: {
         const std::int64_t value = pop(t);
         if (o.detect_races && rel) races.release(t.id, sync);
         cell = value;
-        trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord));
+        if (o.record_trace) trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord));
         break;
       }
       default: {
@@ -496,18 +496,18 @@ struct Execution::Impl {
           const std::int64_t d = pop(t);
           cell = static_cast<std::int64_t>(static_cast<std::uint64_t>(old) + static_cast<std::uint64_t>(d));
           t.stack.push_back(old);
-          trace(t, i.site, fmt::format("fetch_add {} {} -> {} ({})", v.name, d, old, ord));
+          if (o.record_trace) trace(t, i.site, fmt::format("fetch_add {} {} -> {} ({})", v.name, d, old, ord));
         } else if (i.op == Op::atomic_exchange) {
           cell = pop(t);
           t.stack.push_back(old);
-          trace(t, i.site, fmt::format("exchange {} <- {} -> {} ({})", v.name, cell, old, ord));
+          if (o.record_trace) trace(t, i.site, fmt::format("exchange {} <- {} -> {} ({})", v.name, cell, old, ord));
         } else {
           const std::int64_t desired = pop(t);
           const std::int64_t expected = pop(t);
           const bool ok = old == expected;
           if (ok) cell = desired;
           t.stack.push_back(ok ? 1 : 0);
-          trace(t, i.site, fmt::format("cas {} {} -> {} {} ({})", v.name, expected, desired,
+          if (o.record_trace) trace(t, i.site, fmt::format("cas {} {} -> {} {} ({})", v.name, expected, desired,
                                        ok ? "succeeded" : fmt::format("failed, was {}", old), ord));
         }
         if (o.detect_races && rel) races.release_join(t.id, sync);
@@ -683,7 +683,7 @@ struct Execution::Impl {
     f.details.push_back(fmt::format("the condition evaluated as {}", shown));
     f.locations = {s.loc};
     f.key = fmt::format("failure:assert:{}", s.loc.line);
-    trace(t, i.site, fmt::format("assert fails: {}", shown));
+    if (o.record_trace) trace(t, i.site, fmt::format("assert fails: {}", shown));
     stop(std::move(f));
   }
 
@@ -713,7 +713,7 @@ struct Execution::Impl {
     f.details.push_back("a crash in a thread ends the whole program");
     f.locations = {s.loc};
     f.key = fmt::format("crash:{}", s.loc.line);
-    trace(t, at(t).site, "crash: " + what);
+    if (o.record_trace) trace(t, at(t).site, "crash: " + what);
     stop(std::move(f));
   }
 
@@ -723,7 +723,7 @@ struct Execution::Impl {
     const std::uint32_t process = t.process;
     const Site& s = site_of(t);
     r->notes.push_back(fmt::format("process {} crashed at {}: {} (the rest of the run went on)", threads[process].name, where(s), what));
-    trace(t, at(t).site, "crash: " + what + " (ends the process)");
+    if (o.record_trace) trace(t, at(t).site, "crash: " + what + " (ends the process)");
     for (Thread& x : threads) {
       if (x.process != process || x.finished) continue;
       x.finished = true;
