@@ -16,7 +16,7 @@ struct StepInfo {
 };
 
 // The steps of one statement's own line, in evaluation order; nested blocks excluded.
-// For `with`, the lock (the unlock is listed by `with_exit_steps`).
+// For `with`, the lock (explain() lists the unlock where the block ends).
 std::vector<StepInfo> statement_steps(const Program& program, const Stmt& stmt);
 std::vector<StepInfo> expression_steps(const Program& program, const Expr& expr);
 

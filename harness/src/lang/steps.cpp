@@ -137,7 +137,7 @@ class Explainer {
   void annotated(std::size_t indent, const std::string& text, Loc l) {
     std::string row(indent, ' ');
     row += text;
-    row.append(row.size() < location_column ? location_column - row.size() : 2, ' ');
+    row.append(row.size() + 2 <= location_column ? location_column - row.size() : 2, ' ');
     out_ += row + where(l) + "\n";
   }
 
@@ -180,7 +180,9 @@ class Explainer {
     out_ += "\n";
     annotated(0, head, d.loc);
     block(d.body, 1);
-    if (step_ == 0) out_ += "    (no visible steps)\n";
+    // A thread's end is a step too: joins and the final check wait for it.
+    if (d.kind != DeclKind::fn) steps({StepInfo{d.loc, "end"}}, 0);
+    else if (step_ == 0) out_ += "    (no visible steps)\n";
   }
 
   void block(const Block& b, std::size_t depth) {
@@ -222,13 +224,12 @@ class Explainer {
   }
 
   void implicit_main() {
-    out_ += "\nmain (implicit, thread \"MainThread\")\n";
+    out_ += "\nmain (implicit): every thread without parameters starts at once, named after its declaration;\n"
+            "the run ends when all have finished\n";
     for (const auto& t : p_.threads) {
       const Decl& d = p_.decls[t.decl];
-      if (d.params.empty()) annotated(4, fmt::format("spawn {}() as \"{}\"", d.name, d.name), d.loc);
+      if (d.params.empty()) annotated(4, fmt::format("start {} as \"{}\"", d.name, d.name), d.loc);
     }
-    for (const auto& t : p_.threads)
-      if (p_.decls[t.decl].params.empty()) out_ += fmt::format("    join {}\n", t.name);
   }
 
   void properties() {

@@ -204,17 +204,19 @@ TEST_CASE("explain: declarations, bodies with numbered steps and file:line, prop
         "            [5] wake from c (relocks m)                 t.scn:8\n"
         "        [6] unlock m (leaving the with block)           t.scn:6\n"
         "    let l = K\n"
+        "    [7] end                                             t.scn:5\n"
         "\n"
         "thread idle()                                           t.scn:10\n"
         "    let x = 1\n"
-        "    (no visible steps)\n"
+        "    [1] end                                             t.scn:10\n"
         "\n"
         "main (thread \"MainThread\")                              t.scn:16\n"
         "    spawn run(1)\n"
         "        [1] spawn run                                   t.scn:17\n"
+        "    [2] end                                             t.scn:16\n"
         "\n"
         "properties\n"
-        "  final balance == 0   (once every thread has finished) t.scn:12\n"
+        "  final balance == 0   (once every thread has finished)  t.scn:12\n"
         "  always balance >= 0   (between every two steps)       t.scn:13\n"
         "  observe balance   (recorded at the end of every run)  t.scn:14\n"
         "\n"
@@ -222,17 +224,15 @@ TEST_CASE("explain: declarations, bodies with numbered steps and file:line, prop
         "  expect race on balance                                t.scn:15\n");
 }
 
-TEST_CASE("explain: without main, the implicit main spawns and joins the parameterless threads",
-          "[steps][explain]") {
+TEST_CASE("explain: without main, every parameterless thread starts at once", "[steps][explain]") {
   const auto r = load_text("dir/two.scn", "about \"two threads\"\nshared b = 0\nthread one:\n    b = 1\nthread two:\n    yield\n");
   REQUIRE(r.ok());
   const auto text = explain(*r.program);
   CHECK(text.rfind("scenario two\n  file:  dir/two.scn\n  about: two threads\n", 0) == 0);
-  CHECK(text.find("main (implicit, thread \"MainThread\")\n"
-                  "    spawn one() as \"one\"                                dir/two.scn:3\n"
-                  "    spawn two() as \"two\"                                dir/two.scn:5\n"
-                  "    join one\n"
-                  "    join two\n") != std::string::npos);
+  CHECK(text.find("main (implicit): every thread without parameters starts at once, named after its declaration;\n"
+                  "the run ends when all have finished\n"
+                  "    start one as \"one\"                                  dir/two.scn:3\n"
+                  "    start two as \"two\"                                  dir/two.scn:5\n") != std::string::npos);
   CHECK(text.find("        [1] write b                                     dir/two.scn:4\n") != std::string::npos);
   CHECK(text.find("properties\n  (none)\n") != std::string::npos);
   CHECK(text.find("expectations\n  expect clean   (no expect lines: every run must be free of findings)\n") !=
