@@ -11,6 +11,7 @@ packages=(
   libfmt-dev libcli11-dev          # formatting, command-line parsing
   nlohmann-json3-dev               # JSON reports
   catch2 librapidcheck-dev         # unit and property tests
+  libbenchmark-dev                 # micro-benchmarks (bench/)
 )
 
 missing=()

@@ -26,6 +26,8 @@ enum class Op : std::uint8_t {
   jump_if_false, // if pop == 0: pc = a
   jump_if_false_keep,  // if top == 0: pc = a (for `and`); else pop
   jump_if_true_keep,   // if top != 0: pc = a (for `or`); else pop
+  count_down,    // loop head of repeat: if locals[a] <= 0: pc = b; else locals[a] -= 1
+  count_up,      // loop head of for: if locals[a] >= locals[a + 1]: pc = b; else push locals[a]++
   any,           // pop hi, lo; push a value chosen by the scheduler
   call,          // call body a with b arguments
   ret,           // return pop from a fn

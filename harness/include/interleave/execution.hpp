@@ -45,6 +45,7 @@ struct ExecOptions {
   bool spurious_wakeups = false;  // a cond waiter may wake without notify, as POSIX allows
   bool record_trace = false;
   bool capture_output = false;
+  bool keep_schedule = true;  // false: RunResult::schedule is filled only for runs with findings
 };
 
 struct RunResult {

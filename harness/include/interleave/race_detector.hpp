@@ -68,6 +68,7 @@ class RaceDetector {
   void tick(std::uint32_t thread) { ++clocks_[thread][thread]; }
 
   std::uint32_t cells_per_space_ = 0;
+  std::uint32_t threads_ = 0;
   std::vector<std::vector<Cell>> spaces_;
   std::vector<VectorClock> clocks_;        // by thread
   std::vector<VectorClock> sync_;          // by sync object

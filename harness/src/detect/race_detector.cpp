@@ -4,13 +4,20 @@
 
 namespace interleave {
 
+// Everything is cleared in place, keeping capacity: runs are short and many.
 void RaceDetector::reset(std::uint32_t cells, std::uint32_t sync_objects) {
   cells_per_space_ = cells;
-  spaces_.assign(1, std::vector<Cell>(cells));
-  clocks_.clear();
-  sync_.assign(sync_objects, VectorClock{});
-  queue_items_.clear();
-  queue_heads_.clear();
+  spaces_.resize(1);
+  spaces_[0].resize(cells);
+  for (Cell& c : spaces_[0]) {
+    c.w_clock = 0;
+    c.reads.clear();
+  }
+  threads_ = 0;
+  sync_.resize(sync_objects);
+  for (auto& v : sync_) v.clear();
+  for (auto& q : queue_items_) q.clear();
+  std::fill(queue_heads_.begin(), queue_heads_.end(), 0);
 }
 
 void RaceDetector::join_into(VectorClock& into, const VectorClock& from) {
@@ -20,10 +27,11 @@ void RaceDetector::join_into(VectorClock& into, const VectorClock& from) {
 
 void RaceDetector::add_thread(std::uint32_t thread, std::optional<std::uint32_t> parent) {
   if (clocks_.size() <= thread) clocks_.resize(thread + 1);
+  threads_ = std::max(threads_, thread + 1);
   VectorClock& c = clocks_[thread];
   c.clear();
   if (parent) {
-    c = clocks_[*parent];
+    c.assign(clocks_[*parent].begin(), clocks_[*parent].end());
     tick(*parent);  // the parent's later steps do not happen before the child's
   }
   if (c.size() <= thread) c.resize(thread + 1, 0);
@@ -44,7 +52,7 @@ void RaceDetector::add_space(std::uint32_t space, std::uint32_t copy_of) {
 void RaceDetector::acquire(std::uint32_t thread, std::uint32_t sync) { join_into(clocks_[thread], sync_[sync]); }
 
 void RaceDetector::release(std::uint32_t thread, std::uint32_t sync) {
-  sync_[sync] = clocks_[thread];
+  sync_[sync].assign(clocks_[thread].begin(), clocks_[thread].end());
   tick(thread);
 }
 
@@ -58,7 +66,8 @@ void RaceDetector::put_item(std::uint32_t thread, std::uint32_t queue) {
     queue_items_.resize(queue + 1);
     queue_heads_.resize(queue + 1, 0);
   }
-  queue_items_[queue].push_back(clocks_[thread]);
+  auto& items = queue_items_[queue];
+  items.emplace_back(clocks_[thread].begin(), clocks_[thread].end());
   tick(thread);
 }
 

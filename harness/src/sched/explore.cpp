@@ -53,6 +53,7 @@ class Explorer {
   static ExecOptions quiet(ExecOptions e) {
     e.record_trace = false;
     e.capture_output = false;
+    e.keep_schedule = false;  // only runs with findings need theirs
     return e;
   }
 

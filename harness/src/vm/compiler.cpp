@@ -205,20 +205,14 @@ class Compiler {
         emit(Op::store_local, counter);
         const std::uint32_t top = here();
         const std::uint32_t head_site = site_;
-        emit(Op::load_local, counter);
-        emit(Op::push, constant(0));
-        emit(Op::gt);
-        const std::uint32_t exit = emit(Op::jump_if_false);
-        emit(Op::load_local, counter);
-        emit(Op::push, constant(1));
-        emit(Op::sub);
-        emit(Op::store_local, counter);
+        // One instruction per iteration for the loop's bookkeeping: loops are hot.
+        const std::uint32_t exit = emit(Op::count_down, counter);
         loop_body(s.body, top, [&] { site_ = head_site; emit(Op::jump, static_cast<std::int32_t>(top)); }, exit);
         break;
       }
       case StmtKind::for_: {
         const std::int32_t counter = hidden_local();
-        const std::int32_t limit = hidden_local();
+        const std::int32_t limit = hidden_local();  // counter + 1: count_up relies on it
         if (s.range_lo) expr(*s.range_lo);
         else emit(Op::push, constant(0));
         emit(Op::store_local, counter);
@@ -226,20 +220,9 @@ class Compiler {
         emit(Op::store_local, limit);
         const std::uint32_t top = here();
         const std::uint32_t head_site = site_;
-        emit(Op::load_local, counter);
-        emit(Op::load_local, limit);
-        emit(Op::lt);
-        const std::uint32_t exit = emit(Op::jump_if_false);
-        emit(Op::load_local, counter);
+        const std::uint32_t exit = emit(Op::count_up, counter);
         emit(Op::store_local, static_cast<std::int32_t>(s.ref.index));
-        loop_body(s.body, std::nullopt, [&] {
-          site_ = head_site;
-          emit(Op::load_local, counter);
-          emit(Op::push, constant(1));
-          emit(Op::add);
-          emit(Op::store_local, counter);
-          emit(Op::jump, static_cast<std::int32_t>(top));
-        }, exit);
+        loop_body(s.body, top, [&] { site_ = head_site; emit(Op::jump, static_cast<std::int32_t>(top)); }, exit);
         break;
       }
       case StmtKind::break_:
@@ -314,7 +297,9 @@ class Compiler {
     Loop loop = std::move(loops_.back());
     loops_.pop_back();
     for (auto c : loop.continues) patch(c, continue_target.value_or(tail_start));
-    patch(exit_jump, here());
+    Instr& exit = (*code_)[exit_jump];
+    if (exit.op == Op::count_down || exit.op == Op::count_up) exit.b = static_cast<std::int32_t>(here());
+    else patch(exit_jump, here());
     for (auto b : loop.breaks) patch(b, here());
   }
 
@@ -492,6 +477,8 @@ std::string_view op_name(Op op) {
     case Op::jump_if_false: return "jump_if_false";
     case Op::jump_if_false_keep: return "jump_if_false_keep";
     case Op::jump_if_true_keep: return "jump_if_true_keep";
+    case Op::count_down: return "count_down";
+    case Op::count_up: return "count_up";
     case Op::any: return "any";
     case Op::call: return "call";
     case Op::ret: return "ret";

@@ -38,6 +38,7 @@ struct Thread {
   std::uint32_t process = 0;  // id of the thread that started this process (0: root)
   bool is_process = false;    // started by spawning a process body
   std::uint32_t body = 0;
+  const Instr* code = nullptr;  // m.bodies[body].code.data(): one load less per instruction
   std::uint32_t pc = 0;
   std::uint32_t locals_base = 0;
   std::vector<std::int64_t> locals;
@@ -49,6 +50,34 @@ struct Thread {
   std::int64_t result = 0;
   std::uint8_t wait_phase = 0;  // 1: released the mutex, waiting to be woken
   bool notified = false;
+};
+
+// Threads are reused from run to run (their vectors keep their capacity), so a run
+// allocates nothing once the first few runs have sized everything.
+struct ThreadTable {
+  std::vector<Thread> pool;
+  std::uint32_t n = 0;
+  Thread* begin() { return pool.data(); }
+  Thread* end() { return pool.data() + n; }
+  const Thread* begin() const { return pool.data(); }
+  const Thread* end() const { return pool.data() + n; }
+  std::size_t size() const { return n; }
+  Thread& operator[](std::size_t i) { return pool[i]; }
+  const Thread& operator[](std::size_t i) const { return pool[i]; }
+  Thread& back() { return pool[n - 1]; }
+  void clear() { n = 0; }
+  void emplace_back() {
+    if (n == pool.size()) pool.emplace_back();
+    Thread& t = pool[n++];
+    t.name.clear();
+    t.locals.clear();
+    t.stack.clear();
+    t.frames.clear();
+    t.space = t.process = t.body = t.pc = t.locals_base = 0;
+    t.is_process = t.finished = t.crashed = t.joined = t.notified = false;
+    t.result = 0;
+    t.wait_phase = 0;
+  }
 };
 
 struct Mutex {
@@ -68,8 +97,10 @@ struct Execution::Impl {
   ExecOptions o;
   Scheduler* sched = nullptr;
   RunResult* r = nullptr;
-  std::vector<Thread> threads;
+  ThreadTable threads;
   std::vector<std::vector<std::int64_t>> spaces;
+  std::vector<Choice> choices;  // this run's schedule, copied out only when needed
+  bool has_always = false;
   std::vector<Mutex> mutexes;
   std::vector<std::vector<std::uint32_t>> cond_waiters;
   std::vector<std::int64_t> sems;
@@ -90,7 +121,7 @@ struct Execution::Impl {
   }
 
   // ---- helpers ---------------------------------------------------------------------------
-  const Instr& at(const Thread& t) const { return m.bodies[t.body].code[t.pc]; }
+  const Instr& at(const Thread& t) const { return t.code[t.pc]; }
   const Site& site_of(const Thread& t) const { return m.sites[at(t).site]; }
   std::string where(const Site& s) const { return fmt::format("{}:{}", m.path, s.loc.line); }
   std::string where(std::uint32_t site) const { return where(m.sites[site]); }
@@ -122,14 +153,20 @@ struct Execution::Impl {
   // ---- run -------------------------------------------------------------------------------
   void reset() {
     threads.clear();
-    spaces.assign(1, std::vector<std::int64_t>(m.cell_count));
+    spaces.resize(1);
+    spaces[0].assign(m.cell_count, 0);
     for (const auto& v : m.shared)
       std::fill_n(spaces[0].begin() + v.first_cell, std::max<std::uint32_t>(v.size, 1), v.init);
     for (const auto& v : m.atomics) spaces[0][v.first_cell] = v.init;
     mutexes.assign(m.mutexes.size(), Mutex{});
-    cond_waiters.assign(m.conds.size(), {});
+    cond_waiters.resize(m.conds.size());
+    for (auto& w : cond_waiters) w.clear();
     sems.assign(m.semaphore_init.begin(), m.semaphore_init.end());
-    queues.assign(m.queues.size(), {});
+    queues.resize(m.queues.size());
+    for (auto& q : queues) q.clear();
+    choices.clear();
+    has_always = std::any_of(m.properties.begin(), m.properties.end(),
+                             [](const Property& p) { return p.kind == DeclKind::always; });
     raced_vars.assign(m.shared.size(), 0);
     sync_atomics = static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size());
     sync_fence = sync_atomics + static_cast<std::uint32_t>(m.atomics.size());  // grows with spaces
@@ -155,6 +192,7 @@ struct Execution::Impl {
     t.id = id;
     t.name = std::move(name);
     t.body = body;
+    t.code = m.bodies[body].code.data();
     t.locals.assign(m.bodies[body].frame_size, 0);
     if (parent) {
       const Thread& p = threads[*parent];
@@ -198,7 +236,7 @@ struct Execution::Impl {
         }
         if (step >= o.max_steps) livelock();
         const ThreadId next = s.pick(runnable, current, yielded);
-        result.schedule.choices.push_back(Choice{Choice::thread, next});
+        choices.push_back(Choice{Choice::thread, next});
         if (next != current && !yielded && std::binary_search(runnable.begin(), runnable.end(), current))
           ++result.preemptions;
         current = next;
@@ -208,7 +246,7 @@ struct Execution::Impl {
           execute(threads[next]);
         } catch (const ProcessCrashed&) {
         }
-        check_always();
+        if (has_always) check_always();
       }
       check_final();
       result.finished = true;
@@ -216,6 +254,7 @@ struct Execution::Impl {
     } catch (const Stop&) {
     }
     result.steps = step;
+    if (o.keep_schedule || !result.findings.empty()) result.schedule.choices.assign(choices.begin(), choices.end());
     s.end_run(step);
     r = nullptr;
     return result;
@@ -228,9 +267,16 @@ struct Execution::Impl {
     return true;
   }
 
+  // Steps that may have to wait; every other step can always be taken.
+  static constexpr bool may_block(Op op) {
+    return op == Op::lock || op == Op::wait || op == Op::sem_acquire || op == Op::put || op == Op::get ||
+           op == Op::join;
+  }
+
   bool enabled(const Thread& t) const {
     if (t.finished) return false;
     const Instr& i = at(t);
+    if (!may_block(i.op)) return true;
     switch (i.op) {
       case Op::lock: return mutexes[i.a].owner == none;
       case Op::wait:
@@ -474,18 +520,18 @@ struct Execution::Impl {
     const bool rel = order == MemOrder::release || order == MemOrder::acq_rel || order == MemOrder::seq_cst;
     const std::uint32_t sync = sync_atomic(t.space, static_cast<std::uint32_t>(i.a));
     if (o.detect_races) races.ensure_sync(sync);
-    const std::string_view ord = spelling(order);
+    const auto ord = [order] { return spelling(order); };
     switch (i.op) {
       case Op::atomic_load:
         if (o.detect_races && acq) races.acquire(t.id, sync);
         t.stack.push_back(cell);
-        if (o.record_trace) trace(t, i.site, fmt::format("load {} -> {} ({})", v.name, cell, ord));
+        if (o.record_trace) trace(t, i.site, fmt::format("load {} -> {} ({})", v.name, cell, ord()));
         break;
       case Op::atomic_store: {
         const std::int64_t value = pop(t);
         if (o.detect_races && rel) races.release(t.id, sync);
         cell = value;
-        if (o.record_trace) trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord));
+        if (o.record_trace) trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord()));
         break;
       }
       default: {
@@ -496,11 +542,11 @@ struct Execution::Impl {
           const std::int64_t d = pop(t);
           cell = static_cast<std::int64_t>(static_cast<std::uint64_t>(old) + static_cast<std::uint64_t>(d));
           t.stack.push_back(old);
-          if (o.record_trace) trace(t, i.site, fmt::format("fetch_add {} {} -> {} ({})", v.name, d, old, ord));
+          if (o.record_trace) trace(t, i.site, fmt::format("fetch_add {} {} -> {} ({})", v.name, d, old, ord()));
         } else if (i.op == Op::atomic_exchange) {
           cell = pop(t);
           t.stack.push_back(old);
-          if (o.record_trace) trace(t, i.site, fmt::format("exchange {} <- {} -> {} ({})", v.name, cell, old, ord));
+          if (o.record_trace) trace(t, i.site, fmt::format("exchange {} <- {} -> {} ({})", v.name, cell, old, ord()));
         } else {
           const std::int64_t desired = pop(t);
           const std::int64_t expected = pop(t);
@@ -508,7 +554,7 @@ struct Execution::Impl {
           if (ok) cell = desired;
           t.stack.push_back(ok ? 1 : 0);
           if (o.record_trace) trace(t, i.site, fmt::format("cas {} {} -> {} {} ({})", v.name, expected, desired,
-                                       ok ? "succeeded" : fmt::format("failed, was {}", old), ord));
+                                       ok ? "succeeded" : fmt::format("failed, was {}", old), ord()));
         }
         if (o.detect_races && rel) races.release_join(t.id, sync);
         break;
@@ -546,7 +592,7 @@ struct Execution::Impl {
   // ---- local computation -----------------------------------------------------------------
   std::int64_t choose(std::int64_t lo, std::int64_t hi) {
     const std::int64_t v = sched->choose(lo, hi);
-    r->schedule.choices.push_back(Choice{Choice::number, static_cast<std::uint64_t>(v) - static_cast<std::uint64_t>(lo)});
+    choices.push_back(Choice{Choice::number, static_cast<std::uint64_t>(v) - static_cast<std::uint64_t>(lo)});
     return v;
   }
 
@@ -612,6 +658,18 @@ struct Execution::Impl {
           if (s.back() != 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
           s.pop_back();
           break;
+        case Op::count_down: {
+          std::int64_t& n = t.locals[t.locals_base + i.a];
+          if (n <= 0) { t.pc = static_cast<std::uint32_t>(i.b); continue; }
+          --n;
+          break;
+        }
+        case Op::count_up: {
+          std::int64_t& n = t.locals[t.locals_base + i.a];
+          if (n >= t.locals[t.locals_base + i.a + 1]) { t.pc = static_cast<std::uint32_t>(i.b); continue; }
+          s.push_back(n++);
+          break;
+        }
         case Op::any: {
           const std::int64_t hi = pop(t);
           const std::int64_t lo = pop(t);
@@ -629,6 +687,7 @@ struct Execution::Impl {
           for (std::int32_t k = i.b; k > 0; --k) t.locals[base + static_cast<std::uint32_t>(k) - 1] = pop(t);
           t.locals_base = base;
           t.body = static_cast<std::uint32_t>(i.a);
+          t.code = callee.code.data();
           t.pc = 0;
           body = &callee;
           continue;
@@ -639,6 +698,7 @@ struct Execution::Impl {
           t.locals.resize(t.locals_base);
           t.locals_base = f.locals_base;
           t.body = f.body;
+          t.code = m.bodies[f.body].code.data();
           t.pc = f.pc;
           body = &m.bodies[t.body];
           continue;
