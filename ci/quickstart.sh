@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash ci/setup.sh
 cmake --preset default >/dev/null
 cmake --build --preset default
-./build/default/harness/interleave explain scenarios/seed
+./build/default/harness/interleave check scenarios/seed

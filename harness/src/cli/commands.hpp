@@ -42,7 +42,7 @@ struct RunOptions {
   std::string json;
   bool verbose = false;
   bool spurious_wakeups = false;
-  bool minimise = true;
+  bool no_minimise = false;
   std::string schedule;  // replay
 };
 

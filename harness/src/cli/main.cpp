@@ -29,7 +29,7 @@ void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
   cmd.add_option("--json", o.json, "Write the JSON report (docs/reports.md) to this file")->type_name("PATH");
   cmd.add_flag("--verbose", o.verbose, "Show the findings of passing scenarios too");
   cmd.add_flag("--spurious-wakeups", o.spurious_wakeups, "Let cond waiters wake without a notify, as POSIX allows");
-  cmd.add_flag("--no-minimise{false}", o.minimise, "Show findings as first found, without minimising them");
+  cmd.add_flag("--no-minimise", o.no_minimise, "Show findings as first found, without minimising them");
 }
 
 int run(int argc, char** argv) {

@@ -58,7 +58,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.max_runs = o.runs;
     eo.max_seconds = o.seconds;
     eo.stop_when_expected = !single_scheduler;
-    eo.minimise = o.minimise;
+    eo.minimise = !o.no_minimise;
     eo.exec = exec_options(o);
     const ExploreResult result = explore(module, eo);
     const Verdict verdict = judge(module, result);
