@@ -88,6 +88,42 @@ struct Mutex {
 struct Stop {};            // unwinds a run that ended with a finding
 struct ProcessCrashed {};  // unwinds the step of a process that crashed; the run goes on
 
+// Local arithmetic on an operand stack, shared by thread code and by properties: wrapping
+// two's-complement +, -, *, as the hardware does; division rounding toward zero. Returns
+// the error of a division by zero, or nullptr.
+inline const char* arithmetic(Op op, std::vector<std::int64_t>& s) {
+  if (op == Op::neg) {
+    s.back() = static_cast<std::int64_t>(0 - static_cast<std::uint64_t>(s.back()));
+    return nullptr;
+  }
+  if (op == Op::not_ || op == Op::to_bool) {
+    s.back() = (s.back() != 0) == (op == Op::to_bool);
+    return nullptr;
+  }
+  const std::int64_t b = s.back();
+  s.pop_back();
+  std::int64_t& a = s.back();
+  const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
+  switch (op) {
+    case Op::add: a = static_cast<std::int64_t>(ua + ub); break;
+    case Op::sub: a = static_cast<std::int64_t>(ua - ub); break;
+    case Op::mul: a = static_cast<std::int64_t>(ua * ub); break;
+    case Op::div:
+    case Op::mod:
+      if (b == 0) return op == Op::div ? "division by zero" : "modulo by zero";
+      if (a == std::numeric_limits<std::int64_t>::min() && b == -1) a = op == Op::div ? a : 0;
+      else a = op == Op::div ? a / b : a % b;
+      break;
+    case Op::eq: a = a == b; break;
+    case Op::ne: a = a != b; break;
+    case Op::lt: a = a < b; break;
+    case Op::le: a = a <= b; break;
+    case Op::gt: a = a > b; break;
+    default: a = a >= b; break;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 struct Execution::Impl {
@@ -619,33 +655,10 @@ struct Execution::Impl {
         case Op::pop: s.pop_back(); break;
         case Op::load_local: s.push_back(t.locals[t.locals_base + i.a]); break;
         case Op::store_local: t.locals[t.locals_base + i.a] = pop(t); break;
-        case Op::add:
-        case Op::sub:
-        case Op::mul: {
-          const auto b = static_cast<std::uint64_t>(pop(t));
-          const auto a = static_cast<std::uint64_t>(s.back());
-          // Wrapping two's-complement arithmetic, as the hardware does.
-          s.back() = static_cast<std::int64_t>(i.op == Op::add ? a + b : i.op == Op::sub ? a - b : a * b);
+        case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
+        case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
+          if (const char* error = arithmetic(i.op, s)) crash(t, error);
           break;
-        }
-        case Op::div:
-        case Op::mod: {
-          const std::int64_t b = pop(t);
-          const std::int64_t a = s.back();
-          if (b == 0) crash(t, fmt::format("{} by zero", i.op == Op::div ? "division" : "modulo"));
-          if (a == std::numeric_limits<std::int64_t>::min() && b == -1) s.back() = i.op == Op::div ? a : 0;
-          else s.back() = i.op == Op::div ? a / b : a % b;
-          break;
-        }
-        case Op::neg: s.back() = static_cast<std::int64_t>(0 - static_cast<std::uint64_t>(s.back())); break;
-        case Op::not_: s.back() = s.back() == 0; break;
-        case Op::to_bool: s.back() = s.back() != 0; break;
-        case Op::eq: { const auto b = pop(t); s.back() = s.back() == b; break; }
-        case Op::ne: { const auto b = pop(t); s.back() = s.back() != b; break; }
-        case Op::lt: { const auto b = pop(t); s.back() = s.back() < b; break; }
-        case Op::le: { const auto b = pop(t); s.back() = s.back() <= b; break; }
-        case Op::gt: { const auto b = pop(t); s.back() = s.back() > b; break; }
-        case Op::ge: { const auto b = pop(t); s.back() = s.back() >= b; break; }
         case Op::jump: t.pc = static_cast<std::uint32_t>(i.a); continue;
         case Op::jump_if_false:
           if (pop(t) == 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
@@ -878,27 +891,10 @@ struct Execution::Impl {
           s.push_back(mem[v.first_cell + static_cast<std::uint32_t>(idx)]);
           break;
         }
-        case Op::add: { const auto b = static_cast<std::uint64_t>(pop1()); s.back() = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.back()) + b); break; }
-        case Op::sub: { const auto b = static_cast<std::uint64_t>(pop1()); s.back() = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.back()) - b); break; }
-        case Op::mul: { const auto b = static_cast<std::uint64_t>(pop1()); s.back() = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.back()) * b); break; }
-        case Op::div:
-        case Op::mod: {
-          const auto b = pop1();
-          if (b == 0) throw PropertyError{i.op == Op::div ? "division by zero" : "modulo by zero"};
-          const auto a = s.back();
-          if (a == std::numeric_limits<std::int64_t>::min() && b == -1) s.back() = i.op == Op::div ? a : 0;
-          else s.back() = i.op == Op::div ? a / b : a % b;
+        case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
+        case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
+          if (const char* error = arithmetic(i.op, s)) throw PropertyError{error};
           break;
-        }
-        case Op::neg: s.back() = static_cast<std::int64_t>(0 - static_cast<std::uint64_t>(s.back())); break;
-        case Op::not_: s.back() = s.back() == 0; break;
-        case Op::to_bool: s.back() = s.back() != 0; break;
-        case Op::eq: { const auto b = pop1(); s.back() = s.back() == b; break; }
-        case Op::ne: { const auto b = pop1(); s.back() = s.back() != b; break; }
-        case Op::lt: { const auto b = pop1(); s.back() = s.back() < b; break; }
-        case Op::le: { const auto b = pop1(); s.back() = s.back() <= b; break; }
-        case Op::gt: { const auto b = pop1(); s.back() = s.back() > b; break; }
-        case Op::ge: { const auto b = pop1(); s.back() = s.back() >= b; break; }
         case Op::jump_if_false_keep:
           if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
           s.pop_back();
