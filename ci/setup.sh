@@ -31,7 +31,7 @@ fi
 # memory mapping"); 28 bits is the highest it accepts.
 bits=$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 0)
 if ((bits > 28)); then
-  if [[ $(id -u) -eq 0 ]] && sysctl -qw vm.mmap_rnd_bits=28 2>/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && echo 28 2>/dev/null >/proc/sys/vm/mmap_rnd_bits; then
     echo "ci/setup.sh: lowered vm.mmap_rnd_bits from $bits to 28 for ThreadSanitizer"
   else
     echo "ci/setup.sh: warning: vm.mmap_rnd_bits is $bits; the tsan preset needs 28 (sysctl -w vm.mmap_rnd_bits=28)" >&2

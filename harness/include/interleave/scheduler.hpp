@@ -65,8 +65,11 @@ class DfsScheduler : public Scheduler {
   std::uint64_t runs() const { return runs_; }
 
  private:
+  // Thread options live in one pool (options_[first, first + count)), so that making a
+  // node allocates nothing: DFS makes millions of them.
   struct Node {
-    std::vector<ThreadId> options;  // thread choices, in exploration order (empty for values)
+    std::uint32_t first = 0;
+    std::uint32_t count = 0;        // thread choices, in exploration order (0 for values)
     std::uint64_t values = 0;       // value choices: how many
     std::uint64_t index = 0;
     ThreadId current = 0;           // who ran before this choice, if it could go on
@@ -76,8 +79,11 @@ class DfsScheduler : public Scheduler {
   unsigned preemptions_before(std::size_t depth) const { return depth == 0 ? 0 : stack_[depth - 1].preemptions; }
   bool is_preemption(const Node& n, std::uint64_t index) const;
 
+  ThreadId option(const Node& n, std::uint64_t i) const { return options_[n.first + i]; }
+
   int bound_;
   std::vector<Node> stack_;
+  std::vector<ThreadId> options_;
   std::size_t depth_ = 0;
   std::uint64_t runs_ = 0;
   bool complete_ = false;

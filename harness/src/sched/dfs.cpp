@@ -11,7 +11,7 @@
 namespace interleave {
 
 bool DfsScheduler::is_preemption(const Node& n, std::uint64_t index) const {
-  return n.values == 0 && n.current_can_continue && n.options[index] != n.current;
+  return n.values == 0 && n.current_can_continue && option(n, index) != n.current;
 }
 
 bool DfsScheduler::new_run() {
@@ -20,7 +20,7 @@ bool DfsScheduler::new_run() {
     // Backtrack to the deepest node with an option left that respects the bound.
     while (!stack_.empty()) {
       Node& n = stack_.back();
-      const std::uint64_t count = n.values ? n.values : n.options.size();
+      const std::uint64_t count = n.values ? n.values : n.count;
       const unsigned before = preemptions_before(stack_.size() - 1);
       bool advanced = false;
       while (++n.index < count) {
@@ -32,6 +32,7 @@ bool DfsScheduler::new_run() {
         }
       }
       if (advanced) break;
+      options_.resize(n.first);
       stack_.pop_back();
     }
     if (stack_.empty()) {
@@ -45,21 +46,26 @@ bool DfsScheduler::new_run() {
 }
 
 ThreadId DfsScheduler::pick(std::span<const ThreadId> runnable, ThreadId current, bool yielded) {
-  if (depth_ < stack_.size()) return stack_[depth_++].options[stack_[depth_ - 1].index];
+  if (depth_ < stack_.size()) {
+    const Node& n = stack_[depth_++];
+    return option(n, n.index);
+  }
   Node n;
+  n.first = static_cast<std::uint32_t>(options_.size());
   const bool current_runnable = std::binary_search(runnable.begin(), runnable.end(), current);
   // After a yield the others go first (when there are others): fairness keeps spin loops
   // that yield finite.
   const bool skip_current = yielded && current_runnable && runnable.size() > 1;
-  if (current_runnable && !skip_current) n.options.push_back(current);
+  if (current_runnable && !skip_current) options_.push_back(current);
   for (ThreadId t : runnable)
-    if (t != current) n.options.push_back(t);
+    if (t != current) options_.push_back(t);
+  n.count = static_cast<std::uint32_t>(options_.size()) - n.first;
   n.current = current;
   n.current_can_continue = current_runnable && !yielded;
   n.preemptions = preemptions_before(stack_.size()) + (is_preemption(n, 0) ? 1 : 0);
-  stack_.push_back(std::move(n));
+  stack_.push_back(n);
   ++depth_;
-  return stack_.back().options[0];
+  return option(stack_.back(), 0);
 }
 
 std::int64_t DfsScheduler::choose(std::int64_t lo, std::int64_t hi) {
@@ -68,10 +74,11 @@ std::int64_t DfsScheduler::choose(std::int64_t lo, std::int64_t hi) {
     index = stack_[depth_++].index;
   } else {
     Node n;
+    n.first = static_cast<std::uint32_t>(options_.size());
     n.values = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
     if (n.values == 0) n.values = ~std::uint64_t{0};  // the whole int64 range
     n.preemptions = preemptions_before(stack_.size());
-    stack_.push_back(std::move(n));
+    stack_.push_back(n);
     ++depth_;
   }
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + index);
