@@ -44,6 +44,7 @@ class RaceDetector {
   void acquire(std::uint32_t thread, std::uint32_t sync);
   void release(std::uint32_t thread, std::uint32_t sync);          // the object's clock := thread's
   void release_join(std::uint32_t thread, std::uint32_t sync);     // the object's clock joins thread's
+  void clear_sync(std::uint32_t sync) { sync_[sync].clear(); }     // nothing to acquire from it any more
 
   // Queue items carry the clock of their put to their get.
   void put_item(std::uint32_t thread, std::uint32_t queue);

@@ -16,6 +16,9 @@ struct Choice {
   std::uint64_t value = 0;  // thread id, or (for a number) the chosen value minus the lowest allowed
 };
 
+// A recorded schedule ends with its last choice that differs from the default a replay
+// makes past the end (the current thread goes on if it can, else the lowest runnable one;
+// values take their lowest); the choices after it are implied.
 struct Schedule {
   std::vector<Choice> choices;
   friend bool operator==(const Schedule&, const Schedule&) = default;

@@ -12,9 +12,12 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
     json locations = json::array();
     for (const Loc& l : ff.finding.locations) locations.push_back({{"file", m.path}, {"line", l.line}, {"column", l.col}});
     json trace = json::array();
-    for (const auto& t : ff.trace)
+    constexpr std::size_t max_trace = 2000;  // a livelock runs for tens of thousands of steps
+    for (std::size_t k = 0; k < ff.trace.size() && k < max_trace; ++k) {
+      const auto& t = ff.trace[k];
       trace.push_back({{"step", t.number}, {"thread", t.thread}, {"line", t.loc.line}, {"effect", t.effect},
                        {"statement", t.statement}});
+    }
     json f = {{"kind", spelling(ff.finding.kind)},
               {"summary", ff.finding.summary},
               {"details", ff.finding.details},
@@ -27,7 +30,8 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
               {"preemptions", ff.preemptions},
               {"replay_token", ff.token},
               {"replay_command", replay_command(ctx, ff.token)},
-              {"trace", trace}};
+              {"trace", trace},
+              {"trace_truncated", ff.trace.size() > max_trace}};
     if (ff.finding.kind == FindingKind::race) f["variable"] = ff.finding.variable;
     findings.push_back(std::move(f));
   }

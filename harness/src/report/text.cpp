@@ -61,7 +61,15 @@ std::string render_trace(const std::vector<TraceStep>& trace, const std::string&
   }
   std::string out = fmt::format("    {:>5}  {:<{}}  {:<{}}  {:<{}}  {}\n", "step", "thread", name_w, "where", where_w,
                                 "what", effect_w, "statement");
-  for (const auto& t : trace) {
+  // A long trace (a livelock's thousands of steps) shows its start and its end.
+  constexpr std::size_t head = 20, tail = 40;
+  for (std::size_t k = 0; k < trace.size(); ++k) {
+    if (trace.size() > head + tail + 1 && k == head) {
+      out += fmt::format("    {:>5}  ... {} steps not shown (replay shows every step)\n", "",
+                         trace[trace.size() - tail].number - trace[head].number);
+      k = trace.size() - tail;
+    }
+    const auto& t = trace[k];
     out += fmt::format("    {:>5}  {:<{}}  {:<{}}  {:<{}}  {}\n", t.number, t.thread, name_w,
                        fmt::format("{}:{}", file, t.loc.line), where_w, t.effect, effect_w, t.statement);
   }

@@ -64,30 +64,44 @@ class Explorer {
     return fmt::format("{}: all {} interleavings explored", dfs.name(), dfs.runs());
   }
 
-  // The default portfolio: exhaustive search when the space is small enough to finish in
-  // half the budget; otherwise PCT with depths 1, 2, 3 and random, taking turns run by run.
+  // The default portfolio. First DFS with at most two preemptions, on a quarter of the
+  // budget: most bugs need few preemptions, and this finds them before a plain DFS would
+  // (which tries late preemptions first). If that space was covered, a plain DFS gets up
+  // to half the budget, and finishing it proves the absence of what was not found. Where
+  // either does not finish, PCT with depths 1, 2, 3 and random take turns run by run.
   void portfolio() {
-    DfsScheduler dfs(o_.preemption_bound);
-    loop(dfs, o_.max_runs / 2);
-    if (dfs.complete()) {
+    const int bound = o_.preemption_bound >= 0 ? std::min(o_.preemption_bound, 2) : 2;
+    DfsScheduler bounded(bound);
+    loop(bounded, o_.max_runs / 4);
+    std::string label = dfs_label(bounded);
+    if (bounded.complete() && !done() && o_.preemption_bound != bound) {
+      DfsScheduler full(o_.preemption_bound);
+      loop(full, o_.max_runs / 2 - std::min(res_.runs, o_.max_runs / 2));
+      label += ", then " + dfs_label(full);
+      if (full.complete()) {
+        res_.exhaustive = true;
+        res_.strategy = dfs_label(full);
+        return;
+      }
+    } else if (bounded.complete() && o_.preemption_bound == bound) {
       res_.exhaustive = true;
-      res_.strategy = dfs_label(dfs);
+      res_.strategy = label;
       return;
     }
     if (done()) {
-      res_.strategy = dfs_label(dfs);
+      res_.strategy = label;
       return;
     }
     std::vector<std::unique_ptr<Scheduler>> turns;
     for (unsigned d = 1; d <= 3; ++d) turns.push_back(make_pct_scheduler(o_.seed * 4 + d, d));
     turns.push_back(make_random_scheduler(o_.seed * 4));
-    const std::uint64_t left = o_.max_runs - res_.runs;
+    const std::uint64_t left = o_.max_runs - std::min(res_.runs, o_.max_runs);
     for (std::uint64_t i = 0; i < left && !done(); ++i) {
       Scheduler& s = *turns[i % turns.size()];
       s.new_run();
       one(s);
     }
-    res_.strategy = fmt::format("{}, then pct(d=1,2,3) and random", dfs_label(dfs));
+    res_.strategy = fmt::format("{}, then pct(d=1,2,3) and random", label);
   }
 
   void loop(Scheduler& s, std::uint64_t runs) {

@@ -142,8 +142,15 @@ class Compiler {
     for (const Stmt& s : b) stmt(s);
   }
 
+  // The implicit unlocks of the `with` blocks a jump leaves, attributed to their `with`
+  // lines so that a failing unlock points at the right statement.
   void unlock_withs(std::size_t down_to) {
-    for (std::size_t i = withs_.size(); i > down_to; --i) emit(Op::unlock, static_cast<std::int32_t>(withs_[i - 1]));
+    const std::uint32_t here_site = site_;
+    for (std::size_t i = withs_.size(); i > down_to; --i) {
+      site_ = withs_[i - 1].site;
+      emit(Op::unlock, static_cast<std::int32_t>(withs_[i - 1].mutex));
+    }
+    site_ = here_site;
   }
 
   void stmt(const Stmt& s) {
@@ -242,7 +249,7 @@ class Compiler {
       case StmtKind::with: {
         const std::uint32_t with_site = site_;
         emit(Op::lock, static_cast<std::int32_t>(s.ref.index));
-        withs_.push_back(s.ref.index);
+        withs_.push_back(With{s.ref.index, with_site});
         block(s.body);
         withs_.pop_back();
         site_ = with_site;
@@ -445,7 +452,11 @@ class Compiler {
   std::vector<Instr>* code_ = nullptr;
   std::uint32_t body_ = 0;
   std::uint32_t site_ = 0;
-  std::vector<std::uint32_t> withs_;
+  struct With {
+    std::uint32_t mutex;
+    std::uint32_t site;
+  };
+  std::vector<With> withs_;
   std::vector<Loop> loops_;
 };
 

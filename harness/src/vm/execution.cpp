@@ -50,6 +50,7 @@ struct Thread {
   std::int64_t result = 0;
   std::uint8_t wait_phase = 0;  // 1: released the mutex, waiting to be woken
   bool notified = false;
+  bool woke_spuriously = false;
 };
 
 // Threads are reused from run to run (their vectors keep their capacity), so a run
@@ -74,7 +75,7 @@ struct ThreadTable {
     t.stack.clear();
     t.frames.clear();
     t.space = t.process = t.body = t.pc = t.locals_base = 0;
-    t.is_process = t.finished = t.crashed = t.joined = t.notified = false;
+    t.is_process = t.finished = t.crashed = t.joined = t.notified = t.woke_spuriously = false;
     t.result = 0;
     t.wait_phase = 0;
   }
@@ -136,6 +137,7 @@ struct Execution::Impl {
   ThreadTable threads;
   std::vector<std::vector<std::int64_t>> spaces;
   std::vector<Choice> choices;  // this run's schedule, copied out only when needed
+  std::size_t significant = 0;  // choices up to the last one that differs from the default
   bool has_always = false;
   std::vector<Mutex> mutexes;
   std::vector<std::vector<std::uint32_t>> cond_waiters;
@@ -201,6 +203,7 @@ struct Execution::Impl {
     queues.resize(m.queues.size());
     for (auto& q : queues) q.clear();
     choices.clear();
+    significant = 0;
     has_always = std::any_of(m.properties.begin(), m.properties.end(),
                              [](const Property& p) { return p.kind == DeclKind::always; });
     raced_vars.assign(m.shared.size(), 0);
@@ -273,8 +276,10 @@ struct Execution::Impl {
         if (step >= o.max_steps) livelock();
         const ThreadId next = s.pick(runnable, current, yielded);
         choices.push_back(Choice{Choice::thread, next});
-        if (next != current && !yielded && std::binary_search(runnable.begin(), runnable.end(), current))
-          ++result.preemptions;
+        const bool current_runnable = std::binary_search(runnable.begin(), runnable.end(), current);
+        if (next != current && !yielded && current_runnable) ++result.preemptions;
+        // What a replay does past the end of a schedule: keep the current thread, else the lowest.
+        if (next != (current_runnable ? current : runnable.front())) significant = choices.size();
         current = next;
         yielded = false;
         ++step;
@@ -290,7 +295,10 @@ struct Execution::Impl {
     } catch (const Stop&) {
     }
     result.steps = step;
-    if (o.keep_schedule || !result.findings.empty()) result.schedule.choices.assign(choices.begin(), choices.end());
+    // The schedule ends with its last choice that a replay would not make by default, so a
+    // long tail of one thread running alone (a livelock, say) costs nothing in a token.
+    if (o.keep_schedule || !result.findings.empty())
+      result.schedule.choices.assign(choices.begin(), choices.begin() + static_cast<std::ptrdiff_t>(significant));
     s.end_run(step);
     r = nullptr;
     return result;
@@ -316,7 +324,7 @@ struct Execution::Impl {
     switch (i.op) {
       case Op::lock: return mutexes[i.a].owner == none;
       case Op::wait:
-        return t.wait_phase == 0 || ((t.notified || o.spurious_wakeups) && mutexes[i.b].owner == none);
+        return t.wait_phase == 0 || ((t.notified || (o.spurious_wakeups && !t.woke_spuriously)) && mutexes[i.b].owner == none);
       case Op::sem_acquire: return sems[i.a] > 0;
       case Op::put: return queues[i.a].size() < static_cast<std::size_t>(m.queue_capacity[i.a]);
       case Op::get: return !queues[i.a].empty();
@@ -415,6 +423,9 @@ struct Execution::Impl {
         } else {
           auto& w = cond_waiters[i.a];
           const bool spurious = !t.notified;
+          // One spurious wakeup per thread and run: enough to break an `if` around a wait,
+          // and a predicate loop cannot be kept spinning by wakeups forever.
+          if (spurious) t.woke_spuriously = true;
           w.erase(std::remove(w.begin(), w.end(), t.id), w.end());
           t.wait_phase = 0;
           mutexes[i.b] = Mutex{t.id, i.site};
@@ -540,9 +551,11 @@ struct Execution::Impl {
   void unlock(Thread& t, std::uint32_t mutex, std::uint32_t site) {
     Mutex& mu = mutexes[mutex];
     if (mu.owner != t.id) {
-      (void)site;
-      crash(t, mu.owner == none ? fmt::format("unlock of {}, which is not locked", m.mutexes[mutex])
-                                : fmt::format("unlock of {}, which is held by {}", m.mutexes[mutex], threads[mu.owner].name));
+      const std::string what = m.sites[site].text.rfind("with ", 0) == 0
+                                   ? fmt::format("leaving the with block unlocks {}", m.mutexes[mutex])
+                                   : fmt::format("unlock of {}", m.mutexes[mutex]);
+      crash(t, mu.owner == none ? fmt::format("{}, which is not locked (was it unlocked twice?)", what)
+                                : fmt::format("{}, which is held by {}", what, threads[mu.owner].name));
     }
     mu.owner = none;
     if (o.detect_races) races.release(t.id, sync_mutex(mutex));
@@ -565,7 +578,9 @@ struct Execution::Impl {
         break;
       case Op::atomic_store: {
         const std::int64_t value = pop(t);
-        if (o.detect_races && rel) races.release(t.id, sync);
+        // A plain store starts a new release sequence: a relaxed one ends the previous
+        // store's, so an acquire that reads it synchronises with nothing (C++20).
+        if (o.detect_races) rel ? races.release(t.id, sync) : races.clear_sync(sync);
         cell = value;
         if (o.record_trace) trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord()));
         break;
@@ -616,7 +631,8 @@ struct Execution::Impl {
                                     e.step, m.sites[e.site].text));
     f.details.push_back(fmt::format("{} by {} at {} (step {}): {}", kind(write), t.name, where(i.site), step,
                                     m.sites[i.site].text));
-    f.details.push_back("the two accesses are not ordered by happens-before (no lock, join, queue or atomic between them)");
+    f.details.push_back("nothing orders them: no lock, join, queue, semaphore or release/acquire atomic creates a "
+                        "happens-before edge between the two (relaxed atomics create none)");
     f.locations = {m.sites[e.site].loc, m.sites[i.site].loc};
     // One race finding per variable: minimisation then looks for its shortest witness,
     // whichever pair of accesses that is.
@@ -629,6 +645,7 @@ struct Execution::Impl {
   std::int64_t choose(std::int64_t lo, std::int64_t hi) {
     const std::int64_t v = sched->choose(lo, hi);
     choices.push_back(Choice{Choice::number, static_cast<std::uint64_t>(v) - static_cast<std::uint64_t>(lo)});
+    if (v != lo) significant = choices.size();
     return v;
   }
 
