@@ -46,6 +46,7 @@ struct ExecOptions {
   bool record_trace = false;
   bool capture_output = false;
   bool keep_schedule = true;  // false: RunResult::schedule is filled only for runs with findings
+  bool full_schedule = false; // true: every choice, not only those up to the last non-default one
 };
 
 struct RunResult {

@@ -14,6 +14,7 @@ namespace interleave {
 struct Choice {
   enum Kind : std::uint8_t { thread, number } kind = thread;
   std::uint64_t value = 0;  // thread id, or (for a number) the chosen value minus the lowest allowed
+  friend bool operator==(const Choice&, const Choice&) = default;
 };
 
 // A recorded schedule ends with its last choice that differs from the default a replay
@@ -24,7 +25,8 @@ struct Schedule {
   friend bool operator==(const Schedule&, const Schedule&) = default;
 };
 
-// "v1-<16 hex digits of the scenario hash>-<base64url of the choices>"
+// "v1-<16 hex digits of the scenario hash>-<base64url of the choices>": a thread choice is
+// the varint of (id << 1), a number choice the varint 1 followed by the varint of its value.
 std::string encode_token(const Schedule& schedule, std::uint64_t scenario_hash);
 
 struct DecodedToken {

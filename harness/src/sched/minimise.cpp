@@ -39,6 +39,7 @@ Schedule minimise(const Module& module, const Schedule& schedule, const std::str
   ExecOptions o = exec;
   o.record_trace = false;
   o.capture_output = false;
+  o.full_schedule = true;  // every choice is a place where a move can apply
   Execution execution(module, o);
   auto attempt = [&](const Schedule& s, RunResult& out) {
     ReplayScheduler replay(s, false);
@@ -67,42 +68,64 @@ Schedule minimise(const Module& module, const Schedule& schedule, const std::str
   };
   best = trimmed(best_run);
 
+  // Candidate moves, tried in this order on the current best schedule:
+  //  - remove chunks of choices (rapidcheck's removeChunks): fewer explicit switches;
+  //  - give one thread choice to another thread: where the default after a thread's end
+  //    would run the wrong one, this finds the shorter witness removal cannot reach;
+  //  - lower one number choice toward the lowest value (rapidcheck's towards).
+  auto reassignments = [](const Schedule& s) {
+    std::uint64_t threads = 0;
+    for (const Choice& c : s.choices)
+      if (c.kind == Choice::thread) threads = std::max(threads, c.value + 1);
+    std::vector<Schedule> out;
+    for (std::size_t i = 0; i < s.choices.size(); ++i) {
+      if (s.choices[i].kind != Choice::thread) continue;
+      for (std::uint64_t t = 0; t < threads; ++t) {
+        if (t == s.choices[i].value) continue;
+        Schedule c = s;
+        c.choices[i].value = t;
+        c.choices.resize(i + 1);  // what follows is the default's
+        out.push_back(std::move(c));
+      }
+    }
+    return out;
+  };
   bool improved = true;
   while (improved && attempts < max_attempts) {
     improved = false;
-    std::vector<std::uint64_t> values;
-    values.reserve(best.choices.size());
-    for (const Choice& c : best.choices) values.push_back(c.value << 1 | (c.kind == Choice::number ? 1 : 0));
-    auto to_schedule = [](const std::vector<std::uint64_t>& v) {
-      Schedule s;
-      for (auto x : v) s.choices.push_back(Choice{(x & 1) ? Choice::number : Choice::thread, x >> 1});
-      return s;
+    auto consider = [&](const Schedule& candidate) {
+      if (++attempts > max_attempts) return true;
+      RunResult r;
+      if (!attempt(candidate, r)) return false;
+      const Score score{r.preemptions, steps_to(r, key)};
+      if (!(score < best_score)) return false;
+      best_score = score;
+      best = trimmed(r);
+      improved = true;
+      return true;
     };
-    // First drop chunks of choices (fewer explicit switches), then lower single choices
-    // (lower thread ids and values: canonical, and often the non-preempting thread).
-    auto candidates = rc::shrink::removeChunks(values);
-    auto lowered = rc::shrink::eachElement(values, [](std::uint64_t x) {
-      return rc::seq::map(rc::shrink::towards<std::uint64_t>(x >> 1, 0), [x](std::uint64_t v) { return v << 1 | (x & 1); });
+    auto chunks = rc::shrink::removeChunks(best.choices);
+    while (auto c = chunks.next())
+      if (consider(Schedule{*c})) break;
+    if (improved || attempts > max_attempts) continue;
+    for (const Schedule& c : reassignments(best))
+      if (consider(c)) break;
+    if (improved || attempts > max_attempts) continue;
+    auto lowered = rc::shrink::eachElement(best.choices, [](const Choice& c) {
+      return rc::seq::map(rc::shrink::towards<std::uint64_t>(c.value, 0),
+                          [kind = c.kind](std::uint64_t v) { return Choice{kind, v}; });
     });
-    for (auto* seq : {&candidates, &lowered}) {
-      while (auto candidate = seq->next()) {
-        if (++attempts > max_attempts) break;
-        RunResult r;
-        if (!attempt(to_schedule(*candidate), r)) continue;
-        const Score score{r.preemptions, steps_to(r, key)};
-        if (!(score < best_score)) continue;
-        best_score = score;
-        best = trimmed(r);
-        improved = true;
-        break;
-      }
-      if (improved || attempts > max_attempts) break;
-    }
+    while (auto c = lowered.next())
+      if (consider(Schedule{*c})) break;
   }
-  // A strict, complete schedule: replaying it needs no defaults.
-  RunResult final_run;
-  attempt(best, final_run);
-  return final_run.schedule;
+  // The schedule of the best run, up to its last choice that differs from the default.
+  ExecOptions compact = exec;
+  compact.record_trace = false;
+  compact.capture_output = false;
+  Execution final_execution(module, compact);
+  ReplayScheduler replay(best, false);
+  replay.new_run();
+  return final_execution.run(replay).schedule;
 }
 
 }  // namespace interleave

@@ -21,7 +21,14 @@ void put_varint(std::string& bytes, std::uint64_t v) {
 
 std::string encode_token(const Schedule& schedule, std::uint64_t scenario_hash) {
   std::string bytes;
-  for (const Choice& c : schedule.choices) put_varint(bytes, (c.value << 1) | (c.kind == Choice::number ? 1 : 0));
+  for (const Choice& c : schedule.choices) {
+    if (c.kind == Choice::thread) {
+      put_varint(bytes, c.value << 1);
+    } else {
+      put_varint(bytes, 1);  // a marker, so that values keep all 64 bits
+      put_varint(bytes, c.value);
+    }
+  }
   std::string out = fmt::format("v1-{:016x}-", scenario_hash);
   std::uint32_t acc = 0;
   int bits = 0;
@@ -68,11 +75,18 @@ std::optional<DecodedToken> decode_token(const std::string& token, std::string& 
       bytes.push_back(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
+  // encode_token pads the last character with zero bits, fewer than a byte's worth.
+  if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) {
+    error = "the token's schedule is corrupt (it does not end on a whole byte)";
+    return std::nullopt;
+  }
   std::uint64_t v = 0;
   int shift = 0;
+  bool number_next = false;
   for (unsigned char b : bytes) {
-    if (shift > 63) {
-      error = "the token's schedule is corrupt";
+    // The tenth byte of a varint holds only the top bit of a 64-bit value.
+    if (shift > 63 || (shift == 63 && (b & 0x7E) != 0)) {
+      error = "the token's schedule is corrupt (a value does not fit in 64 bits)";
       return std::nullopt;
     }
     v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
@@ -80,11 +94,21 @@ std::optional<DecodedToken> decode_token(const std::string& token, std::string& 
       shift += 7;
       continue;
     }
-    out.schedule.choices.push_back(Choice{(v & 1) ? Choice::number : Choice::thread, v >> 1});
+    if (number_next) {
+      out.schedule.choices.push_back(Choice{Choice::number, v});
+      number_next = false;
+    } else if (v == 1) {
+      number_next = true;
+    } else if (v & 1) {
+      error = "the token's schedule is corrupt (an unknown kind of choice)";
+      return std::nullopt;
+    } else {
+      out.schedule.choices.push_back(Choice{Choice::thread, v >> 1});
+    }
     v = 0;
     shift = 0;
   }
-  if (shift != 0) {
+  if (shift != 0 || number_next) {
     error = "the token's schedule is truncated";
     return std::nullopt;
   }

@@ -149,13 +149,14 @@ struct Execution::Impl {
   std::uint64_t step = 0;
   std::uint32_t thread_counter = 0, process_counter = 0;
   bool yielded = false;
-  std::uint32_t sync_fence = 0, sync_atomics = 0;
+  std::uint32_t sync_fence = 0;
 
   // ---- sync object ids for the race detector --------------------------------------------
   std::uint32_t sync_mutex(std::uint32_t i) const { return i; }
   std::uint32_t sync_sem(std::uint32_t i) const { return static_cast<std::uint32_t>(m.mutexes.size()) + i; }
+  // The fence comes first, then the atomics of each address space: ids never collide.
   std::uint32_t sync_atomic(std::uint32_t space, std::uint32_t i) const {
-    return sync_atomics + space * static_cast<std::uint32_t>(m.atomics.size()) + i;
+    return sync_fence + 1 + space * static_cast<std::uint32_t>(m.atomics.size()) + i;
   }
 
   // ---- helpers ---------------------------------------------------------------------------
@@ -207,9 +208,8 @@ struct Execution::Impl {
     has_always = std::any_of(m.properties.begin(), m.properties.end(),
                              [](const Property& p) { return p.kind == DeclKind::always; });
     raced_vars.assign(m.shared.size(), 0);
-    sync_atomics = static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size());
-    sync_fence = sync_atomics + static_cast<std::uint32_t>(m.atomics.size());  // grows with spaces
-    if (o.detect_races) races.reset(m.cell_count, sync_fence + 1);
+    sync_fence = static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size());
+    if (o.detect_races) races.reset(m.cell_count, sync_fence + 1 + static_cast<std::uint32_t>(m.atomics.size()));
     step = 0;
     thread_counter = 0;
     process_counter = 0;
@@ -298,7 +298,8 @@ struct Execution::Impl {
     // The schedule ends with its last choice that a replay would not make by default, so a
     // long tail of one thread running alone (a livelock, say) costs nothing in a token.
     if (o.keep_schedule || !result.findings.empty())
-      result.schedule.choices.assign(choices.begin(), choices.begin() + static_cast<std::ptrdiff_t>(significant));
+      result.schedule.choices.assign(choices.begin(),
+                                     choices.begin() + static_cast<std::ptrdiff_t>(o.full_schedule ? choices.size() : significant));
     s.end_run(step);
     r = nullptr;
     return result;
@@ -853,7 +854,10 @@ struct Execution::Impl {
           if (t.notified) what = fmt::format("was woken from {} but cannot relock {}", m.conds[i.a], m.mutexes[i.b]);
           break;
         case Op::sem_acquire: what = fmt::format("waits for a permit of {} (none left)", m.semaphores[i.a]); break;
-        case Op::put: what = fmt::format("waits to put into {}, which is full ({} items)", m.queues[i.a], m.queue_capacity[i.a]); break;
+        case Op::put:
+          what = fmt::format("waits to put into {}, which is full ({} item{})", m.queues[i.a], m.queue_capacity[i.a],
+                             m.queue_capacity[i.a] == 1 ? "" : "s");
+          break;
         case Op::get: what = fmt::format("waits to get from {}, which is empty", m.queues[i.a]); break;
         case Op::join: {
           const Thread& target = threads[static_cast<std::size_t>(t.stack.back())];
