@@ -37,4 +37,11 @@ std::string json_scenario(const Module& module, const ExploreResult& result, con
 // The whole report: {"version": 1, "tool": ..., "scenarios": [entries]}.
 std::string json_report(const std::vector<std::string>& scenario_entries, const std::string& command);
 
+// The other formats are rendered from a JSON report document (json_report's output, or
+// the result of `interleave merge`), so that every format can be made from merged shards.
+// Each throws std::runtime_error when the document is not a valid report.
+std::string junit_report(const std::string& json_report);    // JUnit XML: a testcase per scenario
+std::string sarif_report(const std::string& json_report);    // SARIF 2.1.0: a result per finding
+std::string summary_report(const std::string& json_report);  // Markdown for $GITHUB_STEP_SUMMARY
+
 }  // namespace interleave
