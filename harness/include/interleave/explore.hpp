@@ -3,7 +3,9 @@
 // minimised and traced; observe histograms. Separate from Execution (one run's state).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +17,20 @@ namespace interleave {
 
 enum class Strategy : std::uint8_t { portfolio, random, pct, dfs };
 
+// Where a long exploration stands, for a live progress line.
+struct ExploreProgress {
+  std::uint64_t runs = 0;
+  std::uint64_t budget = 0;
+  double seconds = 0;
+  double seconds_left = 0;
+  std::size_t findings = 0;
+};
+
+// A campaign is a sequence of run slots 0..max_runs-1. Random and PCT runs take their
+// seed from the campaign seed and their slot, so slot k always makes the same run, on any
+// shard. With shard_count N, a shard makes the slots k with k mod N == shard_index; the
+// portfolio's exhaustive DFS stage (which cannot be split) is reported by shard 0 alone.
+// So the shards never overlap and, merged, equal the unsharded campaign.
 struct ExploreOptions {
   Strategy strategy = Strategy::portfolio;
   std::uint64_t seed = 1;
@@ -24,14 +40,23 @@ struct ExploreOptions {
   double max_seconds = 10.0;     // a safety cap; the run budget is what makes results repeatable
   bool stop_when_expected = false;  // stop once every expected finding kind was seen
   bool minimise = true;
+  bool full_budget = false;        // never stop early (implied by sharding)
+  unsigned shard_index = 0;
+  unsigned shard_count = 1;
   ExecOptions exec;
+  std::function<void(const ExploreProgress&)> on_progress;  // called about 5 times a second
+  const std::atomic<bool>* interrupt = nullptr;             // set (e.g. by SIGINT): stop cleanly
 };
+
+// The portfolio's DFS stage makes at most this many runs (and half the budget at most),
+// so that a shard that must replay it to learn whether it finished pays little.
+inline constexpr std::uint64_t max_portfolio_dfs_runs = 100'000;
 
 struct FoundFinding {
   Finding finding;
   Schedule schedule;              // minimised when minimise is on
   std::string token;              // replay token for `schedule`
-  std::uint64_t first_run = 0;    // 1-based: runs until it was first seen
+  std::uint64_t first_run = 0;    // 1-based number of the campaign's run slot that first showed it
   std::uint64_t occurrences = 0;  // runs that showed it
   std::string scheduler;          // which scheduler first found it
   std::uint64_t steps = 0;        // of the (minimised) run
@@ -47,6 +72,9 @@ struct ExploreResult {
   double seconds = 0;
   bool exhaustive = false;       // DFS explored every schedule (within its bound)
   bool stopped_by_time = false;
+  bool interrupted = false;      // stopped by ExploreOptions::interrupt
+  unsigned shard_index = 0;
+  unsigned shard_count = 1;
   std::string strategy;          // what ran, e.g. "dfs (complete)", "pct(d=1..3) + random"
   std::vector<FoundFinding> findings;  // distinct, in the order first found
   std::map<std::vector<std::int64_t>, std::uint64_t> observations;

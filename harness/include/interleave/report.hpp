@@ -1,6 +1,7 @@
 // Reports: findings, traces and histograms for the terminal, and the JSON report.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,23 @@ std::string render_summary_line(const Module& module, const ExploreResult& resul
 // One scenario's entry in the JSON report (docs/reports.md describes every field).
 std::string json_scenario(const Module& module, const ExploreResult& result, const Verdict& v,
                           const ReportContext& ctx);
-// The whole report: {"version": 1, "tool": ..., "scenarios": [entries]}.
-std::string json_report(const std::vector<std::string>& scenario_entries, const std::string& command);
+// What a report covers: the command and, for merging, the campaign it belongs to.
+struct Campaign {
+  std::string command;        // "check", "run" or "merge"
+  std::uint64_t seed = 1;
+  std::uint64_t runs = 0;     // the run budget per scenario
+  unsigned shard_index = 0;
+  unsigned shard_count = 1;
+};
+
+// The whole report: {"version": 1, "tool": ..., "campaign": ..., "scenarios": [entries]}.
+std::string json_report(const std::vector<std::string>& scenario_entries, const Campaign& campaign);
+
+// Combines the JSON reports of the shards of one campaign into one report: run counts and
+// observations add up, findings with the same key are one finding (the one from the
+// earliest run slot, whose trace and replay token it keeps), verdicts are judged again.
+// Throws std::runtime_error when the reports do not belong together.
+std::string merge_reports(const std::vector<std::string>& json_reports);
 
 // The other formats are rendered from a JSON report document (json_report's output, or
 // the result of `interleave merge`), so that every format can be made from merged shards.

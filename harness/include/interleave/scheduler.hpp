@@ -48,8 +48,16 @@ class Rng {
   std::uint64_t state_;
 };
 
+// The seed of run slot `slot` of a campaign: independent streams for every slot.
+inline std::uint64_t slot_seed(std::uint64_t campaign_seed, std::uint64_t slot) {
+  Rng r(campaign_seed ^ (slot * 0xD1B54A32D192ED03ull));
+  return r.next();
+}
+
 std::unique_ptr<Scheduler> make_random_scheduler(std::uint64_t seed);
-std::unique_ptr<Scheduler> make_pct_scheduler(std::uint64_t seed, unsigned depth);
+// `estimated_steps` > 0 fixes PCT's step estimate k; 0 learns it from the runs so far.
+std::unique_ptr<Scheduler> make_pct_scheduler(std::uint64_t seed, unsigned depth, std::uint64_t estimated_steps = 0);
+
 
 // Exhaustive depth-first search over every schedule (stateless: each run replays a
 // prefix and takes the first untried alternative). `preemption_bound` < 0: unbounded.

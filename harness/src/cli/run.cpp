@@ -75,7 +75,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     std::fflush(stdout);
     if (!o.json.empty()) entries.push_back(json_scenario(module, result, verdict, ctx));
   }
-  if (!o.json.empty() && !write_file(o.json, json_report(entries, single_scheduler ? "run" : "check"))) usable = false;
+  if (!o.json.empty() && !write_file(o.json, json_report(entries, Campaign{single_scheduler ? "run" : "check", o.seed, o.runs, 0, 1}))) usable = false;
   if (!usable) return unusable_input;
   return all_pass ? static_cast<int>(Exit::ok) : static_cast<int>(findings_differ);
 }

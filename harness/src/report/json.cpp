@@ -19,6 +19,7 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
                        {"statement", t.statement}});
     }
     json f = {{"kind", spelling(ff.finding.kind)},
+              {"key", ff.finding.key},
               {"summary", ff.finding.summary},
               {"details", ff.finding.details},
               {"locations", locations},
@@ -51,16 +52,22 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
             {"strategy", r.strategy},
             {"exhaustive", r.exhaustive},
             {"stopped_by_time", r.stopped_by_time},
+            {"interrupted", r.interrupted},
             {"findings", findings},
             {"observations", observations},
             {"notes", r.notes}};
   return j.dump();
 }
 
-std::string json_report(const std::vector<std::string>& entries, const std::string& command) {
+std::string json_report(const std::vector<std::string>& entries, const Campaign& c) {
   json scenarios = json::array();
   for (const auto& e : entries) scenarios.push_back(json::parse(e));
-  json j = {{"version", 1}, {"tool", "interleave"}, {"command", command}, {"scenarios", scenarios}};
+  json j = {{"version", 1},
+            {"tool", "interleave"},
+            {"command", c.command},
+            {"campaign",
+             {{"seed", c.seed}, {"runs", c.runs}, {"shard", {{"index", c.shard_index}, {"count", c.shard_count}}}}},
+            {"scenarios", scenarios}};
   return j.dump(2) + "\n";
 }
 

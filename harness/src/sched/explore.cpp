@@ -20,26 +20,22 @@ class Explorer {
 
   ExploreResult run() {
     start_ = Clock::now();
+    res_.shard_index = o_.shard_index;
+    res_.shard_count = std::max(1u, o_.shard_count);
     switch (o_.strategy) {
       case Strategy::dfs: {
+        // One sequence that cannot be split: shard 0 makes all of it.
         DfsScheduler dfs(o_.preemption_bound);
-        loop(dfs, o_.max_runs);
+        if (o_.shard_index == 0) loop(dfs, o_.max_runs);
         res_.exhaustive = dfs.complete();
-        res_.strategy = dfs_label(dfs);
+        res_.strategy = o_.shard_index == 0 ? dfs_label(dfs) : "dfs (made by shard 0)";
         break;
       }
-      case Strategy::random: {
-        auto s = make_random_scheduler(o_.seed);
-        loop(*s, o_.max_runs);
-        res_.strategy = s->name();
+      case Strategy::random:
+      case Strategy::pct:
+        slots(0, o_.max_runs);
+        res_.strategy = o_.strategy == Strategy::random ? "random" : fmt::format("pct(d={})", o_.pct_depth);
         break;
-      }
-      case Strategy::pct: {
-        auto s = make_pct_scheduler(o_.seed, o_.pct_depth);
-        loop(*s, o_.max_runs);
-        res_.strategy = s->name();
-        break;
-      }
       case Strategy::portfolio:
         portfolio();
         break;
@@ -57,64 +53,101 @@ class Explorer {
     return e;
   }
 
+  bool sharded() const { return o_.shard_count > 1; }
+  bool may_stop_early() const { return o_.stop_when_expected && !o_.full_budget && !sharded(); }
+
   std::string dfs_label(const DfsScheduler& dfs) const {
     if (!dfs.complete())
       return fmt::format("{} (stopped after {} runs{})", dfs.name(), dfs.runs(),
-                         o_.stop_when_expected && expected_seen() ? ": every expected finding seen" : "");
+                         may_stop_early() && expected_seen() ? ": every expected finding seen" : "");
     return fmt::format("{}: all {} interleavings explored", dfs.name(), dfs.runs());
   }
 
-  // The default portfolio. First DFS with at most two preemptions, on a quarter of the
-  // budget: most bugs need few preemptions, and this finds them before a plain DFS would
-  // (which tries late preemptions first). If that space was covered, a plain DFS gets up
-  // to half the budget, and finishing it proves the absence of what was not found. Where
-  // either does not finish, PCT with depths 1, 2, 3 and random take turns run by run.
+  // The default portfolio. Stage 1, DFS: first with at most two preemptions (most bugs
+  // need few, and a plain DFS tries late preemptions first), then, if that space was
+  // covered, a plain DFS; finishing it proves the absence of what was not found. It gets
+  // up to half the budget (at most max_portfolio_dfs_runs). Stage 2, if DFS did not
+  // finish: the remaining slots, where PCT with depths 1, 2, 3 and random take turns.
   void portfolio() {
+    const std::uint64_t dfs_budget = std::min(o_.max_runs / 2, max_portfolio_dfs_runs);
+    // Other shards replay the DFS stage without reporting it, to learn whether it finished.
+    recording_ = o_.shard_index == 0;
     const int bound = o_.preemption_bound >= 0 ? std::min(o_.preemption_bound, 2) : 2;
     DfsScheduler bounded(bound);
-    loop(bounded, o_.max_runs / 4);
+    loop(bounded, dfs_budget);
     std::string label = dfs_label(bounded);
-    if (bounded.complete() && !done() && o_.preemption_bound != bound) {
+    bool complete = bounded.complete() && o_.preemption_bound == bound;
+    if (bounded.complete() && !complete && !done()) {
       DfsScheduler full(o_.preemption_bound);
-      loop(full, o_.max_runs / 2 - std::min(res_.runs, o_.max_runs / 2));
+      loop(full, dfs_budget > dfs_runs_ ? dfs_budget - dfs_runs_ : 0);
       label += ", then " + dfs_label(full);
-      if (full.complete()) {
-        res_.exhaustive = true;
-        res_.strategy = dfs_label(full);
-        return;
-      }
-    } else if (bounded.complete() && o_.preemption_bound == bound) {
+      complete = full.complete();
+      if (complete) label = dfs_label(full);
+    }
+    recording_ = true;
+    if (complete) {
       res_.exhaustive = true;
+      if (o_.shard_index != 0) label += " (made by shard 0)";
       res_.strategy = label;
       return;
     }
-    if (done()) {
-      res_.strategy = label;
-      return;
-    }
-    std::vector<std::unique_ptr<Scheduler>> turns;
-    for (unsigned d = 1; d <= 3; ++d) turns.push_back(make_pct_scheduler(o_.seed * 4 + d, d));
-    turns.push_back(make_random_scheduler(o_.seed * 4));
-    const std::uint64_t left = o_.max_runs - std::min(res_.runs, o_.max_runs);
-    for (std::uint64_t i = 0; i < left && !done(); ++i) {
-      Scheduler& s = *turns[i % turns.size()];
-      s.new_run();
-      one(s);
-    }
+    if (!done()) slots(dfs_budget, o_.max_runs);
     res_.strategy = fmt::format("{}, then pct(d=1,2,3) and random", label);
   }
 
-  void loop(Scheduler& s, std::uint64_t runs) {
-    for (std::uint64_t i = 0; i < runs && !done() && s.new_run(); ++i) one(s);
+  // The PCT step estimate must not depend on earlier runs (a shard has not seen them):
+  // the length of the run where every thread goes on as long as it can.
+  std::uint64_t probe_steps() {
+    if (probe_ == 0) {
+      ReplayScheduler idle(Schedule{}, false);
+      idle.new_run();
+      probe_ = std::max<std::uint64_t>(1, exec_.run(idle).steps);
+    }
+    return probe_;
+  }
+
+  // Slots [first, last) of the campaign that belong to this shard; each run seeded by its slot.
+  void slots(std::uint64_t first, std::uint64_t last) {
+    const unsigned n = std::max(1u, o_.shard_count);
+    std::uint64_t k = first + (o_.shard_index + n - first % n) % n;
+    for (; k < last && !done(); k += n) {
+      const std::uint64_t seed = slot_seed(o_.seed, k);
+      std::unique_ptr<Scheduler> s;
+      if (o_.strategy == Strategy::random) {
+        s = make_random_scheduler(seed);
+      } else if (o_.strategy == Strategy::pct) {
+        s = make_pct_scheduler(seed, o_.pct_depth, probe_steps());
+      } else {
+        const auto turn = static_cast<unsigned>(k % 4);  // pct d=1, 2, 3, then random
+        s = turn < 3 ? make_pct_scheduler(seed, turn + 1, probe_steps()) : make_random_scheduler(seed);
+      }
+      s->new_run();
+      one(*s, k);
+    }
+  }
+
+  void loop(DfsScheduler& s, std::uint64_t runs) {
+    for (std::uint64_t i = 0; i < runs && !done() && s.new_run(); ++i) one(s, dfs_runs_++);
   }
 
   bool done() {
-    if (o_.max_runs && res_.runs >= o_.max_runs) return true;
-    if ((res_.runs & 63) == 0 && std::chrono::duration<double>(Clock::now() - start_).count() > o_.max_seconds) {
-      res_.stopped_by_time = true;
+    if (o_.interrupt && o_.interrupt->load(std::memory_order_relaxed)) {
+      res_.interrupted = true;
       return true;
     }
-    return o_.stop_when_expected && expected_seen();
+    if ((++checks_ & 15) == 0) {
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+      if (elapsed > o_.max_seconds) {
+        res_.stopped_by_time = true;
+        return true;
+      }
+      if (o_.on_progress && elapsed >= next_progress_) {
+        next_progress_ = elapsed + 0.2;
+        o_.on_progress(ExploreProgress{res_.runs, o_.max_runs, elapsed, std::max(0.0, o_.max_seconds - elapsed),
+                                       res_.findings.size()});
+      }
+    }
+    return may_stop_early() && expected_seen();
   }
 
   bool expected_seen() const {
@@ -137,8 +170,10 @@ class Explorer {
     return -1;
   }
 
-  void one(Scheduler& s) {
+  // One run in campaign slot `slot`.
+  void one(Scheduler& s, std::uint64_t slot) {
     RunResult r = exec_.run(s);
+    if (!recording_) return;
     ++res_.runs;
     res_.steps += r.steps;
     if (!m_.properties.empty() && r.finished && !r.observed.empty()) ++res_.observations[r.observed];
@@ -156,7 +191,7 @@ class Explorer {
       FoundFinding ff;
       ff.finding = std::move(f);
       ff.schedule = r.schedule;
-      ff.first_run = res_.runs;
+      ff.first_run = slot + 1;
       ff.occurrences = 1;
       ff.scheduler = s.name();
       ff.original_steps = ff.finding.step;
@@ -189,6 +224,11 @@ class Explorer {
   ExploreResult res_;
   Clock::time_point start_;
   std::map<std::string, std::size_t> index_;
+  bool recording_ = true;
+  std::uint64_t dfs_runs_ = 0;
+  std::uint64_t probe_ = 0;
+  std::uint64_t checks_ = 0;
+  double next_progress_ = 0.2;
   std::set<int> seen_kinds_;
   std::set<std::string> seen_races_;
   std::set<std::string> notes_;

@@ -15,7 +15,8 @@ namespace {
 
 class PctScheduler final : public Scheduler {
  public:
-  PctScheduler(std::uint64_t seed, unsigned depth) : rng_(seed), depth_(std::max(1u, depth)) {}
+  PctScheduler(std::uint64_t seed, unsigned depth, std::uint64_t estimated_steps)
+      : rng_(seed), depth_(std::max(1u, depth)), estimated_steps_(estimated_steps), learn_(estimated_steps == 0) {}
 
   bool new_run() override {
     priorities_.clear();
@@ -52,7 +53,9 @@ class PctScheduler final : public Scheduler {
     return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + off);
   }
 
-  void end_run(std::uint64_t steps) override { estimated_steps_ = std::max(estimated_steps_, steps); }
+  void end_run(std::uint64_t steps) override {
+    if (learn_) estimated_steps_ = std::max(estimated_steps_, steps);
+  }
   std::string name() const override { return fmt::format("pct(d={})", depth_); }
 
  private:
@@ -70,13 +73,14 @@ class PctScheduler final : public Scheduler {
   std::vector<std::uint64_t> change_points_;
   std::uint64_t step_ = 0;
   std::uint64_t estimated_steps_ = 0;
+  bool learn_ = true;
   std::int64_t lowest_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<Scheduler> make_pct_scheduler(std::uint64_t seed, unsigned depth) {
-  return std::make_unique<PctScheduler>(seed, depth);
+std::unique_ptr<Scheduler> make_pct_scheduler(std::uint64_t seed, unsigned depth, std::uint64_t estimated_steps) {
+  return std::make_unique<PctScheduler>(seed, depth, estimated_steps);
 }
 
 }  // namespace interleave

@@ -1,0 +1,138 @@
+// `interleave merge`: the shards of one campaign, combined into the report of the whole.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "interleave/report.hpp"
+
+namespace interleave {
+
+using nlohmann::json;
+
+namespace {
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error(what);
+}
+
+// The verdict of a merged scenario, by the rules of judge(): found kinds against expected
+// ones, and every `expect race on` variable raced.
+void rejudge(json& s) {
+  std::set<std::string> found, raced;
+  json problems = json::array();
+  for (const auto& f : s["findings"]) {
+    found.insert(f["kind"].get<std::string>());
+    if (f["kind"] == "race" && f.contains("variable")) raced.insert(f["variable"].get<std::string>());
+    if (!f["expected"].get<bool>()) problems.push_back("unexpected " + f["summary"].get<std::string>());
+  }
+  const auto runs = s["runs"].get<std::uint64_t>();
+  const auto race_on = s["expected_race_on"].get<std::vector<std::string>>();
+  for (const auto& k : s["expected"]) {
+    const auto kind = k.get<std::string>();
+    if (found.count(kind) || (kind == "race" && !race_on.empty())) continue;
+    problems.push_back(fmt::format("expected {}, not found in {} runs", kind, runs));
+  }
+  for (const auto& v : race_on)
+    if (!raced.count(v)) problems.push_back(fmt::format("expected race on {}, not found in {} runs", v, runs));
+  s["found"] = std::vector<std::string>(found.begin(), found.end());
+  s["problems"] = problems;
+  s["verdict"] = problems.empty() ? "pass" : "fail";
+}
+
+void merge_scenario(json& into, const json& more) {
+  require(into["scenario"] == more["scenario"] && into["expected"] == more["expected"],
+          fmt::format("{}: the shards disagree on what the scenario is", into["file"].get<std::string>()));
+  for (const char* field : {"runs", "steps"}) into[field] = into[field].get<std::uint64_t>() + more[field].get<std::uint64_t>();
+  into["seconds"] = into["seconds"].get<double>() + more["seconds"].get<double>();
+  for (const char* field : {"exhaustive", "stopped_by_time", "interrupted"})
+    into[field] = into.value(field, false) || more.value(field, false);
+  // Findings: one per key, from the earliest run slot; occurrences add up.
+  std::map<std::string, std::size_t> by_key;
+  json& findings = into["findings"];
+  for (std::size_t i = 0; i < findings.size(); ++i) by_key[findings[i]["key"].get<std::string>()] = i;
+  for (const auto& f : more["findings"]) {
+    const auto key = f["key"].get<std::string>();
+    auto it = by_key.find(key);
+    if (it == by_key.end()) {
+      by_key[key] = findings.size();
+      findings.push_back(f);
+      continue;
+    }
+    json& have = findings[it->second];
+    const auto occurrences = have["occurrences"].get<std::uint64_t>() + f["occurrences"].get<std::uint64_t>();
+    if (f["first_run"].get<std::uint64_t>() < have["first_run"].get<std::uint64_t>()) have = f;
+    have["occurrences"] = occurrences;
+  }
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const json& a, const json& b) { return a["first_run"].get<std::uint64_t>() < b["first_run"].get<std::uint64_t>(); });
+  // Observations: counts add up per outcome.
+  std::map<std::vector<std::int64_t>, std::uint64_t> seen;
+  for (const json* side : {static_cast<const json*>(&into), &more})
+    for (const auto& o : (*side)["observations"]) seen[o["values"].get<std::vector<std::int64_t>>()] += o["count"].get<std::uint64_t>();
+  json observations = json::array();
+  for (const auto& [values, count] : seen) observations.push_back({{"values", values}, {"count", count}});
+  into["observations"] = observations;
+  std::vector<std::string> notes = into["notes"].get<std::vector<std::string>>();
+  for (const auto& n : more["notes"])
+    if (std::find(notes.begin(), notes.end(), n.get<std::string>()) == notes.end()) notes.push_back(n.get<std::string>());
+  into["notes"] = notes;
+}
+
+}  // namespace
+
+std::string merge_reports(const std::vector<std::string>& reports) {
+  require(!reports.empty(), "nothing to merge");
+  std::vector<json> docs;
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    json d = json::parse(reports[i], nullptr, false);
+    require(!d.is_discarded() && d.is_object() && d.value("tool", "") == "interleave" && d.value("version", 0) == 1 &&
+                d.contains("campaign") && d.contains("scenarios"),
+            fmt::format("report {} is not an interleave JSON report (version 1)", i + 1));
+    docs.push_back(std::move(d));
+  }
+  const json& first = docs.front()["campaign"];
+  std::set<unsigned> shards;
+  for (const auto& d : docs) {
+    const json& c = d["campaign"];
+    require(c["seed"] == first["seed"] && c["runs"] == first["runs"] && c["shard"]["count"] == first["shard"]["count"],
+            "the reports come from different campaigns (seed, run budget or shard count differ)");
+    require(shards.insert(c["shard"]["index"].get<unsigned>()).second,
+            fmt::format("shard {} appears twice", c["shard"]["index"].get<unsigned>()));
+  }
+  // Shard 0 first: its strategy line describes the DFS stage that only it reports.
+  std::sort(docs.begin(), docs.end(), [](const json& a, const json& b) {
+    return a["campaign"]["shard"]["index"].get<unsigned>() < b["campaign"]["shard"]["index"].get<unsigned>();
+  });
+  json scenarios = json::array();
+  std::map<std::string, std::size_t> by_file;
+  for (const auto& d : docs) {
+    for (const auto& s : d["scenarios"]) {
+      const auto file = s["file"].get<std::string>();
+      auto it = by_file.find(file);
+      if (it == by_file.end()) {
+        by_file[file] = scenarios.size();
+        scenarios.push_back(s);
+      } else {
+        merge_scenario(scenarios[it->second], s);
+      }
+    }
+  }
+  for (auto& s : scenarios) rejudge(s);
+  json out = {{"version", 1},
+              {"tool", "interleave"},
+              {"command", "merge"},
+              {"campaign",
+               {{"seed", first["seed"]},
+                {"runs", first["runs"]},
+                {"shard", {{"index", 0}, {"count", 1}}},
+                {"merged_shards", std::vector<unsigned>(shards.begin(), shards.end())},
+                {"of_shards", first["shard"]["count"]}}},
+              {"scenarios", scenarios}};
+  return out.dump(2) + "\n";
+}
+
+}  // namespace interleave
