@@ -322,6 +322,7 @@ struct Execution::Impl {
     if (t.finished) return false;
     const Instr& i = at(t);
     if (!may_block(i.op)) return true;
+    if (i.op == Op::lock) return mutexes[i.a].owner == none;  // the common case, without a jump table
     switch (i.op) {
       case Op::lock: return mutexes[i.a].owner == none;
       case Op::wait:
