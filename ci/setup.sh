@@ -12,6 +12,8 @@ packages=(
   nlohmann-json3-dev               # JSON reports
   catch2 librapidcheck-dev         # unit and property tests
   libbenchmark-dev                 # micro-benchmarks (bench/)
+  python3 python3-jsonschema       # report tests: JSON report and SARIF against their JSON Schemas
+  libxml2-utils                    # report tests: xmllint checks JUnit XML against tests/schemas/junit.xsd
 )
 
 missing=()

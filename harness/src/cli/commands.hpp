@@ -39,7 +39,9 @@ struct RunOptions {
   int preemption_bound = -1;
   std::uint64_t max_steps = 20'000;
   double seconds = 10.0;
-  std::string json;
+  std::string json, junit, sarif, summary;  // report paths
+  std::string shard;                        // "I/N"
+  bool full_budget = false;
   bool verbose = false;
   bool spurious_wakeups = false;
   bool no_minimise = false;
@@ -48,5 +50,14 @@ struct RunOptions {
 
 int check_command(const RunOptions& options, bool single_scheduler);
 int replay_command(const RunOptions& options);
+
+struct MergeOptions {
+  std::vector<std::string> reports;
+  std::string json, junit, sarif, summary;
+};
+int merge_command(const MergeOptions& options);
+
+// Exit code after Ctrl-C: the reports were written with what was done.
+inline constexpr int interrupted_exit = 130;
 
 }  // namespace interleave::cli

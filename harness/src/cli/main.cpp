@@ -27,6 +27,14 @@ void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
       ->capture_default_str();
   cmd.add_option("--max-steps", o.max_steps, "Steps per run before it counts as a livelock")->capture_default_str();
   cmd.add_option("--json", o.json, "Write the JSON report (docs/reports.md) to this file")->type_name("PATH");
+  cmd.add_option("--junit", o.junit, "Write a JUnit XML report: a testcase per scenario")->type_name("PATH");
+  cmd.add_option("--sarif", o.sarif, "Write a SARIF 2.1.0 report: a result per finding, at its .scn line")->type_name("PATH");
+  cmd.add_option("--summary", o.summary, "Write a Markdown summary (for $GITHUB_STEP_SUMMARY)")->type_name("PATH");
+  cmd.add_option("--shard", o.shard,
+                 "Make only shard I of N of the campaign (runs split by slot; default from TEST_SHARD_INDEX and "
+                 "TEST_TOTAL_SHARDS); merge the shards' JSON reports with 'interleave merge'")
+      ->type_name("I/N");
+  cmd.add_flag("--full-budget", o.full_budget, "Spend the whole run budget even once every expected finding was seen");
   cmd.add_flag("--verbose", o.verbose, "Show the findings of passing scenarios too");
   cmd.add_flag("--spurious-wakeups", o.spurious_wakeups, "Let cond waiters wake without a notify, as POSIX allows");
   cmd.add_flag("--no-minimise", o.no_minimise, "Show findings as first found, without minimising them");
@@ -39,7 +47,8 @@ int run(int argc, char** argv) {
                "many interleavings and reports races, failed properties, deadlocks, livelocks and\n"
                "crashes, each with the interleaving that causes it.\n\n"
                "Exit codes: 0 success (findings as expected), 1 findings differ from expectations,\n"
-               "2 a file or the command line cannot be used, 3 internal error.",
+               "2 a file or the command line cannot be used, 3 internal error, 130 interrupted (Ctrl-C;\n"
+               "the reports are written with what was done).",
                "interleave"};
   app.set_version_flag("--version", "interleave " INTERLEAVE_VERSION);
   app.require_subcommand(1);
@@ -72,6 +81,14 @@ int run(int argc, char** argv) {
   run->add_option("--scheduler", run_opts.scheduler, "random, pct or dfs")
       ->check(CLI::IsMember({"random", "pct", "dfs"}))
       ->capture_default_str();
+
+  MergeOptions merge_opts;
+  auto* merge = app.add_subcommand("merge", "Combine the JSON reports of a campaign's shards into one report");
+  merge->add_option("reports", merge_opts.reports, "The shards' JSON reports")->required();
+  merge->add_option("--json", merge_opts.json, "Write the merged JSON report here (default: standard output)")->type_name("PATH");
+  merge->add_option("--junit", merge_opts.junit, "Write a JUnit XML report of the merged campaign")->type_name("PATH");
+  merge->add_option("--sarif", merge_opts.sarif, "Write a SARIF 2.1.0 report of the merged campaign")->type_name("PATH");
+  merge->add_option("--summary", merge_opts.summary, "Write a Markdown summary of the merged campaign")->type_name("PATH");
 
   RunOptions replay_opts;
   auto* replay = app.add_subcommand("replay", "Replay the run a replay token describes, step by step");
@@ -106,6 +123,7 @@ int run(int argc, char** argv) {
   if (check->parsed()) return check_command(check_opts, false);
   if (run->parsed()) return check_command(run_opts, true);
   if (replay->parsed()) return replay_command(replay_opts);
+  if (merge->parsed()) return merge_command(merge_opts);
   return unusable_input;
 }
 

@@ -1,7 +1,14 @@
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <optional>
 
 #include "commands.hpp"
 #include "interleave/explore.hpp"
@@ -29,9 +36,65 @@ bool write_file(const std::string& path, const std::string& text) {
   return true;
 }
 
+struct Shard {
+  unsigned index = 0;
+  unsigned count = 1;
+  std::string status_file;  // TEST_SHARD_STATUS_FILE: touched to say sharding is supported
+};
+
+// --shard I/N, else the protocol of GoogleTest and Bazel (TEST_TOTAL_SHARDS, TEST_SHARD_INDEX).
+std::optional<Shard> shard_of(const RunOptions& o) {
+  Shard sh;
+  std::string spec = o.shard;
+  if (spec.empty()) {
+    const char* total = std::getenv("TEST_TOTAL_SHARDS");
+    const char* index = std::getenv("TEST_SHARD_INDEX");
+    if (total && index && *total && *index) spec = std::string(index) + "/" + total;
+    if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) sh.status_file = status;
+  }
+  if (spec.empty()) return sh;
+  unsigned i = 0, n = 0;
+  char slash = 0;
+  char extra = 0;
+  if (std::sscanf(spec.c_str(), "%u%c%u%c", &i, &slash, &n, &extra) != 3 || slash != '/' || n == 0 || i >= n) {
+    fmt::print(stderr, "error: shard '{}' is not I/N with 0 <= I < N (for example --shard 0/4)\n", spec);
+    return std::nullopt;
+  }
+  sh.index = i;
+  sh.count = n;
+  return sh;
+}
+
+// Ctrl-C stops the exploration cleanly; the reports are still written.
+std::atomic<bool> interrupt_requested{false};
+extern "C" void on_sigint(int) { interrupt_requested.store(true, std::memory_order_relaxed); }
+
+// Writes the reports a command asked for, from one JSON report document.
+bool write_reports(const std::string& json_doc, const std::string& json_path, const std::string& junit,
+                   const std::string& sarif, const std::string& summary) {
+  bool ok = true;
+  try {
+    if (!json_path.empty()) ok = write_file(json_path, json_doc) && ok;
+    if (!junit.empty()) ok = write_file(junit, junit_report(json_doc)) && ok;
+    if (!sarif.empty()) ok = write_file(sarif, sarif_report(json_doc)) && ok;
+    if (!summary.empty()) ok = write_file(summary, summary_report(json_doc)) && ok;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: cannot write the reports: {}\n", e.what());
+    return false;
+  }
+  return ok;
+}
+
 }  // namespace
 
 int check_command(const RunOptions& o, bool single_scheduler) {
+  const auto shard = shard_of(o);
+  if (!shard) return unusable_input;
+  if (!shard->status_file.empty()) std::ofstream(shard->status_file).flush();
+  interrupt_requested.store(false);
+  std::signal(SIGINT, on_sigint);
+  // A live line on a terminal; nothing off one (CI logs want the summary only).
+  const bool live = isatty(fileno(stderr)) != 0;
   LoadOptions load;
   load.max_errors = o.common.max_errors;
   if (!parse_sets(o.common.sets, load.overrides)) return unusable_input;
@@ -58,9 +121,22 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.max_runs = o.runs;
     eo.max_seconds = o.seconds;
     eo.stop_when_expected = !single_scheduler;
+    eo.full_budget = o.full_budget;
+    eo.shard_index = shard->index;
+    eo.shard_count = shard->count;
     eo.minimise = !o.no_minimise;
     eo.exec = exec_options(o);
+    eo.interrupt = &interrupt_requested;
+    if (live) {
+      eo.on_progress = [&file](const ExploreProgress& p) {
+        fmt::print(stderr, "\r\033[K{}: {} of {} runs, {:.0f} runs/s, {} finding{}, {:.0f} s left", file, p.runs, p.budget,
+                   p.seconds > 0 ? static_cast<double>(p.runs) / p.seconds : 0.0, p.findings, p.findings == 1 ? "" : "s",
+                   p.seconds_left);
+        std::fflush(stderr);
+      };
+    }
     const ExploreResult result = explore(module, eo);
+    if (live) fmt::print(stderr, "\r\033[K");
     const Verdict verdict = judge(module, result);
     all_pass = all_pass && verdict.pass;
     ReportContext ctx{file, o.common.sets};
@@ -71,12 +147,44 @@ int check_command(const RunOptions& o, bool single_scheduler) {
       out += render_observations(module, result);
       for (const auto& note : result.notes) out += "  note: " + note + "\n";
     }
+    if (result.interrupted) out += "  interrupted: the results above cover the runs made before Ctrl-C\n";
     std::fputs(out.c_str(), stdout);
     std::fflush(stdout);
-    if (!o.json.empty()) entries.push_back(json_scenario(module, result, verdict, ctx));
+    entries.push_back(json_scenario(module, result, verdict, ctx));
+    if (result.interrupted) break;
   }
-  if (!o.json.empty() && !write_file(o.json, json_report(entries, Campaign{single_scheduler ? "run" : "check", o.seed, o.runs, 0, 1}))) usable = false;
+  std::signal(SIGINT, SIG_DFL);
+  const Campaign campaign{single_scheduler ? "run" : "check", o.seed, o.runs, shard->index, shard->count};
+  if (!write_reports(json_report(entries, campaign), o.json, o.junit, o.sarif, o.summary)) usable = false;
+  if (interrupt_requested.load()) return interrupted_exit;
   if (!usable) return unusable_input;
+  return all_pass ? static_cast<int>(Exit::ok) : static_cast<int>(findings_differ);
+}
+
+int merge_command(const MergeOptions& o) {
+  std::vector<std::string> docs;
+  for (const auto& path : o.reports) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      fmt::print(stderr, "{}: error: cannot open the report\n", path);
+      return unusable_input;
+    }
+    docs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::string merged;
+  try {
+    merged = merge_reports(docs);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: cannot merge: {}\n", e.what());
+    return unusable_input;
+  }
+  if (o.json.empty() && o.junit.empty() && o.sarif.empty() && o.summary.empty()) {
+    std::fputs(merged.c_str(), stdout);
+    return ok;
+  }
+  if (!write_reports(merged, o.json, o.junit, o.sarif, o.summary)) return unusable_input;
+  // The merged verdict, as check would give it.
+  const auto all_pass = merged.find("\"verdict\": \"fail\"") == std::string::npos;
   return all_pass ? static_cast<int>(Exit::ok) : static_cast<int>(findings_differ);
 }
 

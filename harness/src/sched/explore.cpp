@@ -91,7 +91,11 @@ class Explorer {
       res_.strategy = label;
       return;
     }
-    if (!done()) slots(dfs_budget, o_.max_runs);
+    if (done()) {
+      res_.strategy = label;
+      return;
+    }
+    slots(dfs_budget, o_.max_runs);
     res_.strategy = fmt::format("{}, then pct(d=1,2,3) and random", label);
   }
 
