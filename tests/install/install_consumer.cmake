@@ -20,14 +20,19 @@ set(prefix "${WORK_DIR}/prefix")
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 
-# Runs a command; fails the test unless its exit code is EXPECT_RC ("0", or "nonzero").
+# Runs a command (in WORKING_DIRECTORY, if given); fails the test unless its exit code is
+# EXPECT_RC ("0", or "nonzero").
 # The output is left in the variable named by OUTPUT.
 function(run step)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXPECT_RC;OUTPUT" "COMMAND")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXPECT_RC;OUTPUT;WORKING_DIRECTORY" "COMMAND")
   if(NOT DEFINED arg_EXPECT_RC)
     set(arg_EXPECT_RC 0)
   endif()
-  execute_process(COMMAND ${arg_COMMAND} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT DEFINED arg_WORKING_DIRECTORY)
+    set(arg_WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  endif()
+  execute_process(COMMAND ${arg_COMMAND} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+                  WORKING_DIRECTORY "${arg_WORKING_DIRECTORY}")
   set(all "${out}${err}")
   if(arg_EXPECT_RC STREQUAL "nonzero")
     set(ok FALSE)
@@ -184,3 +189,24 @@ require("the racy copy's ctest failed, but not for the race on counter:\n${racy_
 run("ctest -L nightly selects both scenarios"
     COMMAND "${CTEST}" --test-dir "${racy_build}" -N -L "^nightly$" OUTPUT nightly_out)
 require("ctest -L '^nightly$' does not list 2 tests:\n${nightly_out}" nightly_out MATCHES "Total Tests: 2")
+
+# The SARIF report of the racy copy puts the race on the line of the .scn file that makes
+# it: `counter = counter + 1` is line 7 of racy_counter.scn, for both accesses.
+run("the installed interleave writes SARIF for the racy copy"
+    COMMAND "${cli}" check --runs 2000 --sarif "${WORK_DIR}/racy.sarif" scenarios/racy_counter.scn
+    WORKING_DIRECTORY "${racy}" EXPECT_RC nonzero)
+file(READ "${WORK_DIR}/racy.sarif" sarif)
+string(JSON results LENGTH "${sarif}" runs 0 results)
+set(race_line "")
+math(EXPR last "${results} - 1")
+foreach(i RANGE ${last})
+  string(JSON rule GET "${sarif}" runs 0 results ${i} ruleId)
+  if(rule STREQUAL "interleave/race")
+    string(JSON uri GET "${sarif}" runs 0 results ${i} locations 0 physicalLocation artifactLocation uri)
+    string(JSON race_line GET "${sarif}" runs 0 results ${i} locations 0 physicalLocation region startLine)
+    string(JSON level GET "${sarif}" runs 0 results ${i} level)
+  endif()
+endforeach()
+require("the SARIF report has no race result:\n${sarif}" race_line MATCHES "^[0-9]+$")
+require("the SARIF race is at ${uri}:${race_line} (${level}), not scenarios/racy_counter.scn:7 (error)"
+        uri STREQUAL "scenarios/racy_counter.scn" AND race_line EQUAL 7 AND level STREQUAL "error")
