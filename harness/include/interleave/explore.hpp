@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -88,7 +89,10 @@ RunResult replay(const Module& module, const Schedule& schedule, ExecOptions exe
 
 // Shortens a failing schedule: fewer preemptions first, then fewer steps, keeping the
 // finding (same key). Uses rapidcheck's shrinking of sequences as the candidate source.
+// It stops after `max_attempts` replays, after `max_steps` replayed steps in all (a
+// livelock's runs are long), or at `deadline`, keeping the best schedule found so far.
 Schedule minimise(const Module& module, const Schedule& schedule, const std::string& key, const ExecOptions& exec,
-                  unsigned max_attempts = 4000);
+                  unsigned max_attempts = 4000, std::uint64_t max_steps = 20'000'000,
+                  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
 }  // namespace interleave

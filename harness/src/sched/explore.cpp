@@ -206,7 +206,10 @@ class Explorer {
 
   void finish_findings() {
     for (auto& ff : res_.findings) {
-      if (o_.minimise) ff.schedule = minimise(m_, ff.schedule, ff.finding.key, o_.exec);
+      // Minimisation shares the time budget: it stops, keeping its best so far, when the
+      // budget runs out (a few percent over at most).
+      const auto deadline = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.max_seconds));
+      if (o_.minimise) ff.schedule = minimise(m_, ff.schedule, ff.finding.key, o_.exec, 4000, 20'000'000, deadline);
       RunResult r = replay(m_, ff.schedule, o_.exec, true);
       ff.preemptions = r.preemptions;
       ff.steps = r.steps;

@@ -35,24 +35,30 @@ std::uint64_t steps_to(const RunResult& r, const std::string& key) {
 }  // namespace
 
 Schedule minimise(const Module& module, const Schedule& schedule, const std::string& key, const ExecOptions& exec,
-                  unsigned max_attempts) {
+                  unsigned max_attempts, std::uint64_t max_steps, std::chrono::steady_clock::time_point deadline) {
   ExecOptions o = exec;
   o.record_trace = false;
   o.capture_output = false;
   o.full_schedule = true;  // every choice is a place where a move can apply
   Execution execution(module, o);
+  std::uint64_t steps = 0;
+  unsigned attempts = 1;
   auto attempt = [&](const Schedule& s, RunResult& out) {
     ReplayScheduler replay(s, false);
     replay.new_run();
     out = execution.run(replay);
+    steps += out.steps;
     return shows(out, key);
+  };
+  // Out of budget: the best schedule so far is kept.
+  auto spent = [&] {
+    return steps > max_steps || ((attempts & 31) == 0 && std::chrono::steady_clock::now() > deadline);
   };
 
   RunResult best_run;
   if (!attempt(schedule, best_run)) return schedule;  // not reproducible leniently: keep it as it is
   Schedule best = best_run.schedule;
   Score best_score{best_run.preemptions, steps_to(best_run, key)};
-  unsigned attempts = 1;
 
   // Keep only the choices up to the finding; the rest is replayed by default.
   auto trimmed = [&](const RunResult& r) {
@@ -94,7 +100,10 @@ Schedule minimise(const Module& module, const Schedule& schedule, const std::str
   while (improved && attempts < max_attempts) {
     improved = false;
     auto consider = [&](const Schedule& candidate) {
-      if (++attempts > max_attempts) return true;
+      if (++attempts > max_attempts || spent()) {
+        attempts = max_attempts + 1;
+        return true;
+      }
       RunResult r;
       if (!attempt(candidate, r)) return false;
       const Score score{r.preemptions, steps_to(r, key)};
