@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "files.hpp"
 #include "interleave/frontend.hpp"
 #include "interleave/source.hpp"
 
@@ -18,16 +19,7 @@
 
 namespace {
 
-std::string read_file(const std::filesystem::path& path) {
-  std::string text;
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return text;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
-  return text;
-}
+using interleave::test::read_file;
 
 const std::vector<std::string>& seeds() {
   static const std::vector<std::string> texts = [] {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "files.hpp"
 #include "interleave/ast.hpp"
 #include "interleave/frontend.hpp"
 #include "interleave/printer.hpp"
@@ -446,16 +447,7 @@ class AstGen {
   }
 };
 
-std::string read_file(const std::filesystem::path& path) {
-  std::string text;
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return text;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
-  return text;
-}
+using interleave::test::read_file;
 
 std::vector<std::filesystem::path> scenario_files() {
   std::vector<std::filesystem::path> files;
