@@ -276,10 +276,13 @@ struct Execution::Impl {
         if (step >= o.max_steps) livelock();
         const ThreadId next = s.pick(runnable, current, yielded);
         choices.push_back(Choice{Choice::thread, next});
-        const bool current_runnable = std::binary_search(runnable.begin(), runnable.end(), current);
-        if (next != current && !yielded && current_runnable) ++result.preemptions;
-        // What a replay does past the end of a schedule: keep the current thread, else the lowest.
-        if (next != (current_runnable ? current : runnable.front())) significant = choices.size();
+        if (next != current) {
+          const bool current_runnable = std::binary_search(runnable.begin(), runnable.end(), current);
+          if (!yielded && current_runnable) ++result.preemptions;
+          // What a replay does past the end of a schedule: keep the current thread, else the
+          // lowest; anything else must be recorded.
+          if (current_runnable || next != runnable.front()) significant = choices.size();
+        }
         current = next;
         yielded = false;
         ++step;
