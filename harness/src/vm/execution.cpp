@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <limits>
 
@@ -315,16 +316,18 @@ struct Execution::Impl {
     return true;
   }
 
-  // Steps that may have to wait; every other step can always be taken.
-  static constexpr bool may_block(Op op) {
-    return op == Op::lock || op == Op::wait || op == Op::sem_acquire || op == Op::put || op == Op::get ||
-           op == Op::join;
-  }
+  // Steps that may have to wait; every other step can always be taken. A table, so that
+  // the common case is one load and a predictable branch rather than an indirect jump.
+  static constexpr std::array<bool, 256> may_block = [] {
+    std::array<bool, 256> t{};
+    for (Op op : {Op::lock, Op::wait, Op::sem_acquire, Op::put, Op::get, Op::join}) t[static_cast<std::uint8_t>(op)] = true;
+    return t;
+  }();
 
   bool enabled(const Thread& t) const {
     if (t.finished) return false;
     const Instr& i = at(t);
-    if (!may_block(i.op)) return true;
+    if (__builtin_expect(!may_block[static_cast<std::uint8_t>(i.op)], 1)) return true;
     if (i.op == Op::lock) return mutexes[i.a].owner == none;  // the common case, without a jump table
     switch (i.op) {
       case Op::lock: return mutexes[i.a].owner == none;
