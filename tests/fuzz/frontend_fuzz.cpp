@@ -1,12 +1,17 @@
-// libFuzzer target: any bytes through the whole front end. The input must yield either a
-// program or diagnostics whose positions lie inside the file; rendering must not fail.
+// libFuzzer target: any bytes through the whole front end, and programs that load through
+// the controlled runtime. The input must yield either a program or diagnostics whose
+// positions lie inside the file; rendering must not fail; a program must run a few
+// schedules without the harness crashing, whatever the scenario does.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "interleave/bytecode.hpp"
+#include "interleave/execution.hpp"
 #include "interleave/frontend.hpp"
 #include "interleave/printer.hpp"
+#include "interleave/scheduler.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
@@ -16,6 +21,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string canonical = interleave::print(*r.program);
     const interleave::LoadResult again = interleave::load_text("fuzz.scn", canonical);
     if (!again.ok() || interleave::print(*again.program) != canonical) std::abort();
+    // Small bounds keep each input fast: spins end as livelocks, spawn loops at the thread cap.
+    const interleave::Module module = interleave::compile(*r.program);
+    interleave::ExecOptions o;
+    o.max_steps = 2000;
+    o.max_local_instructions = 20'000;
+    o.max_threads = 64;
+    o.record_trace = true;
+    interleave::Execution exec(module, o);
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      auto sched = interleave::make_random_scheduler(seed);
+      sched->new_run();
+      (void)exec.run(*sched);
+    }
     return 0;
   }
   if (!r.diagnostics.has_errors()) std::abort();
