@@ -26,6 +26,7 @@ struct Finding {
   std::vector<Loc> locations;        // the scenario lines involved
   std::string key;                   // the same key is the same finding: its kind and place
   std::uint64_t step = 0;            // the step it was detected at
+  unsigned preemptions = 0;          // preemptions up to that step
 };
 
 struct TraceStep {

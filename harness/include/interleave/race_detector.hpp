@@ -46,6 +46,13 @@ class RaceDetector {
   void release_join(std::uint32_t thread, std::uint32_t sync);     // the object's clock joins thread's
   void clear_sync(std::uint32_t sync) { sync_[sync].clear(); }     // nothing to acquire from it any more
 
+  // Fences ([atomics.fences]): a fence acquires what the thread's earlier relaxed loads
+  // read, and releases, through the thread's later relaxed stores, what came before it.
+  void fence(std::uint32_t thread);
+  void fence_release(std::uint32_t thread, std::uint32_t sync);       // a relaxed store
+  void fence_release_join(std::uint32_t thread, std::uint32_t sync);  // a relaxed read-modify-write
+  void fence_acquire_later(std::uint32_t thread, std::uint32_t sync); // a relaxed load
+
   // Queue items carry the clock of their put to their get.
   void put_item(std::uint32_t thread, std::uint32_t queue);
   void get_item(std::uint32_t thread, std::uint32_t queue);
@@ -73,6 +80,8 @@ class RaceDetector {
   std::vector<std::vector<Cell>> spaces_;
   std::vector<VectorClock> clocks_;        // by thread
   std::vector<VectorClock> sync_;          // by sync object
+  std::vector<VectorClock> fence_released_;  // by thread: its clock at its last fence (empty: none)
+  std::vector<VectorClock> pending_acquire_; // by thread: what its relaxed loads read since its last fence
   std::vector<std::vector<VectorClock>> queue_items_;  // by queue, oldest first
   std::vector<std::size_t> queue_heads_;
 };

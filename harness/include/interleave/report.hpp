@@ -23,6 +23,7 @@ bool is_expected(const Module& module, const Finding& finding);
 struct ReportContext {
   std::string file;                  // as given on the command line
   std::vector<std::string> sets;     // --set NAME=VALUE, for replay commands
+  std::vector<std::string> replay_options;  // e.g. --max-steps 50: what the replay needs to run alike
 };
 
 std::string replay_command(const ReportContext& ctx, const std::string& token);

@@ -14,6 +14,8 @@ void RaceDetector::reset(std::uint32_t cells, std::uint32_t sync_objects) {
     c.reads.clear();
   }
   threads_ = 0;
+  for (auto& v : fence_released_) v.clear();
+  for (auto& v : pending_acquire_) v.clear();
   sync_.resize(sync_objects);
   for (auto& v : sync_) v.clear();
   for (auto& q : queue_items_) q.clear();
@@ -36,6 +38,35 @@ void RaceDetector::add_thread(std::uint32_t thread, std::optional<std::uint32_t>
   }
   if (c.size() <= thread) c.resize(thread + 1, 0);
   c[thread] += 1;
+}
+
+void RaceDetector::fence(std::uint32_t thread) {
+  if (fence_released_.size() <= thread) {
+    fence_released_.resize(thread + 1);
+    pending_acquire_.resize(thread + 1);
+  }
+  join_into(clocks_[thread], pending_acquire_[thread]);
+  pending_acquire_[thread].clear();
+  fence_released_[thread].assign(clocks_[thread].begin(), clocks_[thread].end());
+  tick(thread);
+}
+
+void RaceDetector::fence_release(std::uint32_t thread, std::uint32_t sync) {
+  // A plain relaxed store starts a release sequence that carries only a preceding fence.
+  if (thread < fence_released_.size()) sync_[sync].assign(fence_released_[thread].begin(), fence_released_[thread].end());
+  else sync_[sync].clear();
+}
+
+void RaceDetector::fence_release_join(std::uint32_t thread, std::uint32_t sync) {
+  if (thread < fence_released_.size()) join_into(sync_[sync], fence_released_[thread]);
+}
+
+void RaceDetector::fence_acquire_later(std::uint32_t thread, std::uint32_t sync) {
+  if (pending_acquire_.size() <= thread) {
+    fence_released_.resize(thread + 1);
+    pending_acquire_.resize(thread + 1);
+  }
+  join_into(pending_acquire_[thread], sync_[sync]);
 }
 
 void RaceDetector::join(std::uint32_t joiner, std::uint32_t joined) {

@@ -48,6 +48,7 @@ Verdict judge(const Module& m, const ExploreResult& r) {
 std::string replay_command(const ReportContext& ctx, const std::string& token) {
   std::string cmd = "interleave replay " + ctx.file;
   for (const auto& s : ctx.sets) cmd += " --set " + s;
+  for (const auto& option : ctx.replay_options) cmd += " " + option;
   return cmd + " --schedule " + token;
 }
 
@@ -84,9 +85,12 @@ std::string render_finding(const Module& m, const FoundFinding& f, const ReportC
   for (const auto& d : f.finding.details) out += "    " + d + "\n";
   out += fmt::format("    first seen in run {} ({}), in {} run{} in all\n", f.first_run, f.scheduler, f.occurrences,
                      f.occurrences == 1 ? "" : "s");
-  out += fmt::format("    interleaving: {} step{}, {} preemption{} (minimised from {} steps, {} preemption{})\n", f.steps,
-                     f.steps == 1 ? "" : "s", f.preemptions, f.preemptions == 1 ? "" : "s", f.original_steps,
-                     f.original_preemptions, f.original_preemptions == 1 ? "" : "s");
+  out += fmt::format("    interleaving: {} step{}, {} preemption{}", f.steps, f.steps == 1 ? "" : "s", f.preemptions,
+                     f.preemptions == 1 ? "" : "s");
+  if (f.steps != f.original_steps || f.preemptions != f.original_preemptions)
+    out += fmt::format(" (minimised from {} steps, {} preemption{})", f.original_steps, f.original_preemptions,
+                       f.original_preemptions == 1 ? "" : "s");
+  out += "\n";
   out += render_trace(f.trace, m.path);
   out += fmt::format("    replay: {}\n", replay_command(ctx, f.token));
   return out;

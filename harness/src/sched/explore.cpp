@@ -199,7 +199,7 @@ class Explorer {
       ff.occurrences = 1;
       ff.scheduler = s.name();
       ff.original_steps = ff.finding.step;
-      ff.original_preemptions = r.preemptions;
+      ff.original_preemptions = ff.finding.preemptions;
       res_.findings.push_back(std::move(ff));
     }
   }
@@ -217,6 +217,7 @@ class Explorer {
         if (f.key != ff.finding.key) continue;
         ff.finding = f;  // the details (step numbers) of the minimised run
         ff.steps = f.step;
+        ff.preemptions = f.preemptions;
         break;
       }
       for (auto& t : r.trace)

@@ -25,11 +25,16 @@ bool shows(const RunResult& r, const std::string& key) {
   return std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.key == key; });
 }
 
-// The run's length up to the finding: steps after it do not matter.
+// The run's length and preemptions up to the finding: what comes after it does not matter.
 std::uint64_t steps_to(const RunResult& r, const std::string& key) {
   for (const auto& f : r.findings)
     if (f.key == key) return f.step;
   return r.steps;
+}
+unsigned preemptions_to(const RunResult& r, const std::string& key) {
+  for (const auto& f : r.findings)
+    if (f.key == key) return f.preemptions;
+  return r.preemptions;
 }
 
 }  // namespace
@@ -58,7 +63,7 @@ Schedule minimise(const Module& module, const Schedule& schedule, const std::str
   RunResult best_run;
   if (!attempt(schedule, best_run)) return schedule;  // not reproducible leniently: keep it as it is
   Schedule best = best_run.schedule;
-  Score best_score{best_run.preemptions, steps_to(best_run, key)};
+  Score best_score{preemptions_to(best_run, key), steps_to(best_run, key)};
 
   // Keep only the choices up to the finding; the rest is replayed by default.
   auto trimmed = [&](const RunResult& r) {
@@ -106,7 +111,7 @@ Schedule minimise(const Module& module, const Schedule& schedule, const std::str
       }
       RunResult r;
       if (!attempt(candidate, r)) return false;
-      const Score score{r.preemptions, steps_to(r, key)};
+      const Score score{preemptions_to(r, key), steps_to(r, key)};
       if (!(score < best_score)) return false;
       best_score = score;
       best = trimmed(r);

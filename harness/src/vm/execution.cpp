@@ -140,6 +140,8 @@ struct Execution::Impl {
   std::vector<Choice> choices;  // this run's schedule, copied out only when needed
   std::size_t significant = 0;  // choices up to the last one that differs from the default
   bool has_always = false;
+  std::vector<std::uint8_t> yield_flag;  // by thread: it yielded, and nobody has made progress since
+  std::uint32_t yielders = 0;
   std::vector<Mutex> mutexes;
   std::vector<std::vector<std::uint32_t>> cond_waiters;
   std::vector<std::int64_t> sems;
@@ -186,6 +188,7 @@ struct Execution::Impl {
 
   [[noreturn]] void stop(Finding f) {
     f.step = step;
+    f.preemptions = r->preemptions;
     r->findings.push_back(std::move(f));
     throw Stop{};
   }
@@ -206,6 +209,8 @@ struct Execution::Impl {
     for (auto& q : queues) q.clear();
     choices.clear();
     significant = 0;
+    std::fill(yield_flag.begin(), yield_flag.end(), 0);
+    yielders = 0;
     has_always = std::any_of(m.properties.begin(), m.properties.end(),
                              [](const Property& p) { return p.kind == DeclKind::always; });
     raced_vars.assign(m.shared.size(), 0);
@@ -267,6 +272,7 @@ struct Execution::Impl {
     reset();
     try {
       start(result);
+      if (has_always) check_always();  // the initial state is a state too
       ThreadId current = 0;
       for (;;) {
         compute_runnable();
@@ -275,6 +281,7 @@ struct Execution::Impl {
           deadlock();
         }
         if (step >= o.max_steps) livelock();
+        if (yielders > 0) hold_back_yielders();
         const ThreadId next = s.pick(runnable, current, yielded);
         choices.push_back(Choice{Choice::thread, next});
         if (next != current) {
@@ -291,11 +298,12 @@ struct Execution::Impl {
           execute(threads[next]);
         } catch (const ProcessCrashed&) {
         }
+        note_yield(next);
         if (has_always) check_always();
       }
-      check_final();
+      observe();  // every finished run counts, including those that break a final property
       result.finished = true;
-      observe();
+      check_final();
     } catch (const Stop&) {
     }
     result.steps = step;
@@ -344,6 +352,24 @@ struct Execution::Impl {
       }
       default: return true;
     }
+  }
+
+  // Yield fairness: a thread that yielded is held back while any runnable thread has not
+  // yielded since its own last step; its flag clears when it takes a step that is not a
+  // yield. So spin loops that yield always let the thread they wait for run, whatever the
+  // scheduler, and two spinners cannot keep handing the processor to each other.
+  void note_yield(ThreadId t) {
+    if (yield_flag.size() <= t) yield_flag.resize(t + 1, 0);
+    if (yielded != (yield_flag[t] != 0)) {
+      yield_flag[t] = yielded ? 1 : 0;
+      yielded ? ++yielders : --yielders;
+    }
+  }
+
+  void hold_back_yielders() {
+    auto yielded_before = [&](ThreadId t) { return t < yield_flag.size() && yield_flag[t]; };
+    if (std::all_of(runnable.begin(), runnable.end(), yielded_before)) return;
+    runnable.erase(std::remove_if(runnable.begin(), runnable.end(), yielded_before), runnable.end());
   }
 
   void compute_runnable() {
@@ -505,9 +531,10 @@ struct Execution::Impl {
         try {
           advance(threads[id]);
         } catch (const ProcessCrashed&) {
-          // The child process crashed before its first step; the parent goes on.
+          // The child crashed before its first step. The parent goes on, unless it belonged
+          // to the process that crashed.
         }
-        advance(threads[parent_id]);
+        if (!threads[parent_id].finished) advance(threads[parent_id]);
         return;
       }
       case Op::join: {
@@ -533,6 +560,7 @@ struct Execution::Impl {
         break;
       case Op::fence:
         if (o.detect_races) {
+          races.fence(t.id);  // acquires what relaxed loads read, releases for later relaxed stores
           races.acquire(t.id, sync_fence);
           races.release_join(t.id, sync_fence);
         }
@@ -580,7 +608,8 @@ struct Execution::Impl {
     const auto ord = [order] { return spelling(order); };
     switch (i.op) {
       case Op::atomic_load:
-        if (o.detect_races && acq) races.acquire(t.id, sync);
+        // A relaxed load is acquired by a later acquire fence of the same thread.
+        if (o.detect_races) acq ? races.acquire(t.id, sync) : races.fence_acquire_later(t.id, sync);
         t.stack.push_back(cell);
         if (o.record_trace) trace(t, i.site, fmt::format("load {} -> {} ({})", v.name, cell, ord()));
         break;
@@ -588,7 +617,8 @@ struct Execution::Impl {
         const std::int64_t value = pop(t);
         // A plain store starts a new release sequence: a relaxed one ends the previous
         // store's, so an acquire that reads it synchronises with nothing (C++20).
-        if (o.detect_races) rel ? races.release(t.id, sync) : races.clear_sync(sync);
+        // A relaxed store after a release fence releases what the fence did ([atomics.fences]).
+        if (o.detect_races) rel ? races.release(t.id, sync) : races.fence_release(t.id, sync);
         cell = value;
         if (o.record_trace) trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord()));
         break;
@@ -596,7 +626,7 @@ struct Execution::Impl {
       default: {
         // Read-modify-writes continue the release sequence: they join, not replace.
         std::int64_t old = cell;
-        if (o.detect_races && acq) races.acquire(t.id, sync);
+        if (o.detect_races) acq ? races.acquire(t.id, sync) : races.fence_acquire_later(t.id, sync);
         if (i.op == Op::atomic_fetch_add) {
           const std::int64_t d = pop(t);
           cell = static_cast<std::int64_t>(static_cast<std::uint64_t>(old) + static_cast<std::uint64_t>(d));
@@ -615,7 +645,9 @@ struct Execution::Impl {
           if (o.record_trace) trace(t, i.site, fmt::format("cas {} {} -> {} {} ({})", v.name, expected, desired,
                                        ok ? "succeeded" : fmt::format("failed, was {}", old), ord()));
         }
-        if (o.detect_races && rel) races.release_join(t.id, sync);
+        // A failed CAS writes nothing: it is a load and releases nothing.
+        const bool wrote = i.op != Op::atomic_cas || t.stack.back() == 1;
+        if (o.detect_races && wrote) rel ? races.release_join(t.id, sync) : races.fence_release_join(t.id, sync);
         break;
       }
     }
@@ -646,6 +678,7 @@ struct Execution::Impl {
     // whichever pair of accesses that is.
     f.key = fmt::format("race:{}", f.variable);
     f.step = step;
+    f.preemptions = r->preemptions;
     r->findings.push_back(std::move(f));
   }
 
@@ -822,6 +855,7 @@ struct Execution::Impl {
     const Site& s = site_of(t);
     r->notes.push_back(fmt::format("process {} crashed at {}: {} (the rest of the run went on)", threads[process].name, where(s), what));
     if (o.record_trace) trace(t, at(t).site, "crash: " + what + " (ends the process)");
+    threads[process].crashed = true;  // its exit status, even if its first thread had already ended
     for (Thread& x : threads) {
       if (x.process != process || x.finished) continue;
       x.finished = true;
@@ -851,7 +885,10 @@ struct Execution::Impl {
           const Thread& owner = threads[mu.owner];
           what = fmt::format("waits to lock {}, held by {}{} since {}", m.mutexes[i.a],
                              owner.id == t.id ? "itself" : owner.name,
-                             owner.id != t.id && owner.finished ? " (which has finished without unlocking it)" : "",
+                             owner.id == t.id   ? ""
+                             : owner.crashed    ? " (whose process crashed while it held it)"
+                             : owner.finished   ? " (which has finished without unlocking it)"
+                                                : "",
                              where(mu.site));
           if (owner.id == t.id) what += " (a mutex is not recursive)";
           break;
@@ -868,7 +905,14 @@ struct Execution::Impl {
         case Op::get: what = fmt::format("waits to get from {}, which is empty", m.queues[i.a]); break;
         case Op::join: {
           const Thread& target = threads[static_cast<std::size_t>(t.stack.back())];
-          what = fmt::format("waits to join {}, which is blocked {}", target.name, thread_state(target));
+          if (target.is_process) {
+            std::string inside;
+            for (const Thread& x : threads)
+              if (x.process == target.process && !x.finished) inside += fmt::format("{}{} {}", inside.empty() ? "" : ", ", x.name, thread_state(x));
+            what = fmt::format("waits to join process {}, whose threads are still blocked: {}", target.name, inside);
+          } else {
+            what = fmt::format("waits to join {}, which is blocked {}", target.name, thread_state(target));
+          }
           break;
         }
         default: what = "is blocked"; break;

@@ -41,7 +41,7 @@ std::string entry(const std::string& path, const std::string& text) {
   o.max_seconds = 1e9;
   o.stop_when_expected = true;
   const ExploreResult r = explore(m, o);
-  return json_scenario(m, r, judge(m, r), ReportContext{path, {}});
+  return json_scenario(m, r, judge(m, r), ReportContext{path, {}, {}});
 }
 
 std::string entry(const std::string& relative) { return entry(relative, read_source(relative)); }

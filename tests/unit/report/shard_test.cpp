@@ -31,7 +31,7 @@ std::string campaign(const std::string& relative, unsigned index, unsigned count
   o.shard_index = index;
   o.shard_count = count;
   const ExploreResult r = explore(m, o);
-  const ReportContext ctx{relative, {}};
+  const ReportContext ctx{relative, {}, {}};
   return json_report({json_scenario(m, r, judge(m, r), ctx)}, Campaign{"check", 7, runs, index, count});
 }
 
