@@ -932,17 +932,15 @@ struct Execution::Impl {
     f.summary = fmt::format("livelock: the run did not finish within {} steps", o.max_steps);
     f.details.push_back("this might be caused by an unfair schedule, e.g. a spin loop that waits for another thread "
                         "without a yield (raise the bound with --max-steps if the scenario is just long)");
-    std::vector<std::uint32_t> lines;
     for (const Thread& t : threads) {
       if (t.finished) continue;
       const Site& s = site_of(t);
       f.details.push_back(fmt::format("{} is at {}: {}", t.name, where(s), s.text));
       f.locations.push_back(s.loc);
-      lines.push_back(s.loc.line);
     }
-    std::sort(lines.begin(), lines.end());
+    // One livelock per scenario: where the threads happen to stand when the bound is hit
+    // varies from run to run and says little.
     f.key = "livelock";
-    for (auto l : lines) f.key += fmt::format(":{}", l);
     stop(std::move(f));
   }
 

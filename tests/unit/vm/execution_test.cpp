@@ -566,7 +566,7 @@ thread setter:
   const Finding& f = only_finding(r);
   CHECK(f.kind == FindingKind::livelock);
   CHECK(f.summary == "livelock: the run did not finish within 50 steps");
-  CHECK(f.key == "livelock:4:8");
+  CHECK(f.key == "livelock");  // one livelock per scenario, wherever the threads stand
   CHECK(f.step == 50);
   CHECK(r.steps == 50);
   REQUIRE(f.details.size() == 3);
