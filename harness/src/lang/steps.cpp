@@ -193,9 +193,18 @@ class Explainer {
     for (const auto& st : list) annotated(depth * 4 + 4, fmt::format("[{}] {}", ++step_, st.operation), st.loc);
   }
 
+  // The implicit unlocks of the `with` blocks that a jump leaves, innermost first, as the
+  // compiler emits them.
+  void leave_withs(std::size_t down_to, std::size_t depth) {
+    for (std::size_t i = withs_.size(); i > down_to; --i)
+      steps({StepInfo{withs_[i - 1]->loc, fmt::format("unlock {} (leaving the with block)", withs_[i - 1]->name)}}, depth);
+  }
+
   void stmt(const Stmt& s, std::size_t depth) {
     out_ += std::string(depth * 4, ' ') + print_stmt_head(s) + "\n";
     steps(statement_steps(p_, s), depth);
+    if (s.kind == StmtKind::break_ || s.kind == StmtKind::continue_) leave_withs(loops_.empty() ? 0 : loops_.back(), depth);
+    if (s.kind == StmtKind::return_) leave_withs(0, depth);
     switch (s.kind) {
       case StmtKind::if_:
         block(s.body, depth + 1);
@@ -212,10 +221,14 @@ class Explainer {
       case StmtKind::while_:
       case StmtKind::repeat:
       case StmtKind::for_:
+        loops_.push_back(withs_.size());
         block(s.body, depth + 1);
+        loops_.pop_back();
         break;
       case StmtKind::with:
+        withs_.push_back(&s);
         block(s.body, depth + 1);
+        withs_.pop_back();
         steps({StepInfo{s.loc, fmt::format("unlock {} (leaving the with block)", s.name)}}, depth);
         break;
       default:
@@ -267,6 +280,8 @@ class Explainer {
   const Program& p_;
   std::string out_;
   unsigned step_ = 0;
+  std::vector<const Stmt*> withs_;   // the with blocks around the current statement
+  std::vector<std::size_t> loops_;   // for each enclosing loop, how many withs were open outside it
 };
 
 }  // namespace

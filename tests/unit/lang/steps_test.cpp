@@ -244,3 +244,15 @@ TEST_CASE("explain: a program without declarations says so", "[steps][explain]")
   REQUIRE(r.ok());
   CHECK(explain(*r.program).find("declarations\n  (none)\n") != std::string::npos);
 }
+
+TEST_CASE("explain: break, continue and return list the unlocks of the with blocks they leave", "[steps][explain]") {
+  const auto r = load_text("ctl.scn",
+                           "mutex m\nshared x = 0\nfn f(i):\n    with m:\n        return i * 10\nthread t:\n    repeat 3:\n"
+                           "        with m:\n            if x == 1:\n                continue\n            x = 1\n");
+  REQUIRE(r.ok());
+  const auto text = explain(*r.program);
+  CHECK(text.find("        return i * 10\n            [2] unlock m (leaving the with block)       ctl.scn:4\n") !=
+        std::string::npos);
+  CHECK(text.find("                continue\n                    [3] unlock m (leaving the with block)  ctl.scn:8\n") !=
+        std::string::npos);
+}
