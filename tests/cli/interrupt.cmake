@@ -29,7 +29,11 @@ execute_process(
   COMMAND script -qec "${INTERLEAVE} check --runs 1000000000 --time 1.5 --full-budget scenarios/seed/manager_workers.scn"
           /dev/null
   RESULT_VARIABLE rc OUTPUT_VARIABLE tty_out ERROR_VARIABLE tty_err)
-if(NOT tty_out MATCHES "scenarios/seed/manager_workers.scn: [0-9]+ of 1000000000 runs, [0-9]+ runs/s, 0 findings, [0-9]+ s left")
+# A machine without pseudo-terminals (a chroot or container without /dev/pts) cannot show
+# a terminal at all: that part is skipped there, the rest still runs.
+if("${tty_out}${tty_err}" MATCHES "failed to create pseudo-terminal" OR rc MATCHES "No such file")
+  message(STATUS "no pseudo-terminal here: the terminal half of the progress check is skipped")
+elseif(NOT tty_out MATCHES "scenarios/seed/manager_workers.scn: [0-9]+ of 1000000000 runs, [0-9]+ runs/s, 0 findings, [0-9]+ s left")
   message(FATAL_ERROR "no live progress line on a terminal:\n${tty_out}${tty_err}")
 endif()
 execute_process(
