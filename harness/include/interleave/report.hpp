@@ -18,6 +18,17 @@ struct Verdict {
   std::vector<std::string> problems;  // why it fails: "unexpected deadlock", "expected race on x, not found"
 };
 Verdict judge(const Module& module, const ExploreResult& result);
+
+// The verdict rules themselves, on plain data, so that a merged JSON report is judged by
+// the same code as a fresh exploration.
+struct JudgedFinding {
+  std::string kind;      // "race", "failure"...
+  std::string variable;  // races: the variable
+  std::string summary;
+  bool expected = false;
+};
+Verdict judge(const std::vector<JudgedFinding>& findings, const std::vector<std::string>& expected_kinds,
+              const std::vector<std::string>& expected_race_on, std::uint64_t runs);
 bool is_expected(const Module& module, const Finding& finding);
 
 struct ReportContext {

@@ -19,28 +19,17 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::runtime_error(what);
 }
 
-// The verdict of a merged scenario, by the rules of judge(): found kinds against expected
-// ones, and every `expect race on` variable raced.
+// The verdict of a merged scenario, by judge()'s rules.
 void rejudge(json& s) {
-  std::set<std::string> found, raced;
-  json problems = json::array();
-  for (const auto& f : s["findings"]) {
-    found.insert(f["kind"].get<std::string>());
-    if (f["kind"] == "race" && f.contains("variable")) raced.insert(f["variable"].get<std::string>());
-    if (!f["expected"].get<bool>()) problems.push_back("unexpected " + f["summary"].get<std::string>());
-  }
-  const auto runs = s["runs"].get<std::uint64_t>();
-  const auto race_on = s["expected_race_on"].get<std::vector<std::string>>();
-  for (const auto& k : s["expected"]) {
-    const auto kind = k.get<std::string>();
-    if (found.count(kind) || (kind == "race" && !race_on.empty())) continue;
-    problems.push_back(fmt::format("expected {}, not found in {} runs", kind, runs));
-  }
-  for (const auto& v : race_on)
-    if (!raced.count(v)) problems.push_back(fmt::format("expected race on {}, not found in {} runs", v, runs));
-  s["found"] = std::vector<std::string>(found.begin(), found.end());
-  s["problems"] = problems;
-  s["verdict"] = problems.empty() ? "pass" : "fail";
+  std::vector<JudgedFinding> findings;
+  for (const auto& f : s["findings"])
+    findings.push_back({f["kind"].get<std::string>(), f.value("variable", ""), f["summary"].get<std::string>(),
+                        f["expected"].get<bool>()});
+  const Verdict v = judge(findings, s["expected"].get<std::vector<std::string>>(),
+                          s["expected_race_on"].get<std::vector<std::string>>(), s["runs"].get<std::uint64_t>());
+  s["found"] = v.found;
+  s["problems"] = v.problems;
+  s["verdict"] = v.pass ? "pass" : "fail";
 }
 
 void merge_scenario(json& into, const json& more) {

@@ -22,27 +22,37 @@ bool is_expected(const Module& m, const Finding& f) {
   return std::find(m.expected_race_on.begin(), m.expected_race_on.end(), f.variable) != m.expected_race_on.end();
 }
 
-Verdict judge(const Module& m, const ExploreResult& r) {
+Verdict judge(const std::vector<JudgedFinding>& findings, const std::vector<std::string>& expected_kinds,
+              const std::vector<std::string>& expected_race_on, std::uint64_t runs) {
   Verdict v;
-  std::set<std::string> found, expected;
-  std::set<std::string> raced;
-  for (const auto& ff : r.findings) {
-    found.insert(std::string(spelling(ff.finding.kind)));
-    if (ff.finding.kind == FindingKind::race) raced.insert(ff.finding.variable);
-    if (!is_expected(m, ff.finding)) v.problems.push_back(fmt::format("unexpected {}", ff.finding.summary));
+  std::set<std::string> found, raced;
+  for (const auto& f : findings) {
+    found.insert(f.kind);
+    if (f.kind == "race") raced.insert(f.variable);
+    if (!f.expected) v.problems.push_back(fmt::format("unexpected {}", f.summary));
   }
-  for (ExpectKind k : m.expected) expected.insert(kind_word(k));
+  const std::set<std::string> expected(expected_kinds.begin(), expected_kinds.end());
   for (const auto& k : expected) {
     if (found.count(k)) continue;
-    if (k == "race" && !m.expected_race_on.empty()) continue;  // reported per variable below
-    v.problems.push_back(fmt::format("expected {}, not found in {} runs", k, r.runs));
+    if (k == "race" && !expected_race_on.empty()) continue;  // reported per variable below
+    v.problems.push_back(fmt::format("expected {}, not found in {} runs", k, runs));
   }
-  for (const auto& var : m.expected_race_on)
-    if (!raced.count(var)) v.problems.push_back(fmt::format("expected race on {}, not found in {} runs", var, r.runs));
+  for (const auto& var : expected_race_on)
+    if (!raced.count(var)) v.problems.push_back(fmt::format("expected race on {}, not found in {} runs", var, runs));
   v.found.assign(found.begin(), found.end());
   v.expected.assign(expected.begin(), expected.end());
   v.pass = v.problems.empty();
   return v;
+}
+
+Verdict judge(const Module& m, const ExploreResult& r) {
+  std::vector<JudgedFinding> findings;
+  for (const auto& ff : r.findings)
+    findings.push_back({std::string(spelling(ff.finding.kind)), ff.finding.variable, ff.finding.summary,
+                        is_expected(m, ff.finding)});
+  std::vector<std::string> expected;
+  for (ExpectKind k : m.expected) expected.push_back(kind_word(k));
+  return judge(findings, expected, m.expected_race_on, r.runs);
 }
 
 std::string replay_command(const ReportContext& ctx, const std::string& token) {
