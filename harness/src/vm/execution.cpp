@@ -129,7 +129,9 @@ inline const char* arithmetic(Op op, std::vector<std::int64_t>& s) {
 }  // namespace
 
 struct Execution::Impl {
-  Impl(const Module& m, ExecOptions o) : m(m), o(o) {}
+  Impl(const Module& m, ExecOptions o)
+      : m(m), o(o), has_always(std::any_of(m.properties.begin(), m.properties.end(),
+                                           [](const Property& p) { return p.kind == DeclKind::always; })) {}
 
   const Module& m;
   ExecOptions o;
@@ -139,7 +141,7 @@ struct Execution::Impl {
   std::vector<std::vector<std::int64_t>> spaces;
   std::vector<Choice> choices;  // this run's schedule, copied out only when needed
   std::size_t significant = 0;  // choices up to the last one that differs from the default
-  bool has_always = false;
+  const bool has_always;  // of the module: fixed for every run
   std::vector<std::uint8_t> yield_flag;  // by thread: it yielded, and nobody has made progress since
   std::uint32_t yielders = 0;
   std::vector<Mutex> mutexes;
@@ -211,8 +213,7 @@ struct Execution::Impl {
     significant = 0;
     std::fill(yield_flag.begin(), yield_flag.end(), 0);
     yielders = 0;
-    has_always = std::any_of(m.properties.begin(), m.properties.end(),
-                             [](const Property& p) { return p.kind == DeclKind::always; });
+
     raced_vars.assign(m.shared.size(), 0);
     sync_fence = static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size());
     if (o.detect_races) races.reset(m.cell_count, sync_fence + 1 + static_cast<std::uint32_t>(m.atomics.size()));
