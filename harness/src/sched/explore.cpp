@@ -157,21 +157,10 @@ class Explorer {
   bool expected_seen() const {
     if (m_.expected.empty()) return false;
     for (ExpectKind k : m_.expected)
-      if (!seen_kinds_.count(static_cast<int>(k))) return false;
+      if (!seen_kinds_.count(std::string(spelling(k)))) return false;  // finding and expect kinds share their names
     for (const auto& v : m_.expected_race_on)
       if (!seen_races_.count(v)) return false;
     return true;
-  }
-
-  static int kind_index(FindingKind k) {
-    switch (k) {
-      case FindingKind::race: return static_cast<int>(ExpectKind::race);
-      case FindingKind::failure: return static_cast<int>(ExpectKind::failure);
-      case FindingKind::deadlock: return static_cast<int>(ExpectKind::deadlock);
-      case FindingKind::livelock: return static_cast<int>(ExpectKind::livelock);
-      case FindingKind::crash: return static_cast<int>(ExpectKind::crash);
-    }
-    return -1;
   }
 
   // One run in campaign slot `slot`.
@@ -189,7 +178,7 @@ class Explorer {
         ++res_.findings[it->second].occurrences;
         continue;
       }
-      seen_kinds_.insert(kind_index(f.kind));
+      seen_kinds_.insert(std::string(spelling(f.kind)));
       if (f.kind == FindingKind::race) seen_races_.insert(f.variable);
       index_[f.key] = res_.findings.size();
       FoundFinding ff;
@@ -237,7 +226,7 @@ class Explorer {
   std::uint64_t probe_ = 0;
   std::uint64_t checks_ = 0;
   double next_progress_ = 0.2;
-  std::set<int> seen_kinds_;
+  std::set<std::string> seen_kinds_;
   std::set<std::string> seen_races_;
   std::set<std::string> notes_;
 };
