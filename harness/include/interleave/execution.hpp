@@ -15,7 +15,9 @@
 
 namespace interleave {
 
-enum class FindingKind : std::uint8_t { race, failure, deadlock, livelock, crash };
+// potential_deadlock: ThreadSanitizer's lock-order inversion (a cycle in the lock order,
+// whether or not this run deadlocked); forbidden: an observe outcome classified forbidden.
+enum class FindingKind : std::uint8_t { race, failure, deadlock, livelock, crash, potential_deadlock, forbidden };
 std::string_view spelling(FindingKind kind);
 
 struct Finding {
@@ -27,6 +29,7 @@ struct Finding {
   std::string key;                   // the same key is the same finding: its kind and place
   std::uint64_t step = 0;            // the step it was detected at
   unsigned preemptions = 0;          // preemptions up to that step
+  std::string detector;              // races: "happens-before" (built in) or "tsan"
 };
 
 struct TraceStep {

@@ -60,6 +60,7 @@ struct FoundFinding {
   std::uint64_t first_run = 0;    // 1-based number of the campaign's run slot that first showed it
   std::uint64_t occurrences = 0;  // runs that showed it
   std::string scheduler;          // which scheduler first found it
+  std::vector<std::string> found_by;  // races: the detectors that saw it ("happens-before", "tsan"); sorted
   std::uint64_t steps = 0;        // of the (minimised) run
   unsigned preemptions = 0;
   std::uint64_t original_steps = 0;
@@ -78,7 +79,9 @@ struct ExploreResult {
   unsigned shard_count = 1;
   std::string strategy;          // what ran, e.g. "dfs (complete)", "pct(d=1..3) + random"
   std::vector<FoundFinding> findings;  // distinct, in the order first found
-  std::map<std::vector<std::int64_t>, std::uint64_t> observations;
+  std::map<std::vector<std::int64_t>, std::uint64_t> observations;         // controlled runtime
+  std::map<std::vector<std::int64_t>, std::uint64_t> stress_observations;  // stress runtime
+  std::uint64_t stress_runs = 0;  // runs of the stress runtime (0: it did not run)
   std::vector<std::string> notes;      // distinct information lines (process crashes)
 };
 

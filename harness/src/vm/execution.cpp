@@ -18,6 +18,8 @@ std::string_view spelling(FindingKind kind) {
     case FindingKind::deadlock: return "deadlock";
     case FindingKind::livelock: return "livelock";
     case FindingKind::crash: return "crash";
+    case FindingKind::potential_deadlock: return "potential-deadlock";
+    case FindingKind::forbidden: return "forbidden";
   }
   return "?";
 }
