@@ -46,6 +46,7 @@ struct ExecOptions {
   std::uint32_t max_call_depth = 1'000;
   std::uint32_t max_threads = 10'000;
   bool detect_races = true;
+  bool tsan = true;          // also report to ThreadSanitizer, where compiled in (tsan_bridge.hpp)
   bool spurious_wakeups = false;  // a cond waiter may wake without notify, as POSIX allows
   bool record_trace = false;
   bool capture_output = false;

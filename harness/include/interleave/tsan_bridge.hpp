@@ -41,6 +41,11 @@ std::uint64_t body_pc(std::uint32_t module_id, std::uint32_t body);
 // (its own 8-byte-aligned heap block), with the two scenario frames above.
 void access(const void* slot, std::uint64_t body_pc, std::uint64_t site_pc, bool write);
 
+// Happens-before edges on a stand-in address, for what TSan cannot see by itself
+// (scenario fences in the stress runtime: std::atomic_thread_fence is not understood).
+void release(const void* addr);
+void acquire(const void* addr);
+
 // Names the calling OS thread (or current fiber) in TSan's reports.
 void name_current_thread(const std::string& name);
 

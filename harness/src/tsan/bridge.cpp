@@ -8,6 +8,8 @@ std::uint32_t register_module(const Module&) { return 0; }
 std::uint64_t site_pc(std::uint32_t, std::uint32_t, bool) { return 0; }
 std::uint64_t body_pc(std::uint32_t, std::uint32_t) { return 0; }
 void access(const void*, std::uint64_t, std::uint64_t, bool) {}
+void release(const void*) {}
+void acquire(const void*) {}
 void name_current_thread(const std::string&) {}
 std::vector<Report> take_reports() { return {}; }
 void set_print_raw(bool) {}
