@@ -110,6 +110,11 @@ enum class DeclKind : std::uint8_t {
 
 enum class ExpectKind : std::uint8_t { clean, race, failure, deadlock, livelock, crash };
 
+// How an `outcome` line classifies an observe tuple (jcstress-style). Declared here, not in
+// outcomes.hpp, because the syntax tree carries it; outcomes.hpp has the functions.
+// unclassified: no `outcome` line matches and there is no `outcome else`.
+enum class OutcomeClass : std::uint8_t { unclassified, acceptable, interesting, forbidden };
+
 struct Param {
   std::string name;
   Loc loc;
@@ -169,6 +174,7 @@ bool same_syntax(const Block& a, const Block& b);
 std::string_view spelling(BinOp op);
 std::string_view spelling(MemOrder order);
 std::string_view spelling(ExpectKind kind);
+std::string_view spelling(OutcomeClass c);
 std::string_view spelling(DeclKind kind);
 std::string_view spelling(RefKind kind);
 

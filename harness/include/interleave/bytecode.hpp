@@ -110,6 +110,14 @@ struct Property {
   std::vector<std::uint32_t> shows;  // indices into Module::shared, then atomics (offset by shared.size())
 };
 
+// An `outcome` line: the class of one observe tuple, or of every unlisted one (`outcome else`).
+struct Outcome {
+  std::vector<std::int64_t> values;  // empty for `outcome else`
+  OutcomeClass cls = OutcomeClass::acceptable;
+  std::optional<std::string> description;
+  std::uint32_t site = 0;  // index into Module::sites: the outcome line
+};
+
 struct Module {
   std::string path;
   std::string scenario_name;
@@ -136,6 +144,8 @@ struct Module {
   std::vector<Property> properties;  // in declaration order
   std::vector<ExpectKind> expected;  // the expect kinds (empty: clean)
   std::vector<std::string> expected_race_on;  // variables named by `expect race on`
+  std::vector<Outcome> outcomes;          // the listed outcomes, in declaration order (outcomes.hpp)
+  std::optional<Outcome> other_outcomes;  // `outcome else`: the class of every unlisted tuple
 };
 
 // Compiles a resolved program. The Program must outlive nothing: the Module is self-contained.
