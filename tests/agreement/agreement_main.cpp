@@ -6,7 +6,8 @@
 //
 //   interleave_agreement --scenarios DIR            every DIR/**/*.scn
 //   interleave_agreement --generated FIRST LAST     generated programs, seeds FIRST..LAST
-//   options: --runs N (per program) --seed S --dump DIR (write the generated programs)
+//   options: --runs N (per program) --seed S --max-seconds S (per program) --max-steps N (per run)
+//            --dump DIR (write the generated programs)
 //            --list (a line per program: runs and both race sets)
 //            --hb-only (no TSan needed: explore and count, compare nothing; for timing)
 //
@@ -44,6 +45,7 @@ struct Options {
   std::uint64_t runs = 1000;
   std::uint64_t seed = 1;
   double max_seconds = 20;
+  std::uint64_t max_steps = 5000;  // a longer run is a livelock; the livelock scenarios' runs dominate otherwise
   std::string dump;
   bool hb_only = false;
   bool list = false;
@@ -109,6 +111,7 @@ void check(const Candidate& p, const Options& o, Totals& t) {
   eo.minimise = false;
   eo.stop_when_expected = false;
   eo.exec.tsan = !o.hb_only;
+  eo.exec.max_steps = o.max_steps;
   const ExploreResult res = explore(module, eo);
   t.runs += res.runs;
 
@@ -128,8 +131,9 @@ void check(const Candidate& p, const Options& o, Totals& t) {
   }
   if (!hb.empty() || !ts.empty()) ++t.racy;
   if (o.list)
-    std::printf("%s: %llu runs, happens-before %s, tsan %s%s\n", p.name.c_str(), static_cast<unsigned long long>(res.runs),
-                join(hb).c_str(), join(ts).c_str(), res.exhaustive ? " (exhaustive)" : "");
+    std::printf("%s: %llu runs, %.2f s, happens-before %s, tsan %s%s\n", p.name.c_str(),
+                static_cast<unsigned long long>(res.runs), res.seconds, join(hb).c_str(), join(ts).c_str(),
+                res.exhaustive ? " (exhaustive)" : "");
   t.potential_deadlocks += inversions.size();
   for (const auto* f : inversions)
     std::printf("potential deadlock (not compared) in %s: %s; replay: interleave replay %s --schedule %s\n", p.name.c_str(),
@@ -164,7 +168,7 @@ int usage(const std::string& why) {
   std::fprintf(stderr,
                "interleave_agreement: error: %s\n"
                "usage: interleave_agreement (--scenarios DIR | --generated FIRST LAST) [--runs N] [--seed S] "
-               "[--max-seconds S] [--dump DIR] [--list] [--hb-only]\n",
+               "[--max-seconds S] [--max-steps N] [--dump DIR] [--list] [--hb-only]\n",
                why.c_str());
   return 2;
 }
@@ -197,6 +201,8 @@ int main(int argc, char** argv) {
       std::uint64_t s = 0;
       if (!value(s) || s == 0) return usage("--max-seconds takes a positive integer");
       o.max_seconds = static_cast<double>(s);
+    } else if (a == "--max-steps") {
+      if (!value(o.max_steps) || o.max_steps == 0) return usage("--max-steps takes a positive integer");
     } else if (a == "--dump" && i + 1 < argc) {
       o.dump = argv[++i];
     } else if (a == "--list") {
