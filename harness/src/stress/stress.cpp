@@ -1,0 +1,565 @@
+// The stress runner: batches, their adaptive size, the watchdog, and the findings of a
+// campaign. The workers (worker.cpp) interpret the scenario; this file sets each batch
+// up, supervises it, and evaluates every instance whose threads all finished.
+//
+// No supervisor process is needed: every wait of a worker (mutex, cond, semaphore,
+// queue, join, a spawn not yet made) is a polling loop that checks the batch's abort
+// flag, and the only other waits are std::mutex critical sections of a few
+// instructions. So when the watchdog (the thread that called stress()) sees no progress,
+// it sets the flag and every worker returns; a scenario cannot block or kill the process
+// (its crashes, failed asserts, divisions by zero and bad indices are interpreted).
+#include "interleave/stress.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <unordered_map>
+
+#include "arith.hpp"
+#include "batch.hpp"
+#if __has_include("interleave/outcomes.hpp")
+#include "interleave/outcomes.hpp"
+#define INTERLEAVE_STRESS_OUTCOMES 1
+#endif
+#include "interleave/schedule.hpp"
+#include "interleave/scheduler.hpp"
+#include "interleave/tsan_bridge.hpp"
+
+namespace interleave {
+
+using namespace stress_detail;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+struct PropertyError {
+  std::string what;
+};
+
+// Properties read memory directly (no steps), as the controlled runtime's eval_property.
+std::int64_t eval_property(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem) {
+  std::vector<std::int64_t> s;
+  auto cell = [&](std::uint32_t c) { return mem[c].load(std::memory_order_relaxed); };
+  for (std::uint32_t pc = 0;;) {
+    const Instr& i = p.code[pc];
+    switch (i.op) {
+      case Op::push: s.push_back(m.constants[static_cast<std::size_t>(i.a)]); break;
+      case Op::read: s.push_back(cell(m.shared[static_cast<std::size_t>(i.a)].first_cell)); break;
+      case Op::atomic_load: s.push_back(cell(m.atomics[static_cast<std::size_t>(i.a)].first_cell)); break;
+      case Op::read_elem: {
+        const std::int64_t idx = s.back();
+        s.pop_back();
+        const Variable& v = m.shared[static_cast<std::size_t>(i.a)];
+        if (idx < 0 || idx >= static_cast<std::int64_t>(v.size))
+          throw PropertyError{fmt::format("index {} is out of range for {} (size {})", idx, v.name, v.size)};
+        s.push_back(cell(v.first_cell + static_cast<std::uint32_t>(idx)));
+        break;
+      }
+      case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
+      case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
+        if (const char* error = arithmetic(i.op, s)) throw PropertyError{error};
+        break;
+      case Op::jump_if_false_keep:
+        if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
+        s.pop_back();
+        break;
+      case Op::jump_if_true_keep:
+        if (s.back() != 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
+        s.pop_back();
+        break;
+      case Op::end: return s.back();
+      default: break;
+    }
+    ++pc;
+  }
+}
+
+std::string shown_values(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem) {
+  std::string out;
+  for (std::uint32_t v : p.shows) {
+    const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
+    if (!out.empty()) out += ", ";
+    if (var.size == 0) {
+      out += fmt::format("{} = {}", var.name, mem[var.first_cell].load(std::memory_order_relaxed));
+    } else {
+      out += var.name + " = [";
+      for (std::uint32_t k = 0; k < var.size && k < 16; ++k)
+        out += fmt::format("{}{}", k ? ", " : "", mem[var.first_cell + k].load(std::memory_order_relaxed));
+      out += var.size > 16 ? ", ...]" : "]";
+    }
+  }
+  return out;
+}
+
+// Null when the property holds, else the finding (as execution.cpp's property_failed).
+std::optional<Finding> check_property(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem,
+                                      const std::string& when) {
+  std::string why;
+  try {
+    if (eval_property(m, p, mem) != 0) return std::nullopt;
+    why = p.shows.empty() ? "the expression is false" : "with " + shown_values(m, p, mem);
+  } catch (const PropertyError& e) {
+    why = "it cannot be evaluated: " + e.what;
+  }
+  const Site& s = m.sites[p.site];
+  Finding f;
+  f.kind = FindingKind::failure;
+  f.summary = fmt::format("{} failed {}", s.text, when);
+  if (p.message) f.details.push_back(fmt::format("message: {}", *p.message));
+  f.details.push_back(why);
+  f.locations = {s.loc};
+  f.key = fmt::format("failure:{}:{}", spelling(p.kind), s.loc.line);
+  return f;
+}
+
+// The threads an instance needs: those of one default controlled run (more are added
+// when a batch finds it needs them).
+std::uint32_t initial_workers(const Module& m) {
+  if (m.implicit_main) return static_cast<std::uint32_t>(m.implicit_threads.size());
+  ExecOptions eo;
+  eo.detect_races = false;
+  eo.tsan = false;
+  eo.record_trace = true;
+  eo.max_threads = max_workers + 1;
+  Execution e(m, eo);
+  ReplayScheduler s(Schedule{}, false);
+  s.new_run();
+  const RunResult r = e.run(s);
+  std::uint32_t n = 1;
+  for (const auto& t : r.trace)
+    if (t.effect.rfind("spawn ", 0) == 0) ++n;
+  return n;
+}
+
+class Runner {
+ public:
+  Runner(const Module& m, const StressOptions& o, StressResult& r) : m_(m), o_(o), r_(r) {}
+
+  void run() {
+    const auto t0 = Clock::now();
+    use_tsan_ = tsan::available && o_.tsan;
+    if (use_tsan_) {
+      module_id_ = tsan::register_module(m_);
+      for (std::uint32_t b = 0; b < m_.bodies.size(); ++b) body_pcs_.push_back(tsan::body_pc(module_id_, b));
+      for (std::uint32_t s = 0; s < m_.sites.size(); ++s) {
+        site_pcs_.push_back(tsan::site_pc(module_id_, s, false));
+        site_pcs_.push_back(tsan::site_pc(module_id_, s, true));
+      }
+    }
+    check_initial_always();
+    std::uint32_t workers = initial_workers(m_);
+    if (workers > max_workers) return skip(workers);
+    // Large batches for cheap scenarios: more instances in flight, more overlap. Bounded
+    // so that a batch's records stay a few MB (and TSan's shadow small).
+    const std::uint32_t cap = use_tsan_ ? 512 : 16384;
+    std::uint32_t batch = o_.batch ? o_.batch : 16;
+    deadline_ = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.max_seconds));
+    while (r_.runs < o_.max_runs) {
+      if (o_.interrupt && o_.interrupt->load()) {
+        r_.interrupted = true;
+        break;
+      }
+      if (Clock::now() >= deadline_) {
+        r_.stopped_by_time = true;
+        break;
+      }
+      const auto n = static_cast<std::uint32_t>(
+          std::min<std::uint64_t>({batch, o_.max_runs - r_.runs, std::max<std::uint32_t>(1, 65536 / std::max<std::uint32_t>(workers, 1))}));
+      const auto bt = Clock::now();
+      const std::uint32_t need = run_batch(n, workers);
+      const double took = since(bt);
+      if (r_.interrupted || r_.stopped_by_time) break;
+      if (need > 0) {
+        if (need > max_workers) return skip(need);
+        workers = need;
+        continue;
+      }
+      if (o_.batch == 0) {
+        // Grow while a batch is short, so thread start-up is amortised; shrink when long,
+        // so the time budget and the watchdog stay responsive.
+        if (took < 0.02 && batch < cap) batch = std::min(cap, batch * 2);
+        else if (took > 0.2 && batch > 1) batch /= 2;
+      }
+    }
+  }
+
+ private:
+  const Module& m_;
+  const StressOptions& o_;
+  StressResult& r_;
+  bool use_tsan_ = false;
+  std::uint32_t module_id_ = 0;
+  std::vector<std::uint64_t> body_pcs_, site_pcs_;
+  Clock::time_point deadline_;
+  std::unordered_map<std::string, std::size_t> by_key_;
+  std::set<std::string> notes_;
+
+  void skip(std::uint32_t threads) {
+    r_.skipped = true;
+    r_.skip_reason = fmt::format("a run of this scenario needs {} threads; the stress runtime runs at most {} per run",
+                                 threads, max_workers);
+  }
+
+  void add(Finding f, std::uint64_t run) {
+    auto [it, fresh] = by_key_.emplace(f.key, r_.findings.size());
+    if (fresh) r_.findings.push_back(StressFinding{std::move(f), run, 0});
+    ++r_.findings[it->second].occurrences;
+  }
+
+  void check_initial_always() {
+    std::vector<std::atomic<std::int64_t>> mem(m_.cell_count);
+    init_space(mem.data());
+    for (const Property& p : m_.properties)
+      if (p.kind == DeclKind::always)
+        if (auto f = check_property(m_, p, mem.data(), "in the initial state")) add(std::move(*f), 1);
+  }
+
+  void init_space(std::atomic<std::int64_t>* mem) const {
+    for (std::uint32_t c = 0; c < m_.cell_count; ++c) mem[c].store(0, std::memory_order_relaxed);
+    for (const auto& v : m_.shared)
+      for (std::uint32_t c = 0; c < std::max<std::uint32_t>(v.size, 1); ++c) mem[v.first_cell + c].store(v.init, std::memory_order_relaxed);
+    for (const auto& v : m_.atomics) mem[v.first_cell].store(v.init, std::memory_order_relaxed);
+  }
+
+  // Runs one batch of n instances on w workers. Returns the number of workers an
+  // instance turned out to need, when more than w (the batch was abandoned), else 0.
+  std::uint32_t run_batch(std::uint32_t n, std::uint32_t w) {
+    Batch b(m_, o_);
+    b.B = n;
+    b.W = w;
+    b.seed = o_.seed * 0x9e3779b97f4a7c15ull + r_.batches;
+    b.use_tsan = use_tsan_;
+    b.module_id = module_id_;
+    b.body_pcs = &body_pcs_;
+    b.site_pcs = &site_pcs_;
+    const std::size_t cc = m_.cell_count;
+    b.inst = std::make_unique<Instance[]>(n);
+    b.cells = std::make_unique<std::atomic<std::int64_t>[]>(n * cc);
+    if (use_tsan_) {
+      // Fresh blocks every batch: TSan's shadow of earlier batches never shows.
+      b.slots.resize(n * cc);
+      for (auto& s : b.slots) s = new std::int64_t(0);
+    }
+    b.recs = std::make_unique<ThreadRec[]>(static_cast<std::size_t>(n) * w);
+    b.mutexes = std::make_unique<Mutex[]>(n * m_.mutexes.size());
+    b.conds = std::make_unique<Cond[]>(n * m_.conds.size());
+    b.sems = std::make_unique<Semaphore[]>(n * m_.semaphores.size());
+    b.queues = std::make_unique<Queue[]>(n * m_.queues.size());
+    b.workers = std::make_unique<WorkerState[]>(w);
+    const std::uint32_t first = m_.implicit_main ? static_cast<std::uint32_t>(m_.implicit_threads.size()) : 1;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      init_space(b.root_space(i));
+      for (std::size_t s = 0; s < m_.semaphores.size(); ++s)
+        b.sems[i * m_.semaphores.size() + s].count.store(m_.semaphore_init[s], std::memory_order_relaxed);
+      for (std::size_t q = 0; q < m_.queues.size(); ++q)
+        b.queues[i * m_.queues.size() + q].capacity = static_cast<std::size_t>(m_.queue_capacity[q]);
+      for (std::uint32_t k = 0; k < first; ++k) {
+        ThreadRec& t = b.rec(i, k);
+        t.body = m_.implicit_main ? m_.implicit_threads[k] : m_.main_body;
+        t.mem = b.root_space(i);
+        t.slots = use_tsan_ ? &b.slots[i * cc] : nullptr;
+        t.ready.store(true, std::memory_order_relaxed);
+      }
+      b.inst[i].live.store(first, std::memory_order_relaxed);
+      b.inst[i].spawned.store(first, std::memory_order_relaxed);
+      if (first == 0) b.inst[i].done.store(true, std::memory_order_relaxed);
+    }
+
+    // Thread creation orders the set-up before every worker's first access (for TSan
+    // too); the start flag releases them together.
+    std::vector<std::thread> threads;
+    threads.reserve(w);
+    for (std::uint32_t k = 0; k < w; ++k) threads.emplace_back(run_worker, std::ref(b), k);
+    b.start.store(true, std::memory_order_release);
+    const bool deadlocked = watch(b);
+    for (auto& t : threads) t.join();
+    ++r_.batches;
+
+    // Joined: every record and cell is ours to read.
+    const std::uint64_t base = r_.runs;
+    std::vector<LocalFinding> found;
+    for (std::uint32_t k = 0; k < w; ++k) {
+      for (auto& f : b.workers[k].findings) found.push_back(std::move(f));
+      for (auto& note : b.workers[k].notes)
+        if (notes_.size() < 100 && notes_.insert(note).second) r_.notes.push_back(note);
+    }
+    std::stable_sort(found.begin(), found.end(), [](const LocalFinding& x, const LocalFinding& y) { return x.instance < y.instance; });
+    std::size_t next = 0;
+    std::uint64_t counted = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      for (; next < found.size() && found[next].instance == i; ++next) add(std::move(found[next].finding), base + i + 1);
+      const Instance& inst = b.inst[i];
+      if (!inst.done.load(std::memory_order_relaxed)) continue;
+      ++counted;
+      if (!inst.stopped.load(std::memory_order_relaxed)) evaluate(b.root_space(i), base + i + 1);
+    }
+    for (; next < found.size(); ++next) add(std::move(found[next].finding), base + found[next].instance + 1);
+    if (deadlocked) {
+      const std::uint64_t stuck = report_deadlock(b, base);
+      (void)stuck;
+      ++counted;  // the stuck run
+    }
+    r_.runs += std::min<std::uint64_t>(counted, n);
+    take_tsan_reports(b);
+    return b.need_workers.load(std::memory_order_relaxed) > w ? b.need_workers.load(std::memory_order_relaxed) : 0;
+  }
+
+  // The watchdog: waits for the workers, aborting the batch when nothing progressed for
+  // hang_seconds (a deadlock), when interrupted, or well past the time budget.
+  // Returns true for a deadlock.
+  bool watch(Batch& b) {
+    std::unique_lock<std::mutex> lock(b.done_mu);
+    std::uint64_t last = ~0ull;
+    auto changed = Clock::now();
+    bool deadlocked = false;
+    const auto grace = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(0.05, o_.hang_seconds)));
+    while (b.workers_done < b.W) {
+      b.done_cv.wait_for(lock, std::chrono::milliseconds(2));
+      if (b.workers_done == b.W || b.abort.load(std::memory_order_relaxed)) continue;
+      std::uint64_t sum = 0;
+      for (std::uint32_t k = 0; k < b.W; ++k) sum += b.workers[k].progress.load(std::memory_order_relaxed);
+      const auto now = Clock::now();
+      if (sum != last) {
+        last = sum;
+        changed = now;
+      } else if (std::chrono::duration<double>(now - changed).count() >= o_.hang_seconds) {
+        deadlocked = true;
+        b.abort.store(true, std::memory_order_relaxed);
+      }
+      if (o_.interrupt && o_.interrupt->load()) {
+        r_.interrupted = true;
+        b.abort.store(true, std::memory_order_relaxed);
+      }
+      if (now > deadline_ + grace) {
+        r_.stopped_by_time = true;
+        b.abort.store(true, std::memory_order_relaxed);
+      }
+    }
+    return deadlocked;
+  }
+
+  void evaluate(const std::atomic<std::int64_t>* mem, std::uint64_t run) {
+    std::vector<std::int64_t> observed;
+    bool observes = false;
+    for (const Property& p : m_.properties) {
+      if (p.kind != DeclKind::observe) continue;
+      observes = true;
+      try {
+        observed.push_back(eval_property(m_, p, mem));
+      } catch (const PropertyError&) {
+        observed.push_back(0);
+      }
+    }
+    if (observes) {
+      auto [it, fresh] = r_.observations.try_emplace(std::move(observed), 0);
+      ++it->second;
+#ifdef INTERLEAVE_STRESS_OUTCOMES
+      // A forbidden tuple is a finding (once per tuple and batch would do; classification is cheap).
+      if (auto f = forbidden_outcome(m_, it->first)) add(std::move(*f), run);
+#endif
+    }
+    for (const Property& p : m_.properties) {
+      if (p.kind != DeclKind::final && p.kind != DeclKind::always) continue;
+      // `always` is checked in the initial state and at the end of each run only: between
+      // steps the other threads' state is not observable without stopping them.
+      if (auto f = check_property(m_, p, mem, p.kind == DeclKind::final ? "when every thread had finished" : "at the end of the run")) {
+        add(std::move(*f), run);
+        if (p.kind == DeclKind::final) break;  // the controlled runtime stops at the first failed final
+      }
+    }
+  }
+
+  // ---- deadlock ----------------------------------------------------------------------------
+  std::string where(std::uint32_t site) const { return fmt::format("{}:{}", m_.path, m_.sites[site].loc.line); }
+  const Instr& instr_of(const ThreadRec& t) const { return m_.bodies[t.blocked.body].code[t.blocked.pc]; }
+  bool unfinished(const ThreadRec& t) const { return t.started && !t.finished.load(std::memory_order_relaxed); }
+  std::string state(const ThreadRec& t) const {
+    if (t.crashed.load(std::memory_order_relaxed)) return "crashed";
+    if (t.finished.load(std::memory_order_relaxed)) return "finished";
+    if (!t.started) return "not started";
+    if (!t.blocked.is) return "running";
+    return fmt::format("at {}", where(instr_of(t).site));
+  }
+
+  // The lowest instance with a blocked thread is the stuck run; its threads and what
+  // each waits for are the finding, as the controlled runtime reports a deadlock.
+  std::uint64_t report_deadlock(Batch& b, std::uint64_t base) {
+    std::uint64_t stuck = b.B;
+    for (std::uint64_t i = 0; i < b.B && stuck == b.B; ++i)
+      for (std::uint32_t k = 0; k < b.W; ++k)
+        if (unfinished(b.rec(i, k)) && b.rec(i, k).blocked.is) {
+          stuck = i;
+          break;
+        }
+    Finding f;
+    f.kind = FindingKind::deadlock;
+    f.key = "deadlock";
+    if (stuck == b.B) {
+      f.summary = fmt::format("deadlock: no thread made progress for {} s", o_.hang_seconds);
+      add(std::move(f), base + 1);
+      return stuck;
+    }
+    std::vector<std::uint32_t> lines;
+    std::size_t blocked = 0;
+    for (std::uint32_t k = 0; k < b.W; ++k) {
+      const ThreadRec& t = b.rec(stuck, k);
+      if (!unfinished(t) || !t.blocked.is) continue;
+      ++blocked;
+      const Instr& i = instr_of(t);
+      const Site& s = m_.sites[i.site];
+      lines.push_back(s.loc.line);
+      f.locations.push_back(s.loc);
+      std::string what;
+      switch (i.op) {
+        case Op::lock: {
+          const Mutex& mu = b.mutexes[stuck * m_.mutexes.size() + static_cast<std::size_t>(i.a)];
+          const std::uint32_t owner = mu.owner.load(std::memory_order_relaxed);
+          if (owner == none) {
+            what = fmt::format("waits to lock {}", m_.mutexes[static_cast<std::size_t>(i.a)]);
+            break;
+          }
+          const ThreadRec& o = b.recs[owner];
+          const bool self = &o == &t;
+          const bool crashed = o.process != none && b.recs[o.process].crashed.load(std::memory_order_relaxed);
+          what = fmt::format("waits to lock {}, held by {}{} since {}", m_.mutexes[static_cast<std::size_t>(i.a)],
+                             self ? "itself" : thread_name(m_, o),
+                             self                                           ? ""
+                             : crashed                                      ? " (whose process crashed while it held it)"
+                             : o.finished.load(std::memory_order_relaxed) ? " (which has finished without unlocking it)"
+                                                                            : "",
+                             where(mu.site.load(std::memory_order_relaxed)));
+          if (self) what += " (a mutex is not recursive)";
+          break;
+        }
+        case Op::wait:
+          what = t.notified.load(std::memory_order_relaxed)
+                     ? fmt::format("was woken from {} but cannot relock {}", m_.conds[static_cast<std::size_t>(i.a)],
+                                   m_.mutexes[static_cast<std::size_t>(i.b)])
+                     : fmt::format("waits on {} and no thread will notify it", m_.conds[static_cast<std::size_t>(i.a)]);
+          break;
+        case Op::sem_acquire:
+          what = fmt::format("waits for a permit of {} (none left)", m_.semaphores[static_cast<std::size_t>(i.a)]);
+          break;
+        case Op::put: {
+          const auto cap = m_.queue_capacity[static_cast<std::size_t>(i.a)];
+          what = fmt::format("waits to put into {}, which is full ({} item{})", m_.queues[static_cast<std::size_t>(i.a)], cap,
+                             cap == 1 ? "" : "s");
+          break;
+        }
+        case Op::get: what = fmt::format("waits to get from {}, which is empty", m_.queues[static_cast<std::size_t>(i.a)]); break;
+        case Op::join: {
+          const ThreadRec& target = b.rec(stuck, static_cast<std::uint32_t>(t.blocked.join_target));
+          if (target.is_process) {
+            std::string inside;
+            const std::uint32_t pid = b.rec_index(stuck, static_cast<std::uint32_t>(t.blocked.join_target));
+            for (std::uint32_t x = 0; x < b.W; ++x) {
+              const ThreadRec& y = b.rec(stuck, x);
+              if (y.process == pid && unfinished(y))
+                inside += fmt::format("{}{} {}", inside.empty() ? "" : ", ", thread_name(m_, y), state(y));
+            }
+            what = fmt::format("waits to join process {}, whose threads are still blocked: {}", thread_name(m_, target), inside);
+          } else {
+            what = fmt::format("waits to join {}, which is blocked {}", thread_name(m_, target), state(target));
+          }
+          break;
+        }
+        default: what = "is blocked"; break;
+      }
+      f.details.push_back(fmt::format("{} at {} ({}): {}", thread_name(m_, t), where(i.site), s.text, what));
+    }
+    f.summary = fmt::format("deadlock: {} thread{} blocked forever", blocked, blocked == 1 ? "" : "s");
+    f.details.push_back(fmt::format("(stress: no thread made progress for {} s; the run was stopped)", o_.hang_seconds));
+    std::sort(lines.begin(), lines.end());
+    for (auto l : lines) f.key += fmt::format(":{}", l);
+    add(std::move(f), base + stuck + 1);
+    return stuck;
+  }
+
+  // ---- ThreadSanitizer ---------------------------------------------------------------------
+  void take_tsan_reports(Batch& b) {
+    if (!use_tsan_) return;
+    std::vector<tsan::Report> reports = tsan::take_reports();
+    if (reports.empty()) return;
+    // Which variable (and element) each stand-in block stands for.
+    struct Cell {
+      std::uint32_t var;
+      std::int64_t index;
+      bool element;
+    };
+    std::vector<Cell> of_cell(m_.cell_count);
+    for (std::uint32_t v = 0; v < m_.shared.size(); ++v) {
+      const Variable& var = m_.shared[v];
+      for (std::uint32_t c = 0; c < std::max<std::uint32_t>(var.size, 1); ++c) of_cell[var.first_cell + c] = Cell{v, c, var.size > 0};
+    }
+    std::unordered_map<std::uintptr_t, Cell> slots;
+    auto map_space = [&](std::int64_t* const* s) {
+      for (std::uint32_t c = 0; c < m_.cell_count; ++c) slots.emplace(reinterpret_cast<std::uintptr_t>(s[c]), of_cell[c]);
+    };
+    for (std::uint64_t i = 0; i < b.B; ++i) map_space(&b.slots[i * m_.cell_count]);
+    for (std::uint64_t r = 0; r < static_cast<std::uint64_t>(b.B) * b.W; ++r)
+      if (!b.recs[r].own_slots.empty()) map_space(b.recs[r].own_slots.data());
+    std::unordered_map<std::uintptr_t, std::string> mutex_names;
+    for (std::uint64_t i = 0; i < b.B * m_.mutexes.size(); ++i)
+      mutex_names.emplace(reinterpret_cast<std::uintptr_t>(&b.mutexes[i]), m_.mutexes[i % m_.mutexes.size()]);
+
+    const std::uint64_t run = r_.runs;
+    for (const tsan::Report& rep : reports) {
+      if (rep.kind == "data-race") {
+        const Cell* cell = nullptr;
+        for (const auto& a : rep.accesses)
+          if (auto it = slots.find(a.address); it != slots.end()) {
+            cell = &it->second;
+            break;
+          }
+        if (!cell) continue;
+        const Variable& var = m_.shared[cell->var];
+        Finding f;
+        f.kind = FindingKind::race;
+        f.variable = var.name;
+        f.summary = fmt::format("race on {}", cell->element ? fmt::format("{}[{}]", var.name, cell->index) : var.name);
+        for (const auto& a : rep.accesses) {
+          if (!a.has_site || a.site >= m_.sites.size()) continue;
+          f.details.push_back(fmt::format("{} by {} at {}: {}", a.write ? "write" : "read", a.thread, where(a.site), m_.sites[a.site].text));
+          f.locations.push_back(m_.sites[a.site].loc);
+        }
+        f.details.push_back("nothing orders them: no lock, join, queue, semaphore or release/acquire atomic creates a "
+                            "happens-before edge between the two (relaxed atomics create none)");
+        f.key = fmt::format("race:{}", f.variable);
+        f.detector = "tsan";
+        add(std::move(f), run);
+      } else if (rep.kind == "lock-order-inversion") {
+        std::vector<std::string> names;
+        for (auto a : rep.mutexes)
+          if (auto it = mutex_names.find(a); it != mutex_names.end()) names.push_back(it->second);
+        if (names.empty()) continue;
+        std::sort(names.begin(), names.end());
+        names.erase(std::unique(names.begin(), names.end()), names.end());
+        Finding f;
+        f.kind = FindingKind::potential_deadlock;
+        f.summary = fmt::format("potential deadlock: lock order inversion of {}", fmt::join(names, ", "));
+        f.details.push_back("ThreadSanitizer saw these mutexes locked in a cycle of orders (whether or not this run deadlocked)");
+        f.key = fmt::format("potential-deadlock:{}", fmt::join(names, ","));
+        f.detector = "tsan";
+        add(std::move(f), run);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+StressResult stress(const Module& module, const StressOptions& options) {
+  const auto t0 = Clock::now();
+  StressResult result;
+  Runner(module, options, result).run();
+  result.seconds = since(t0);
+  return result;
+}
+
+}  // namespace interleave

@@ -1,0 +1,645 @@
+// A stress worker: one OS thread that runs its scenario thread of every instance of a
+// batch in order, interpreting the same bytecode as the controlled runtime
+// (harness/src/vm/execution.cpp) with the same findings, on real memory and real sync.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "arith.hpp"
+#include "batch.hpp"
+#include "interleave/tsan_bridge.hpp"
+
+namespace interleave::stress_detail {
+
+namespace {
+
+struct Frame {
+  std::uint32_t body, pc, locals_base;
+};
+
+// splitmix64: per-thread, seeded from the run seed, the batch and the worker.
+struct Rng {
+  std::uint64_t s;
+  std::uint64_t next() {
+    std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+};
+
+std::memory_order load_order(MemOrder o) {
+  switch (o) {
+    case MemOrder::relaxed: case MemOrder::release: return std::memory_order_relaxed;
+    case MemOrder::acquire: case MemOrder::acq_rel: return std::memory_order_acquire;
+    default: return std::memory_order_seq_cst;
+  }
+}
+std::memory_order store_order(MemOrder o) {
+  switch (o) {
+    case MemOrder::relaxed: case MemOrder::acquire: return std::memory_order_relaxed;
+    case MemOrder::release: case MemOrder::acq_rel: return std::memory_order_release;
+    default: return std::memory_order_seq_cst;
+  }
+}
+std::memory_order rmw_order(MemOrder o) {
+  switch (o) {
+    case MemOrder::relaxed: return std::memory_order_relaxed;
+    case MemOrder::acquire: return std::memory_order_acquire;
+    case MemOrder::release: return std::memory_order_release;
+    case MemOrder::acq_rel: return std::memory_order_acq_rel;
+    default: return std::memory_order_seq_cst;
+  }
+}
+
+class Worker {
+ public:
+  Worker(Batch& b, std::uint32_t k)
+      : b_(b), m_(b.m), k_(k), ws_(b.workers[k]), rng_{b.seed ^ (0x632be59bd9b4e019ull * (k + 1))} {}
+
+  void run() {
+    for (std::uint32_t n = 0; !b_.start.load(std::memory_order_acquire); ++n) {
+      if (b_.abort.load(std::memory_order_relaxed)) return;
+      backoff(n);
+    }
+    for (std::uint64_t i = 0; i < b_.B; ++i) {
+      if (b_.abort.load(std::memory_order_relaxed)) return;
+      Instance& inst = b_.inst[i];
+      ThreadRec& rec = b_.rec(i, k_);
+      if (!rec.ready.load(std::memory_order_acquire)) {
+        // Wait for "instance i spawns its k-th thread" or "instance i is over without it".
+        bool go = false;
+        for (std::uint32_t n = 0;; ++n) {
+          if (rec.ready.load(std::memory_order_acquire)) { go = true; break; }
+          if (inst.done.load(std::memory_order_acquire)) break;
+          if (b_.abort.load(std::memory_order_relaxed)) return;
+          backoff(n);
+        }
+        if (!go) continue;
+      }
+      run_thread(inst, i, rec);
+    }
+  }
+
+ private:
+  Batch& b_;
+  const Module& m_;
+  const std::uint32_t k_;
+  WorkerState& ws_;
+  Rng rng_;
+  std::uint64_t progress_ = 0;
+  std::vector<std::int64_t> locals_, stack_;
+  std::vector<Frame> frames_;
+
+  // The running scenario thread.
+  Instance* inst_ = nullptr;
+  std::uint64_t index_ = 0;
+  ThreadRec* rec_ = nullptr;
+  std::uint32_t id_ = 0;  // record index
+  std::atomic<std::int64_t>* mem_ = nullptr;
+  std::int64_t* const* slots_ = nullptr;
+  const std::atomic<bool>* proc_stop_ = nullptr;
+  std::uint32_t body_ = 0, pc_ = 0, base_ = 0;
+  std::uint64_t steps_ = 0;
+
+  void run_thread(Instance& inst, std::uint64_t i, ThreadRec& rec) {
+    inst_ = &inst;
+    index_ = i;
+    rec_ = &rec;
+    id_ = b_.rec_index(i, k_);
+    mem_ = rec.mem;
+    slots_ = rec.slots;
+    proc_stop_ = rec.process == none ? nullptr : &b_.recs[rec.process].proc_stop;
+    rec.started = true;
+    if (b_.use_tsan) tsan::name_current_thread(thread_name(m_, rec));
+    bool crashed = false;
+    try {
+      interpret();
+    } catch (const Stopping&) {
+      if (b_.abort.load(std::memory_order_relaxed)) {
+        rec.unwound = true;  // the batch is over: leave the record as it stands, for the deadlock details
+        return;
+      }
+    } catch (const ProcessCrashed&) {
+      crashed = true;
+    }
+    if (crashed) rec.crashed.store(true, std::memory_order_relaxed);
+    rec.finished.store(true, std::memory_order_release);
+    if (rec.process != none) b_.recs[rec.process].proc_live.fetch_sub(1, std::memory_order_acq_rel);
+    if (inst.live.fetch_sub(1, std::memory_order_acq_rel) == 1) inst.done.store(true, std::memory_order_release);
+  }
+
+  // ---- stopping ----------------------------------------------------------------------------
+  void check_stop() {
+    if (__builtin_expect(b_.abort.load(std::memory_order_relaxed) || inst_->stopped.load(std::memory_order_relaxed), 0))
+      throw Stopping{};
+    if (proc_stop_ && proc_stop_->load(std::memory_order_relaxed)) throw ProcessCrashed{};
+  }
+
+  template <class Ready>
+  void wait_until(Ready ready) {
+    for (std::uint32_t n = 0;; ++n) {
+      if (ready()) return;
+      check_stop();
+      backoff(n);
+    }
+  }
+
+  void block(std::int64_t join_target = 0) { rec_->blocked = Blocked{true, body_, pc_, join_target}; }
+  void unblock() { rec_->blocked.is = false; }
+
+  // ---- findings ----------------------------------------------------------------------------
+  std::string where(std::uint32_t site) const { return fmt::format("{}:{}", m_.path, m_.sites[site].loc.line); }
+  std::string name() const { return thread_name(m_, *rec_); }
+  std::uint32_t site() const { return m_.bodies[body_].code[pc_].site; }
+
+  [[noreturn]] void stop_instance(Finding f) {
+    ws_.findings.push_back(LocalFinding{index_, std::move(f)});
+    inst_->stopped.store(true, std::memory_order_relaxed);
+    throw Stopping{};
+  }
+
+  // A crash in a process ends that process only; in a thread it ends the run.
+  [[noreturn]] void crash(const std::string& what) {
+    const std::uint32_t s = site();
+    if (rec_->process == none) {
+      Finding f;
+      f.kind = FindingKind::crash;
+      f.summary = fmt::format("{} crashed at {}: {}", name(), where(s), what);
+      f.details.push_back(fmt::format("statement: {}", m_.sites[s].text));
+      f.details.push_back("a crash in a thread ends the whole program");
+      f.locations = {m_.sites[s].loc};
+      f.key = fmt::format("crash:{}", m_.sites[s].loc.line);
+      stop_instance(std::move(f));
+    }
+    ThreadRec& proc = b_.recs[rec_->process];
+    if (ws_.notes.size() < 100)
+      ws_.notes.push_back(fmt::format("process {} crashed at {}: {} (the rest of the run went on)",
+                                      thread_name(m_, proc), where(s), what));
+    proc.crashed.store(true, std::memory_order_relaxed);
+    proc.proc_stop.store(true, std::memory_order_relaxed);
+    throw ProcessCrashed{};
+  }
+
+  [[noreturn]] void livelock() {
+    const std::uint32_t s = site();
+    Finding f;
+    f.kind = FindingKind::livelock;
+    f.summary = fmt::format("livelock: {} took more than {} steps in one run", name(), b_.o.max_steps);
+    f.details.push_back("this might be caused by an unfair schedule, e.g. a spin loop that waits for another thread "
+                        "without a yield (raise the bound with --max-steps if the scenario is just long)");
+    f.details.push_back(fmt::format("{} is at {}: {}", name(), where(s), m_.sites[s].text));
+    f.locations = {m_.sites[s].loc};
+    f.key = "livelock";
+    stop_instance(std::move(f));
+  }
+
+  // ---- memory ------------------------------------------------------------------------------
+  void touch(std::uint32_t cell, std::uint32_t site, bool write) {
+    if (slots_) tsan::access(slots_[cell], (*b_.body_pcs)[body_], (*b_.site_pcs)[2 * site + (write ? 1 : 0)], write);
+  }
+  std::uint32_t element(const Variable& v, std::int64_t index) {
+    if (index < 0 || index >= static_cast<std::int64_t>(v.size))
+      crash(fmt::format("index {} is out of range for {} (size {})", index, v.name, v.size));
+    return v.first_cell + static_cast<std::uint32_t>(index);
+  }
+  std::int64_t pop() {
+    const std::int64_t v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+
+  // ---- sync --------------------------------------------------------------------------------
+  Mutex& mutex(std::int32_t a) { return b_.mutexes[index_ * m_.mutexes.size() + static_cast<std::size_t>(a)]; }
+  Cond& cond(std::int32_t a) { return b_.conds[index_ * m_.conds.size() + static_cast<std::size_t>(a)]; }
+  Semaphore& sem(std::int32_t a) { return b_.sems[index_ * m_.semaphores.size() + static_cast<std::size_t>(a)]; }
+  Queue& queue(std::int32_t a) { return b_.queues[index_ * m_.queues.size() + static_cast<std::size_t>(a)]; }
+
+  bool try_lock(Mutex& mu) {
+    std::uint32_t expected = none;
+    return mu.owner.load(std::memory_order_relaxed) == none &&
+           mu.owner.compare_exchange_strong(expected, id_, std::memory_order_acquire, std::memory_order_relaxed);
+  }
+  void lock(Mutex& mu, std::uint32_t site) {
+    if (!try_lock(mu)) {
+      block();
+      wait_until([&] { return try_lock(mu); });
+      unblock();
+    }
+    mu.site.store(site, std::memory_order_relaxed);
+  }
+  void unlock(std::int32_t a, std::uint32_t site) {
+    Mutex& mu = mutex(a);
+    const std::uint32_t owner = mu.owner.load(std::memory_order_relaxed);
+    if (owner != id_) {
+      const std::string& mname = m_.mutexes[static_cast<std::size_t>(a)];
+      const std::string what = m_.sites[site].text.rfind("with ", 0) == 0
+                                   ? fmt::format("leaving the with block unlocks {}", mname)
+                                   : fmt::format("unlock of {}", mname);
+      if (owner == none) crash(fmt::format("{}, which is not locked (was it unlocked twice?)", what));
+      ThreadRec& o = b_.recs[owner];
+      o.ready.load(std::memory_order_acquire);  // its name fields were written before ready
+      crash(fmt::format("{}, which is held by {}", what, thread_name(m_, o)));
+    }
+    mu.owner.store(none, std::memory_order_release);
+  }
+
+  void cond_wait(const Instr& i) {
+    Mutex& mu = mutex(i.b);
+    Cond& c = cond(i.a);
+    const std::string& mname = m_.mutexes[static_cast<std::size_t>(i.b)];
+    if (mu.owner.load(std::memory_order_relaxed) != id_)
+      crash(fmt::format("{}.wait({}) without holding {}", m_.conds[static_cast<std::size_t>(i.a)], mname, mname));
+    rec_->notified.store(false, std::memory_order_relaxed);
+    {
+      std::lock_guard<std::mutex> g(c.mu);
+      c.waiters.push_back(id_);
+    }
+    unlock(i.b, i.site);
+    block();
+    try {
+      wait_until([&] { return rec_->notified.load(std::memory_order_acquire); });
+    } catch (...) {
+      // A thread of a crashed process must not swallow a later notify.
+      std::lock_guard<std::mutex> g(c.mu);
+      c.waiters.erase(std::remove(c.waiters.begin(), c.waiters.end(), id_), c.waiters.end());
+      throw;
+    }
+    if (!try_lock(mu)) wait_until([&] { return try_lock(mu); });
+    unblock();
+    mu.site.store(i.site, std::memory_order_relaxed);
+  }
+
+  void notify(const Instr& i, bool all) {
+    Cond& c = cond(i.a);
+    std::lock_guard<std::mutex> g(c.mu);
+    if (c.waiters.empty()) return;
+    const std::size_t n = all ? c.waiters.size() : 1;
+    for (std::size_t w = 0; w < n; ++w) b_.recs[c.waiters[w]].notified.store(true, std::memory_order_release);
+    c.waiters.erase(c.waiters.begin(), c.waiters.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+
+  void spawn(const Instr& i) {
+    const Module::Spawn& sp = m_.spawns[static_cast<std::size_t>(i.a)];
+    const bool process = m_.bodies[sp.body].kind == DeclKind::process;
+    const std::uint32_t k = inst_->spawned.fetch_add(1, std::memory_order_relaxed);
+    if (k >= b_.W) {
+      // More threads than workers: the runner starts the next batch with more.
+      std::uint32_t need = b_.need_workers.load(std::memory_order_relaxed);
+      while (need < k + 1 && !b_.need_workers.compare_exchange_weak(need, k + 1, std::memory_order_relaxed)) {
+      }
+      b_.abort.store(true, std::memory_order_relaxed);
+      throw Stopping{};
+    }
+    ThreadRec& c = b_.rec(index_, k);
+    c.body = sp.body;
+    c.spawn = i.a;
+    c.number = (process ? inst_->process_counter : inst_->thread_counter).fetch_add(1, std::memory_order_relaxed) + 1;
+    c.args.assign(sp.args, 0);
+    for (std::uint32_t a = sp.args; a > 0; --a) c.args[a - 1] = pop();
+    c.is_process = process;
+    if (process) {
+      // A copy of the spawner's memory, as after fork.
+      c.process = b_.rec_index(index_, k);
+      c.own_space = std::make_unique<std::atomic<std::int64_t>[]>(m_.cell_count);
+      for (std::uint32_t x = 0; x < m_.cell_count; ++x)
+        c.own_space[x].store(mem_[x].load(std::memory_order_relaxed), std::memory_order_relaxed);
+      c.mem = c.own_space.get();
+      if (slots_) {
+        c.own_slots.resize(m_.cell_count);
+        for (auto& s : c.own_slots) s = new std::int64_t(0);
+        c.slots = c.own_slots.data();
+      }
+      c.proc_live.store(1, std::memory_order_relaxed);
+    } else {
+      c.process = rec_->process;
+      c.mem = mem_;
+      c.slots = slots_;
+      if (c.process != none) b_.recs[c.process].proc_live.fetch_add(1, std::memory_order_relaxed);
+    }
+    inst_->live.fetch_add(1, std::memory_order_relaxed);
+    c.ready.store(true, std::memory_order_release);
+    stack_.push_back(k);
+  }
+
+  void join() {
+    const std::int64_t h = pop();
+    const std::uint32_t count = std::min(inst_->spawned.load(std::memory_order_relaxed), b_.W);
+    if (h < 0 || h >= static_cast<std::int64_t>(count)) crash(fmt::format("join of {}, which is not a thread handle", h));
+    if (h == static_cast<std::int64_t>(k_)) crash(fmt::format("{} joins itself", name()));
+    ThreadRec& t = b_.rec(index_, static_cast<std::uint32_t>(h));
+    if (!t.ready.load(std::memory_order_acquire)) wait_until([&] { return t.ready.load(std::memory_order_acquire); });
+    if (t.joined.exchange(true, std::memory_order_relaxed)) crash(fmt::format("{} was already joined", thread_name(m_, t)));
+    auto over = [&] {
+      return t.is_process ? t.proc_live.load(std::memory_order_acquire) == 0 : t.finished.load(std::memory_order_acquire);
+    };
+    if (!over()) {
+      block(h);
+      wait_until(over);
+      unblock();
+    }
+    // A thread that crashed stopped the run before it finished: the joiner must not go on.
+    check_stop();
+    stack_.push_back(t.is_process ? (t.crashed.load(std::memory_order_relaxed) ? 1 : 0) : t.result);
+  }
+
+  void noise() {
+    switch (rng_.next() % 3) {
+      case 0: std::this_thread::yield(); break;
+      case 1:
+        for (auto n = rng_.next() % 256; n > 0; --n) cpu_relax();
+        break;
+      default: std::this_thread::sleep_for(std::chrono::microseconds(1 + rng_.next() % 50)); break;
+    }
+  }
+
+  void assert_op(const Instr& i) {
+    std::string shown;
+    bool ok;
+    if (i.b == 1) {
+      const std::int64_t rhs = pop();
+      const std::int64_t lhs = pop();
+      switch (static_cast<BinOp>(i.aux)) {
+        case BinOp::eq: ok = lhs == rhs; break;
+        case BinOp::ne: ok = lhs != rhs; break;
+        case BinOp::lt: ok = lhs < rhs; break;
+        case BinOp::le: ok = lhs <= rhs; break;
+        case BinOp::gt: ok = lhs > rhs; break;
+        default: ok = lhs >= rhs; break;
+      }
+      if (ok) return;
+      shown = fmt::format("{} {} {}", lhs, spelling(static_cast<BinOp>(i.aux)), rhs);
+    } else {
+      const std::int64_t v = pop();
+      if (v != 0) return;
+      shown = fmt::format("{}", v);
+    }
+    const Site& s = m_.sites[i.site];
+    Finding f;
+    f.kind = FindingKind::failure;
+    f.summary = fmt::format("{} failed in {} at {}", s.text, name(), where(i.site));
+    if (i.a >= 0) f.details.push_back(fmt::format("message: {}", m_.messages[static_cast<std::size_t>(i.a)]));
+    f.details.push_back(fmt::format("the condition evaluated as {}", shown));
+    f.locations = {s.loc};
+    f.key = fmt::format("failure:assert:{}", s.loc.line);
+    stop_instance(std::move(f));
+  }
+
+  // ---- the interpreter ---------------------------------------------------------------------
+  void interpret() {
+    const StressOptions& o = b_.o;
+    constexpr std::uint64_t max_local = 1'000'000;  // as ExecOptions::max_local_instructions
+    constexpr std::uint32_t max_depth = 1'000;
+    body_ = rec_->body;
+    pc_ = 0;
+    base_ = 0;
+    const Instr* code = m_.bodies[body_].code.data();
+    locals_.assign(m_.bodies[body_].frame_size, 0);
+    std::copy(rec_->args.begin(), rec_->args.end(), locals_.begin());
+    stack_.clear();
+    frames_.clear();
+    steps_ = 0;
+    std::uint64_t budget = max_local;
+    auto& s = stack_;
+    for (;;) {
+      const Instr& i = code[pc_];
+      if (is_step(i.op)) {
+        check_stop();
+        ws_.progress.store(++progress_, std::memory_order_relaxed);
+        if (++steps_ > o.max_steps) livelock();
+        if (o.noise > 0 && rng_.unit() < o.noise) noise();
+        budget = max_local;
+      } else if (--budget == 0) {
+        Finding f;
+        f.kind = FindingKind::livelock;
+        f.summary = fmt::format("{} spins without a visible step at {}", name(), where(i.site));
+        f.details.push_back(fmt::format("it ran {} instructions without touching shared state: a loop whose condition can never change", max_local));
+        f.locations = {m_.sites[i.site].loc};
+        f.key = fmt::format("livelock:spin:{}", m_.sites[i.site].loc.line);
+        stop_instance(std::move(f));
+      }
+      switch (i.op) {
+        case Op::push: s.push_back(m_.constants[static_cast<std::size_t>(i.a)]); break;
+        case Op::pop: s.pop_back(); break;
+        case Op::load_local: s.push_back(locals_[base_ + static_cast<std::uint32_t>(i.a)]); break;
+        case Op::store_local: locals_[base_ + static_cast<std::uint32_t>(i.a)] = pop(); break;
+        case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
+        case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
+          if (const char* error = arithmetic(i.op, s)) crash(error);
+          break;
+        case Op::jump: pc_ = static_cast<std::uint32_t>(i.a); continue;
+        case Op::jump_if_false:
+          if (pop() == 0) { pc_ = static_cast<std::uint32_t>(i.a); continue; }
+          break;
+        case Op::jump_if_false_keep:
+          if (s.back() == 0) { pc_ = static_cast<std::uint32_t>(i.a); continue; }
+          s.pop_back();
+          break;
+        case Op::jump_if_true_keep:
+          if (s.back() != 0) { pc_ = static_cast<std::uint32_t>(i.a); continue; }
+          s.pop_back();
+          break;
+        case Op::count_down: {
+          std::int64_t& n = locals_[base_ + static_cast<std::uint32_t>(i.a)];
+          if (n <= 0) { pc_ = static_cast<std::uint32_t>(i.b); continue; }
+          --n;
+          break;
+        }
+        case Op::count_up: {
+          std::int64_t& n = locals_[base_ + static_cast<std::uint32_t>(i.a)];
+          if (n >= locals_[base_ + static_cast<std::uint32_t>(i.a) + 1]) { pc_ = static_cast<std::uint32_t>(i.b); continue; }
+          s.push_back(n++);
+          break;
+        }
+        case Op::any: {
+          const std::int64_t hi = pop();
+          const std::int64_t lo = pop();
+          if (lo > hi) crash(fmt::format("any({}, {}) has an empty range", lo, hi));
+          const std::uint64_t range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
+          const std::uint64_t r = range == 0 ? rng_.next() : rng_.next() % range;
+          s.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + r));
+          break;
+        }
+        case Op::call: {
+          if (frames_.size() >= max_depth) crash(fmt::format("calls nested deeper than {} (runaway recursion?)", max_depth));
+          const Body& callee = m_.bodies[static_cast<std::size_t>(i.a)];
+          frames_.push_back(Frame{body_, pc_ + 1, base_});
+          const auto nb = static_cast<std::uint32_t>(locals_.size());
+          locals_.resize(nb + callee.frame_size, 0);
+          for (std::int32_t a = i.b; a > 0; --a) locals_[nb + static_cast<std::uint32_t>(a) - 1] = pop();
+          base_ = nb;
+          body_ = static_cast<std::uint32_t>(i.a);
+          code = callee.code.data();
+          pc_ = 0;
+          continue;
+        }
+        case Op::ret: {
+          const Frame f = frames_.back();
+          frames_.pop_back();
+          locals_.resize(base_);
+          base_ = f.locals_base;
+          body_ = f.body;
+          code = m_.bodies[body_].code.data();
+          pc_ = f.pc;
+          continue;
+        }
+        case Op::assert_: assert_op(i); break;
+        case Op::print:
+          for (std::int32_t a = 0; a < i.b; ++a) s.pop_back();  // output is not captured under stress
+          break;
+        case Op::crash: crash(i.a >= 0 ? m_.messages[static_cast<std::size_t>(i.a)] : std::string("crash")); break;
+
+        // ---- steps ----
+        case Op::read: {
+          const std::uint32_t cell = m_.shared[static_cast<std::size_t>(i.a)].first_cell;
+          touch(cell, i.site, false);
+          s.push_back(mem_[cell].load(std::memory_order_relaxed));
+          break;
+        }
+        case Op::write: {
+          const std::uint32_t cell = m_.shared[static_cast<std::size_t>(i.a)].first_cell;
+          touch(cell, i.site, true);
+          mem_[cell].store(pop(), std::memory_order_relaxed);
+          break;
+        }
+        case Op::read_elem: {
+          const std::uint32_t cell = element(m_.shared[static_cast<std::size_t>(i.a)], pop());
+          touch(cell, i.site, false);
+          s.push_back(mem_[cell].load(std::memory_order_relaxed));
+          break;
+        }
+        case Op::write_elem: {
+          const std::int64_t value = pop();
+          const std::uint32_t cell = element(m_.shared[static_cast<std::size_t>(i.a)], pop());
+          touch(cell, i.site, true);
+          mem_[cell].store(value, std::memory_order_relaxed);
+          break;
+        }
+        case Op::atomic_load:
+          s.push_back(mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].load(load_order(static_cast<MemOrder>(i.aux))));
+          break;
+        case Op::atomic_store:
+          mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].store(pop(), store_order(static_cast<MemOrder>(i.aux)));
+          break;
+        case Op::atomic_fetch_add: {
+          const std::int64_t d = pop();
+          s.push_back(mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].fetch_add(d, rmw_order(static_cast<MemOrder>(i.aux))));
+          break;
+        }
+        case Op::atomic_exchange: {
+          const std::int64_t v = pop();
+          s.push_back(mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].exchange(v, rmw_order(static_cast<MemOrder>(i.aux))));
+          break;
+        }
+        case Op::atomic_cas: {
+          const std::int64_t desired = pop();
+          std::int64_t expected = pop();
+          const bool ok = mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].compare_exchange_strong(
+              expected, desired, rmw_order(static_cast<MemOrder>(i.aux)));
+          s.push_back(ok ? 1 : 0);
+          break;
+        }
+        case Op::lock: lock(mutex(i.a), i.site); break;
+        case Op::try_lock: {
+          Mutex& mu = mutex(i.a);
+          const bool got = try_lock(mu);
+          if (got) mu.site.store(i.site, std::memory_order_relaxed);
+          s.push_back(got ? 1 : 0);
+          break;
+        }
+        case Op::unlock: unlock(i.a, i.site); break;
+        case Op::wait: cond_wait(i); break;
+        case Op::notify_one: notify(i, false); break;
+        case Op::notify_all: notify(i, true); break;
+        case Op::sem_acquire: {
+          Semaphore& se = sem(i.a);
+          auto take = [&] {
+            std::int64_t v = se.count.load(std::memory_order_relaxed);
+            while (v > 0)
+              if (se.count.compare_exchange_weak(v, v - 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
+            return false;
+          };
+          if (!take()) {
+            block();
+            wait_until(take);
+            unblock();
+          }
+          break;
+        }
+        case Op::sem_release: sem(i.a).count.fetch_add(1, std::memory_order_release); break;
+        case Op::put: {
+          Queue& q = queue(i.a);
+          const std::int64_t v = pop();
+          auto put = [&] {
+            std::lock_guard<std::mutex> g(q.mu);
+            if (q.items.size() >= q.capacity) return false;
+            q.items.push_back(v);
+            return true;
+          };
+          if (!put()) {
+            block();
+            wait_until(put);
+            unblock();
+          }
+          break;
+        }
+        case Op::get: {
+          Queue& q = queue(i.a);
+          std::int64_t v = 0;
+          auto get = [&] {
+            std::lock_guard<std::mutex> g(q.mu);
+            if (q.items.empty()) return false;
+            v = q.items.front();
+            q.items.pop_front();
+            return true;
+          };
+          if (!get()) {
+            block();
+            wait_until(get);
+            unblock();
+          }
+          s.push_back(v);
+          break;
+        }
+        case Op::spawn: spawn(i); break;
+        case Op::join: join(); break;
+        case Op::yield: std::this_thread::yield(); break;
+        case Op::sleep: std::this_thread::sleep_for(std::chrono::microseconds(10)); break;
+        case Op::fence: {
+          const MemOrder mo = static_cast<MemOrder>(i.aux);
+          std::atomic_thread_fence(mo == MemOrder::unspecified ? std::memory_order_seq_cst : rmw_order(mo));
+          // TSan does not model fences: order every fence of the instance with each other
+          // (over-approximation, as in the controlled runtime's race detector).
+          if (b_.use_tsan) {
+            tsan::release(&inst_->fence_standin);
+            tsan::acquire(&inst_->fence_standin);
+          }
+          break;
+        }
+        case Op::end:
+          rec_->result = pop();
+          return;
+        default: break;
+      }
+      ++pc_;
+    }
+  }
+};
+
+}  // namespace
+
+void run_worker(Batch& b, std::uint32_t k) {
+  try {
+    Worker(b, k).run();
+  } catch (const std::exception& e) {
+    // Never let a worker take the process down (std::terminate): the batch ends.
+    b.workers[k].notes.push_back(fmt::format("internal error in stress worker {}: {}", k, e.what()));
+    b.abort.store(true, std::memory_order_relaxed);
+  }
+  std::lock_guard<std::mutex> g(b.done_mu);
+  ++b.workers_done;
+  b.done_cv.notify_all();
+}
+
+}  // namespace interleave::stress_detail

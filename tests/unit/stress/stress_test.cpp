@@ -1,0 +1,270 @@
+// The stress runtime: scenarios on real threads. Each test asserts an outcome that the
+// hardware and the scheduler can produce, loops for it within a few seconds where it is
+// probabilistic, and keeps its budgets small (the tsan preset is 5-15x slower).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include "interleave/frontend.hpp"
+#include "interleave/stress.hpp"
+#include "runtime_helpers.hpp"
+
+using namespace interleave;
+using namespace interleave::test;
+
+namespace {
+
+Module load_scenario(const std::string& relative, Overrides overrides = {}) {
+  LoadOptions lo;
+  lo.overrides = std::move(overrides);
+  const LoadResult r = load_file(std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/" + relative, lo);
+  if (!r.ok()) throw std::runtime_error("scenario does not load:\n" + r.render());
+  return compile(*r.program);
+}
+
+const StressFinding* find_kind(const StressResult& r, FindingKind k) {
+  auto it = std::find_if(r.findings.begin(), r.findings.end(), [&](const StressFinding& f) { return f.finding.kind == k; });
+  return it == r.findings.end() ? nullptr : &*it;
+}
+
+std::string describe(const StressResult& r) {
+  std::string s = "runs " + std::to_string(r.runs) + ", batches " + std::to_string(r.batches) + "; findings:";
+  for (const auto& f : r.findings) s += "\n  " + f.finding.key + " x" + std::to_string(f.occurrences) + ": " + f.finding.summary;
+  if (r.skipped) s += "\nskipped: " + r.skip_reason;
+  return s;
+}
+
+StressOptions quick(double seconds, std::uint64_t runs = 1'000'000) {
+  StressOptions o;
+  o.max_seconds = seconds;
+  o.max_runs = runs;
+  o.hang_seconds = 0.2;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("stress: store buffering shows r0 = r1 = 0 on the hardware", "[stress]") {
+  const Module m = load_scenario("litmus/store_buffering.scn");
+  bool seen = false;
+  StressResult last;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::uint64_t seed = 1; !seen && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(4); ++seed) {
+    StressOptions o = quick(0.5);
+    o.seed = seed;
+    last = stress(m, o);
+    REQUIRE(last.findings.empty());
+    seen = last.observations.count({0, 0}) > 0;
+  }
+  INFO(describe(last));
+  CHECK(seen);
+  // Every SC outcome shows up too, and nothing else.
+  for (const auto& [tuple, n] : last.observations) {
+    CHECK(tuple.size() == 2);
+    CHECK((tuple[0] == 0 || tuple[0] == 1));
+    CHECK((tuple[1] == 0 || tuple[1] == 1));
+  }
+}
+
+TEST_CASE("stress: the unlocked balance loses updates; the locked one does not", "[stress]") {
+  const Module unlocked = load_scenario("seed/balance_unlocked.scn", {{"ITER", 200}});
+  StressOptions o = quick(3.0);
+  o.max_steps = 100'000;
+  o.tsan = false;  // the race is not what this test is about
+  StressResult r;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (; std::chrono::steady_clock::now() - t0 < std::chrono::seconds(4); ++o.seed) {
+    r = stress(unlocked, o);
+    if (find_kind(r, FindingKind::failure)) break;
+  }
+  INFO(describe(r));
+  const StressFinding* f = find_kind(r, FindingKind::failure);
+  REQUIRE(f);
+  CHECK(f->finding.summary == "final balance == 0 failed when every thread had finished");
+  CHECK(f->finding.key.rfind("failure:final:", 0) == 0);
+  CHECK(f->first_run >= 1);
+
+  const Module locked = load_scenario("seed/balance_locked.scn", {{"ITER", 50}});
+  StressOptions lo = quick(0.5, 2000);
+  lo.max_steps = 100'000;
+  const StressResult l = stress(locked, lo);
+  INFO(describe(l));
+  CHECK(l.findings.empty());
+  CHECK(l.runs > 0);
+}
+
+TEST_CASE("stress: a deadlock is stopped by the watchdog and reported", "[stress]") {
+  SECTION("lock order") {
+    const Module m = load_scenario("classic/lock_order_deadlock.scn");
+    StressResult r;
+    for (std::uint64_t seed = 1; seed < 20; ++seed) {
+      StressOptions o = quick(0.6);
+      o.seed = seed;
+      o.noise = 0.3;
+      r = stress(m, o);
+      if (find_kind(r, FindingKind::deadlock)) break;
+    }
+    INFO(describe(r));
+    const StressFinding* f = find_kind(r, FindingKind::deadlock);
+    REQUIRE(f);
+    CHECK(f->finding.summary == "deadlock: 2 threads blocked forever");
+    CHECK(f->finding.key.rfind("deadlock:", 0) == 0);
+  }
+  SECTION("a lock never released") {
+    const Module m = load_scenario("seed/lock_never_released.scn");
+    const auto t0 = std::chrono::steady_clock::now();
+    const StressResult r = stress(m, quick(0.5));
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+    INFO(describe(r));
+    const StressFinding* f = find_kind(r, FindingKind::deadlock);
+    REQUIRE(f);
+    CHECK(f->finding.summary == "deadlock: 2 threads blocked forever");
+    const auto& d = f->finding.details;
+    CHECK(std::any_of(d.begin(), d.end(), [](const std::string& s) {
+      return s.find("Waiter at") == 0 && s.find("held by Forgetful (which has finished without unlocking it)") != std::string::npos;
+    }));
+    CHECK(std::any_of(d.begin(), d.end(), [](const std::string& s) {
+      return s.find("MainThread at") == 0 && s.find("waits to join Waiter") != std::string::npos;
+    }));
+  }
+}
+
+TEST_CASE("stress: a spin loop that never ends is a livelock", "[stress]") {
+  const Module m = load_scenario("classic/livelock_spin_handshake.scn");
+  StressOptions o = quick(0.5, 50);
+  o.max_steps = 2000;
+  const StressResult r = stress(m, o);
+  INFO(describe(r));
+  const StressFinding* f = find_kind(r, FindingKind::livelock);
+  REQUIRE(f);
+  CHECK(f->finding.key == "livelock");
+  CHECK(r.runs <= 50);
+}
+
+TEST_CASE("stress: crashes and failed asserts end the run, with the controlled runtime's keys", "[stress]") {
+  SECTION("a thread crash") {
+    const Module m = load_scenario("seed/thread_crash_ends_run.scn");
+    const StressResult r = stress(m, quick(0.5, 100));
+    INFO(describe(r));
+    REQUIRE(r.findings.size() == 1);
+    const Finding& f = r.findings[0].finding;
+    CHECK(f.kind == FindingKind::crash);
+    CHECK(f.summary.rfind("Faulty crashed at ", 0) == 0);
+    CHECK(f.summary.find("worker thread dies (models a segfault)") != std::string::npos);
+    CHECK(r.findings[0].occurrences == 100);
+    CHECK(r.runs == 100);
+  }
+  SECTION("assert, division by zero, index out of range") {
+    const Module m = compile_text(R"(shared a[2] = 0
+shared z = 0
+
+thread t:
+    let k = any(0, 2)
+    if k == 0:
+        assert z == 1 "z is never 1"
+    if k == 1:
+        let q = 1 / z
+    if k == 2:
+        a[z + 2] = 1
+)");
+    // The controlled runtime's findings for the same scenario, one per choice of k.
+    const StressResult r = stress(m, quick(1.0, 300));
+    INFO(describe(r));
+    std::vector<std::string> keys;
+    for (const auto& f : r.findings) keys.push_back(f.finding.key);
+    std::sort(keys.begin(), keys.end());
+    CHECK(keys == std::vector<std::string>{"crash:11", "crash:9", "failure:assert:7"});
+    for (const auto& f : r.findings) {
+      if (f.finding.key == "crash:9") CHECK(f.finding.summary == "t crashed at t.scn:9: division by zero");
+      if (f.finding.key == "crash:11") CHECK(f.finding.summary == "t crashed at t.scn:11: index 2 is out of range for a (size 2)");
+      if (f.finding.key == "failure:assert:7")
+        CHECK(f.finding.summary.rfind("assert z == 1", 0) == 0);
+    }
+  }
+}
+
+TEST_CASE("stress: queues, processes, semaphores and conds complete cleanly", "[stress]") {
+  for (const char* name : {"seed/manager_workers.scn", "classic/semaphore_leak_fixed.scn",
+                           "classic/missing_notify_fixed.scn", "classic/if_instead_of_while_fixed.scn",
+                           "classic/bounded_buffer_single_cond_fixed.scn", "seed/process_crash_survives.scn",
+                           "seed/thread_result.scn"}) {
+    INFO(name);
+    const Module m = load_scenario(name);
+    const StressResult r = stress(m, quick(0.3, 300));
+    INFO(describe(r));
+    CHECK_FALSE(r.skipped);
+    CHECK(r.findings.empty());
+    CHECK(r.runs > 0);
+  }
+}
+
+TEST_CASE("stress: observations count every finished run", "[stress]") {
+  const Module m = compile_text(R"(atomic x = 0
+semaphore s = 0
+
+thread a:
+    x.store(1)
+    s.release()
+
+thread b:
+    s.acquire()
+    x.store(x.load() + 1)
+
+observe x
+)");
+  const StressResult r = stress(m, quick(2.0, 500));
+  INFO(describe(r));
+  CHECK(r.findings.empty());
+  CHECK(r.runs == 500);
+  CHECK(r.observations == std::map<std::vector<std::int64_t>, std::uint64_t>{{{2}, 500}});
+}
+
+TEST_CASE("stress: budgets", "[stress]") {
+  const Module m = load_scenario("litmus/store_buffering.scn");
+  SECTION("the run budget exactly") {
+    for (std::uint64_t runs : {1u, 7u, 1000u, 12345u}) {
+      const StressResult r = stress(m, quick(10.0, runs));
+      std::uint64_t observed = 0;
+      for (const auto& [t, n] : r.observations) observed += n;
+      CHECK(r.runs == runs);
+      CHECK(observed == runs);
+    }
+  }
+  SECTION("a fixed batch size") {
+    StressOptions o = quick(10.0, 100);
+    o.batch = 30;
+    const StressResult r = stress(m, o);
+    CHECK(r.runs == 100);
+    CHECK(r.batches == 4);
+  }
+  SECTION("the time budget, roughly") {
+    const StressResult r = stress(m, quick(0.3, ~0ull));
+    CHECK(r.stopped_by_time);
+    CHECK(r.seconds >= 0.3);
+    CHECK(r.seconds < 2.0);
+  }
+  SECTION("interrupt") {
+    std::atomic<bool> stop{true};
+    StressOptions o = quick(10.0, ~0ull);
+    o.interrupt = &stop;
+    const StressResult r = stress(m, o);
+    CHECK(r.interrupted);
+    CHECK(r.runs == 0);
+  }
+}
+
+TEST_CASE("stress: more threads than a run may have is a skip, not a crash", "[stress]") {
+  const Module m = compile_text(R"(thread t:
+    yield
+
+main:
+    repeat 100:
+        spawn t()
+)");
+  const StressResult r = stress(m, quick(1.0, 100));
+  CHECK(r.skipped);
+  CHECK(r.skip_reason.find("at most 64") != std::string::npos);
+}
