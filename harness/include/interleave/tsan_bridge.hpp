@@ -70,7 +70,66 @@ struct Report {
 // and fails the process as usual.
 std::vector<Report> take_reports();
 
+// True when a report was captured and not yet taken: a cheap check after each access.
+bool has_reports();
+
 // When true, TSan also prints each captured report (the raw report, --tsan-raw).
 void set_print_raw(bool print);
+
+// The controlled runtime's side of the bridge: each scenario thread is a TSan fiber,
+// switched to (with no_sync, so switches create no happens-before) only around the
+// calls that report its accesses and synchronisation. The methods mirror RaceDetector's,
+// so that TSan receives exactly the happens-before edges of the step rules:
+//   mutexes          __tsan_mutex_pre/post_lock/unlock on a stand-in block (lock order too)
+//   release (store)  a fresh sync block released by the thread: the clock is replaced
+//   release_join     __tsan_release on the object's block: the clock is joined
+//   acquire          __tsan_acquire
+//   spawn/join       a block released by the parent (the finished thread) and acquired
+//   queue items      a block per item, released at put and acquired at get
+//   fences           clock snapshots copied between blocks by a short-lived helper fiber
+// Every cell of every address space has its own heap block, allocated per run, so each
+// run starts with clean shadow memory; a run's blocks are freed after every fiber has
+// released into a block that the host then acquires.
+class ControlledBridge {
+ public:
+  ControlledBridge(const Module& module, bool enabled);
+  ~ControlledBridge();
+  ControlledBridge(const ControlledBridge&) = delete;
+  ControlledBridge& operator=(const ControlledBridge&) = delete;
+
+  bool on() const { return on_; }
+
+  void begin_run(std::uint32_t cells, std::uint32_t mutexes);
+  void end_run(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& held);  // (thread, mutex) still locked
+  void add_thread(std::uint32_t thread, const std::uint32_t* parent, const std::string& name, std::uint32_t new_space);
+  void access(std::uint32_t thread, std::uint32_t body, std::uint32_t space, std::uint32_t cell, std::uint32_t site,
+              bool write);
+  void lock(std::uint32_t thread, std::uint32_t mutex, bool try_lock);
+  void unlock(std::uint32_t thread, std::uint32_t mutex);
+  void acquire(std::uint32_t thread, std::uint32_t sync);
+  void release(std::uint32_t thread, std::uint32_t sync);
+  void release_join(std::uint32_t thread, std::uint32_t sync);
+  void join(std::uint32_t joiner, std::uint32_t joined);
+  void fence(std::uint32_t thread);
+  void fence_release(std::uint32_t thread, std::uint32_t sync);
+  void fence_release_join(std::uint32_t thread, std::uint32_t sync);
+  void fence_acquire_later(std::uint32_t thread, std::uint32_t sync);
+  void put_item(std::uint32_t thread, std::uint32_t queue);
+  void get_item(std::uint32_t thread, std::uint32_t queue);
+
+  // Which scenario location a reported address is: (space, cell), or (space, mutex).
+  bool cell_at(std::uintptr_t address, std::uint32_t& space, std::uint32_t& cell) const;
+  bool mutex_at(std::uintptr_t address, std::uint32_t& mutex) const;
+  // After a lock-order report: model mutexes by acquire/release only, so that the same
+  // inversion is not reported (slowly) again in every later run.
+  void plain_mutexes() { plain_mutexes_ = true; }
+
+ private:
+  struct State;
+  bool on_ = false;
+  bool plain_mutexes_ = false;
+  std::uint32_t module_id_ = 0;
+  State* s_ = nullptr;
+};
 
 }  // namespace interleave::tsan

@@ -75,9 +75,11 @@ void RaceDetector::join(std::uint32_t joiner, std::uint32_t joined) {
 
 void RaceDetector::add_space(std::uint32_t space, std::uint32_t copy_of) {
   if (spaces_.size() <= space) spaces_.resize(space + 1);
-  // The copy starts with the history of the original: accesses before the fork are
-  // ordered before the child by the spawn edge anyway.
-  spaces_[space] = spaces_[copy_of];
+  // The copy is new memory with no history: an access to the original (say by a thread
+  // that keeps running in the parent) never conflicts with one to the copy. What the
+  // copy's first values came from is ordered before the child by the spawn edge.
+  (void)copy_of;
+  spaces_[space].assign(cells_per_space_, Cell{});
 }
 
 void RaceDetector::acquire(std::uint32_t thread, std::uint32_t sync) { join_into(clocks_[thread], sync_[sync]); }

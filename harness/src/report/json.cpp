@@ -1,5 +1,8 @@
 #include <nlohmann/json.hpp>
 
+#include <map>
+
+#include "interleave/outcomes.hpp"
 #include "interleave/report.hpp"
 
 namespace interleave {
@@ -34,10 +37,29 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
               {"trace", trace},
               {"trace_truncated", ff.trace.size() > max_trace}};
     if (ff.finding.kind == FindingKind::race) f["variable"] = ff.finding.variable;
+    if (!ff.found_by.empty()) f["found_by"] = ff.found_by;
     findings.push_back(std::move(f));
   }
+  // As in the text report: each outcome either runtime saw, and the listed ones neither saw.
+  // Class and description appear when the scenario classifies outcomes, stress_count when
+  // the stress runtime ran, so that reports of other scenarios keep their old shape.
+  const bool stress = r.stress_runs > 0;
+  const bool classified = !m.outcomes.empty() || m.other_outcomes.has_value();
+  std::map<std::vector<std::int64_t>, std::pair<std::uint64_t, std::uint64_t>> outcomes;
+  for (const auto& [values, count] : r.observations) outcomes[values].first = count;
+  if (stress)
+    for (const auto& [values, count] : r.stress_observations) outcomes[values].second = count;
+  for (const Outcome& o : m.outcomes) outcomes.try_emplace(o.values);
   json observations = json::array();
-  for (const auto& [values, count] : r.observations) observations.push_back({{"values", values}, {"count", count}});
+  for (const auto& [values, counts] : outcomes) {
+    json o = {{"values", values}, {"count", counts.first}};
+    if (stress) o["stress_count"] = counts.second;
+    if (classified) {
+      o["class"] = spelling(classify(m, values));
+      if (const Outcome* line = find_outcome(m, values); line && line->description) o["description"] = *line->description;
+    }
+    observations.push_back(std::move(o));
+  }
   json expected_on = m.expected_race_on;
   json j = {{"file", ctx.file},
             {"scenario", m.scenario_name},
@@ -56,6 +78,7 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
             {"findings", findings},
             {"observations", observations},
             {"notes", r.notes}};
+  if (stress) j["stress_runs"] = r.stress_runs;
   return j.dump();
 }
 

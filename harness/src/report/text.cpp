@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
+#include "interleave/outcomes.hpp"
 #include "interleave/report.hpp"
+#include "interleave/tsan_bridge.hpp"
 
 namespace interleave {
 
@@ -87,12 +90,23 @@ std::string render_trace(const std::vector<TraceStep>& trace, const std::string&
   return out;
 }
 
+// Both detectors run in a ThreadSanitizer build; a race that only one of them saw is a
+// disagreement that the agreement test (docs/development.md) exists to catch.
+std::string found_by_line(const std::vector<std::string>& found_by) {
+  const bool hb = std::find(found_by.begin(), found_by.end(), "happens-before") != found_by.end();
+  const bool ts = std::find(found_by.begin(), found_by.end(), "tsan") != found_by.end();
+  if (hb && ts) return "found by both detectors: the built-in happens-before detector and ThreadSanitizer";
+  if (ts) return "found by ThreadSanitizer only (the built-in detector saw no race: a disagreement)";
+  return "found by the built-in happens-before detector only (ThreadSanitizer saw no race: a disagreement)";
+}
+
 std::string render_finding(const Module& m, const FoundFinding& f, const ReportContext& ctx) {
   const std::string_view kind = spelling(f.finding.kind);
   const bool says_kind = f.finding.summary.compare(0, kind.size(), kind) == 0;
   std::string out = fmt::format("  {}{}{}\n", says_kind ? "" : std::string(kind) + ": ", f.finding.summary,
                                 m.expected.empty() ? "" : is_expected(m, f.finding) ? "  [expected]" : "  [NOT expected]");
   for (const auto& d : f.finding.details) out += "    " + d + "\n";
+  if (tsan::available && f.finding.kind == FindingKind::race) out += "    " + found_by_line(f.found_by) + "\n";
   out += fmt::format("    first seen in run {} ({}), in {} run{} in all\n", f.first_run, f.scheduler, f.occurrences,
                      f.occurrences == 1 ? "" : "s");
   out += fmt::format("    interleaving: {} step{}, {} preemption{}", f.steps, f.steps == 1 ? "" : "s", f.preemptions,
@@ -107,24 +121,47 @@ std::string render_finding(const Module& m, const FoundFinding& f, const ReportC
 }
 
 std::string render_observations(const Module& m, const ExploreResult& r) {
-  if (r.observations.empty()) return {};
-  std::string label;
-  for (const auto& p : m.properties)
-    if (p.kind == DeclKind::observe) label += (label.empty() ? "" : ", ") + m.sites[p.site].text.substr(8);
-  std::uint64_t total = 0;
+  const bool stress = r.stress_runs > 0;
+  const bool classified = !m.outcomes.empty() || m.other_outcomes.has_value();
+  if (r.observations.empty() && (!stress || r.stress_observations.empty())) return {};
+  const std::string label = observe_label(m);
+  std::uint64_t total = 0, stress_total = 0;
   for (const auto& [k, n] : r.observations) total += n;
-  std::vector<std::pair<std::string, std::uint64_t>> rows;
-  std::size_t w = 7;
-  for (const auto& [k, n] : r.observations) {
-    std::string key;
-    for (std::size_t i = 0; i < k.size(); ++i) key += fmt::format("{}{}", i ? ", " : "", k[i]);
-    w = std::max(w, key.size());
-    rows.emplace_back(std::move(key), n);
+  for (const auto& [k, n] : r.stress_observations) stress_total += n;
+  // Every outcome either runtime saw, and the listed ones neither saw (a forbidden outcome
+  // that never showed up is worth seeing with its 0).
+  std::map<std::vector<std::int64_t>, std::pair<std::uint64_t, std::uint64_t>> rows;
+  for (const auto& [k, n] : r.observations) rows[k].first = n;
+  if (stress)
+    for (const auto& [k, n] : r.stress_observations) rows[k].second = n;
+  for (const Outcome& o : m.outcomes) rows.try_emplace(o.values);
+  std::size_t w = 7, class_w = 5;
+  for (const auto& [k, n] : rows) {
+    w = std::max(w, format_tuple(k).size());
+    class_w = std::max(class_w, spelling(classify(m, k)).size());
   }
-  std::string out = fmt::format("  observed {} (controlled runtime, {} finished runs)\n", label, total);
-  out += fmt::format("    {:<{}}  {:>10}  {:>8}\n", "outcome", w, "runs", "percent");
-  for (const auto& [key, n] : rows)
-    out += fmt::format("    {:<{}}  {:>10}  {:>7.2f}%\n", key, w, n, 100.0 * static_cast<double>(n) / static_cast<double>(total));
+  auto percent = [](std::uint64_t n, std::uint64_t of) {
+    return of == 0 ? std::string("-") : fmt::format("{:.2f}%", 100.0 * static_cast<double>(n) / static_cast<double>(of));
+  };
+  std::string out =
+      stress ? fmt::format("  observed {} (controlled runtime: {} finished runs; stress runtime: {} runs, {} finished)\n",
+                           label, total, r.stress_runs, stress_total)
+             : fmt::format("  observed {} (controlled runtime, {} finished runs)\n", label, total);
+  std::string head = stress ? fmt::format("    {:<{}}  {:>10}  {:>8}  {:>10}  {:>8}", "outcome", w, "controlled", "percent",
+                                          "stress", "percent")
+                            : fmt::format("    {:<{}}  {:>10}  {:>8}", "outcome", w, "runs", "percent");
+  if (classified) head += fmt::format("  {:<{}}  description", "class", class_w);
+  out += head + "\n";
+  for (const auto& [k, n] : rows) {
+    std::string row = fmt::format("    {:<{}}  {:>10}  {:>8}", format_tuple(k), w, n.first, percent(n.first, total));
+    if (stress) row += fmt::format("  {:>10}  {:>8}", n.second, percent(n.second, stress_total));
+    if (classified) {
+      const Outcome* o = find_outcome(m, k);
+      row += fmt::format("  {:<{}}  {}", spelling(classify(m, k)), class_w, o && o->description ? *o->description : "");
+      while (row.back() == ' ') row.pop_back();
+    }
+    out += row + "\n";
+  }
   return out;
 }
 

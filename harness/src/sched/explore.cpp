@@ -172,12 +172,22 @@ class Explorer {
     if (!m_.properties.empty() && r.finished && !r.observed.empty()) ++res_.observations[r.observed];
     for (auto& note : r.notes)
       if (notes_.insert(note).second) res_.notes.push_back(note);
+    run_keys_.clear();
     for (auto& f : r.findings) {
       auto it = index_.find(f.key);
       if (it != index_.end()) {
-        ++res_.findings[it->second].occurrences;
+        FoundFinding& known = res_.findings[it->second];
+        if (std::find(run_keys_.begin(), run_keys_.end(), f.key) == run_keys_.end()) {
+          ++known.occurrences;  // a race seen by both detectors in one run is one occurrence
+          run_keys_.push_back(f.key);
+        }
+        note_detector(known, f.detector);
+        // The built-in detector's account names both steps; TSan's knows only the later one.
+        if (known.finding.detector == "tsan" && f.detector == "happens-before" && known.schedule == r.schedule)
+          known.finding = std::move(f);
         continue;
       }
+      run_keys_.push_back(f.key);
       seen_kinds_.insert(std::string(spelling(f.kind)));
       if (f.kind == FindingKind::race) seen_races_.insert(f.variable);
       index_[f.key] = res_.findings.size();
@@ -189,8 +199,15 @@ class Explorer {
       ff.scheduler = s.name();
       ff.original_steps = ff.finding.step;
       ff.original_preemptions = ff.finding.preemptions;
+      note_detector(ff, ff.finding.detector);
       res_.findings.push_back(std::move(ff));
     }
+  }
+
+  static void note_detector(FoundFinding& ff, const std::string& detector) {
+    if (detector.empty()) return;
+    auto at = std::lower_bound(ff.found_by.begin(), ff.found_by.end(), detector);
+    if (at == ff.found_by.end() || *at != detector) ff.found_by.insert(at, detector);
   }
 
   void finish_findings() {
@@ -202,12 +219,13 @@ class Explorer {
       RunResult r = replay(m_, ff.schedule, o_.exec, true);
       ff.preemptions = r.preemptions;
       ff.steps = r.steps;
-      for (const auto& f : r.findings) {
-        if (f.key != ff.finding.key) continue;
-        ff.finding = f;  // the details (step numbers) of the minimised run
-        ff.steps = f.step;
-        ff.preemptions = f.preemptions;
-        break;
+      const Finding* best = nullptr;  // the built-in detector's account, when both saw it
+      for (const auto& f : r.findings)
+        if (f.key == ff.finding.key && (!best || (best->detector == "tsan" && f.detector == "happens-before"))) best = &f;
+      if (best) {
+        ff.finding = *best;  // the details (step numbers) of the minimised run
+        ff.steps = best->step;
+        ff.preemptions = best->preemptions;
       }
       for (auto& t : r.trace)
         if (t.number <= ff.steps) ff.trace.push_back(std::move(t));
@@ -229,6 +247,7 @@ class Explorer {
   std::set<std::string> seen_kinds_;
   std::set<std::string> seen_races_;
   std::set<std::string> notes_;
+  std::vector<std::string> run_keys_;  // keys already counted in the current run
 };
 
 }  // namespace

@@ -1,13 +1,16 @@
 #include "interleave/execution.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
 #include <deque>
 #include <limits>
 
+#include "interleave/outcomes.hpp"
 #include "interleave/race_detector.hpp"
+#include "interleave/tsan_bridge.hpp"
 
 namespace interleave {
 
@@ -133,7 +136,10 @@ inline const char* arithmetic(Op op, std::vector<std::int64_t>& s) {
 struct Execution::Impl {
   Impl(const Module& m, ExecOptions o)
       : m(m), o(o), has_always(std::any_of(m.properties.begin(), m.properties.end(),
-                                           [](const Property& p) { return p.kind == DeclKind::always; })) {}
+                                           [](const Property& p) { return p.kind == DeclKind::always; })),
+        tsan_on(tsan::available && o.tsan && o.detect_races), bridge(m, tsan_on) {
+    tsan_muted.assign(m.shared.size(), 0);
+  }
 
   const Module& m;
   ExecOptions o;
@@ -151,6 +157,12 @@ struct Execution::Impl {
   std::vector<std::int64_t> sems;
   std::vector<std::deque<std::int64_t>> queues;
   RaceDetector races;
+  // ThreadSanitizer, the second detector, where compiled in (tsan_bridge.hpp).
+  const bool tsan_on;
+  tsan::ControlledBridge bridge;
+  std::vector<std::uint8_t> tsan_raced_vars;  // this run: one TSan race per variable
+  std::vector<std::uint8_t> tsan_muted;       // TSan already reported a race on it: not reported again
+  bool tsan_lock_order_seen = false;
   std::vector<ThreadId> runnable;
   std::vector<std::uint8_t> raced_vars;  // report one race per variable per run
   std::uint64_t step = 0;
@@ -219,6 +231,10 @@ struct Execution::Impl {
     raced_vars.assign(m.shared.size(), 0);
     sync_fence = static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size());
     if (o.detect_races) races.reset(m.cell_count, sync_fence + 1 + static_cast<std::uint32_t>(m.atomics.size()));
+    if (tsan_on) {
+      tsan_raced_vars.assign(m.shared.size(), 0);
+      bridge.begin_run(m.cell_count, static_cast<std::uint32_t>(m.mutexes.size()));
+    }
     step = 0;
     thread_counter = 0;
     process_counter = 0;
@@ -255,6 +271,7 @@ struct Execution::Impl {
       if (o.detect_races) races.add_space(t.space, threads[*parent].space);
     }
     if (o.detect_races) races.add_thread(id, parent);
+    if (tsan_on) bridge.add_thread(id, parent ? &*parent : nullptr, t.name, process ? t.space : 0);
     return id;
   }
 
@@ -308,6 +325,13 @@ struct Execution::Impl {
       result.finished = true;
       check_final();
     } catch (const Stop&) {
+    }
+    if (tsan_on) {
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> held;
+      for (std::uint32_t k = 0; k < mutexes.size(); ++k)
+        if (mutexes[k].owner != none) held.emplace_back(mutexes[k].owner, k);
+      bridge.end_run(held);
+      collect_tsan();
     }
     result.steps = step;
     // The schedule ends with its last choice that a replay would not make by default, so a
@@ -431,6 +455,7 @@ struct Execution::Impl {
       case Op::lock:
         mutexes[i.a] = Mutex{t.id, i.site};
         if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.a)));
+        if (tsan_on) tsan_lock(t, static_cast<std::uint32_t>(i.a), false);
         if (o.record_trace) trace(t, i.site, "lock " + m.mutexes[i.a]);
         break;
       case Op::try_lock: {
@@ -438,6 +463,7 @@ struct Execution::Impl {
         if (free) {
           mutexes[i.a] = Mutex{t.id, i.site};
           if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.a)));
+          if (tsan_on) tsan_lock(t, static_cast<std::uint32_t>(i.a), true);
         }
         t.stack.push_back(free ? 1 : 0);
         if (o.record_trace) trace(t, i.site, fmt::format("try_lock {} -> {}", m.mutexes[i.a], free ? "locked" : "busy"));
@@ -467,6 +493,7 @@ struct Execution::Impl {
           t.wait_phase = 0;
           mutexes[i.b] = Mutex{t.id, i.site};
           if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.b)));
+          if (tsan_on) tsan_lock(t, static_cast<std::uint32_t>(i.b), false);
           if (o.record_trace) trace(t, i.site, fmt::format("wake from {}{} (relocks {})", m.conds[i.a], spurious ? ", spuriously" : "", m.mutexes[i.b]));
         }
         break;
@@ -493,17 +520,20 @@ struct Execution::Impl {
       case Op::sem_acquire:
         --sems[i.a];
         if (o.detect_races) races.acquire(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
+        if (tsan_on) bridge.acquire(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
         if (o.record_trace) trace(t, i.site, fmt::format("acquire {} ({} left)", m.semaphores[i.a], sems[i.a]));
         break;
       case Op::sem_release:
         ++sems[i.a];
         if (o.detect_races) races.release_join(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
+        if (tsan_on) bridge.release_join(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
         if (o.record_trace) trace(t, i.site, fmt::format("release {} ({} available)", m.semaphores[i.a], sems[i.a]));
         break;
       case Op::put: {
         const std::int64_t v = pop(t);
         queues[i.a].push_back(v);
         if (o.detect_races) races.put_item(t.id, static_cast<std::uint32_t>(i.a));
+        if (tsan_on) bridge.put_item(t.id, static_cast<std::uint32_t>(i.a));
         if (o.record_trace) trace(t, i.site, fmt::format("put {} <- {}", m.queues[i.a], v));
         break;
       }
@@ -511,6 +541,7 @@ struct Execution::Impl {
         const std::int64_t v = queues[i.a].front();
         queues[i.a].pop_front();
         if (o.detect_races) races.get_item(t.id, static_cast<std::uint32_t>(i.a));
+        if (tsan_on) bridge.get_item(t.id, static_cast<std::uint32_t>(i.a));
         t.stack.push_back(v);
         if (o.record_trace) trace(t, i.site, fmt::format("get {} -> {}", m.queues[i.a], v));
         break;
@@ -550,7 +581,10 @@ struct Execution::Impl {
         target.joined = true;
         if (o.detect_races)
           for (const Thread& x : threads)
-            if (x.id == target.id || (target.is_process && x.process == target.process)) races.join(t.id, x.id);
+            if (x.id == target.id || (target.is_process && x.process == target.process)) {
+              races.join(t.id, x.id);
+              if (tsan_on) bridge.join(t.id, x.id);
+            }
         const std::int64_t value = target.is_process ? (target.crashed ? 1 : 0) : target.result;
         t.stack.push_back(value);
         if (o.record_trace) trace(t, i.site, fmt::format("join {} -> {}", target.name, value));
@@ -566,6 +600,11 @@ struct Execution::Impl {
           races.fence(t.id);  // acquires what relaxed loads read, releases for later relaxed stores
           races.acquire(t.id, sync_fence);
           races.release_join(t.id, sync_fence);
+        }
+        if (tsan_on) {
+          bridge.fence(t.id);
+          bridge.acquire(t.id, sync_fence);
+          bridge.release_join(t.id, sync_fence);
         }
         if (o.record_trace) trace(t, i.site, "fence");
         break;
@@ -598,6 +637,7 @@ struct Execution::Impl {
     }
     mu.owner = none;
     if (o.detect_races) races.release(t.id, sync_mutex(mutex));
+    if (tsan_on) bridge.unlock(t.id, mutex);
   }
 
   void atomic_op(Thread& t, const Instr& i) {
@@ -613,6 +653,7 @@ struct Execution::Impl {
       case Op::atomic_load:
         // A relaxed load is acquired by a later acquire fence of the same thread.
         if (o.detect_races) acq ? races.acquire(t.id, sync) : races.fence_acquire_later(t.id, sync);
+        if (tsan_on) acq ? bridge.acquire(t.id, sync) : bridge.fence_acquire_later(t.id, sync);
         t.stack.push_back(cell);
         if (o.record_trace) trace(t, i.site, fmt::format("load {} -> {} ({})", v.name, cell, ord()));
         break;
@@ -622,6 +663,7 @@ struct Execution::Impl {
         // store's, so an acquire that reads it synchronises with nothing (C++20).
         // A relaxed store after a release fence releases what the fence did ([atomics.fences]).
         if (o.detect_races) rel ? races.release(t.id, sync) : races.fence_release(t.id, sync);
+        if (tsan_on) rel ? bridge.release(t.id, sync) : bridge.fence_release(t.id, sync);
         cell = value;
         if (o.record_trace) trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord()));
         break;
@@ -630,6 +672,7 @@ struct Execution::Impl {
         // Read-modify-writes continue the release sequence: they join, not replace.
         std::int64_t old = cell;
         if (o.detect_races) acq ? races.acquire(t.id, sync) : races.fence_acquire_later(t.id, sync);
+        if (tsan_on) acq ? bridge.acquire(t.id, sync) : bridge.fence_acquire_later(t.id, sync);
         if (i.op == Op::atomic_fetch_add) {
           const std::int64_t d = pop(t);
           cell = static_cast<std::int64_t>(static_cast<std::uint64_t>(old) + static_cast<std::uint64_t>(d));
@@ -651,6 +694,7 @@ struct Execution::Impl {
         // A failed CAS writes nothing: it is a load and releases nothing.
         const bool wrote = i.op != Op::atomic_cas || t.stack.back() == 1;
         if (o.detect_races && wrote) rel ? races.release_join(t.id, sync) : races.fence_release_join(t.id, sync);
+        if (tsan_on && wrote) rel ? bridge.release_join(t.id, sync) : bridge.fence_release_join(t.id, sync);
         break;
       }
     }
@@ -659,6 +703,10 @@ struct Execution::Impl {
   void check_race(Thread& t, const Instr& i, std::uint32_t cell, std::uint32_t var, std::int64_t index, bool element,
                   bool write) {
     if (!o.detect_races) return;
+    if (tsan_on && !tsan_muted[var]) {
+      bridge.access(t.id, t.body, t.space, cell, i.site, write);
+      if (tsan::has_reports()) collect_tsan();
+    }
     const Access a{t.id, static_cast<std::uint32_t>(step), i.site, write};
     const auto race = write ? races.write(t.space, cell, a) : races.read(t.space, cell, a);
     if (!race || raced_vars[var]) return;
@@ -668,6 +716,7 @@ struct Execution::Impl {
     const std::string name = cell_name(var, index, element);
     Finding f;
     f.kind = FindingKind::race;
+    f.detector = "happens-before";
     f.variable = m.shared[var].name;
     f.summary = fmt::format("race on {}", name);
     f.details.push_back(fmt::format("{} by {} at {} (step {}): {}", kind(e.write), threads[e.thread].name, where(e.site),
@@ -683,6 +732,75 @@ struct Execution::Impl {
     f.step = step;
     f.preemptions = r->preemptions;
     r->findings.push_back(std::move(f));
+  }
+
+  void tsan_lock(Thread& t, std::uint32_t mutex, bool try_lock) {
+    bridge.lock(t.id, mutex, try_lock);
+    if (tsan::has_reports()) collect_tsan();
+  }
+
+  // TSan's reports about this run, as findings in the built-in detector's format.
+  void collect_tsan() {
+    for (const tsan::Report& rep : tsan::take_reports()) {
+      if (rep.kind == "data-race" && rep.accesses.size() == 2) tsan_race(rep);
+      if (rep.kind == "lock-order-inversion") tsan_lock_order(rep);
+    }
+  }
+
+  void tsan_race(const tsan::Report& rep) {
+    // TSan lists the current access first, then the earlier one.
+    const tsan::ReportedAccess& later = rep.accesses[0];
+    const tsan::ReportedAccess& earlier = rep.accesses[1];
+    std::uint32_t space = 0, cell = 0;
+    if (!bridge.cell_at(later.address, space, cell)) return;
+    std::uint32_t var = 0;
+    while (var + 1 < m.shared.size() && m.shared[var + 1].first_cell <= cell) ++var;
+    if (var >= m.shared.size() || tsan_raced_vars[var]) return;
+    tsan_raced_vars[var] = 1;
+    tsan_muted[var] = 1;
+    const Variable& v = m.shared[var];
+    const auto describe = [&](const tsan::ReportedAccess& a) {
+      const std::string what = a.write ? "write" : "read";
+      if (!a.has_site || a.site >= m.sites.size()) return fmt::format("{} by {}", what, a.thread);
+      return fmt::format("{} by {} at {}: {}", what, a.thread, where(a.site), m.sites[a.site].text);
+    };
+    Finding f;
+    f.kind = FindingKind::race;
+    f.detector = "tsan";
+    f.variable = v.name;
+    f.summary = fmt::format("race on {}", v.size == 0 ? v.name : fmt::format("{}[{}]", v.name, cell - v.first_cell));
+    f.details.push_back(describe(earlier));
+    f.details.push_back(describe(later) + fmt::format(" (step {})", step));
+    f.details.push_back("ThreadSanitizer: data race (the two accesses are not ordered by happens-before)");
+    for (const auto* a : {&earlier, &later})
+      if (a->has_site && a->site < m.sites.size()) f.locations.push_back(m.sites[a->site].loc);
+    f.key = fmt::format("race:{}", f.variable);
+    f.step = step;
+    f.preemptions = r->preemptions;
+    r->findings.push_back(std::move(f));
+  }
+
+  void tsan_lock_order(const tsan::Report& rep) {
+    if (tsan_lock_order_seen) return;
+    tsan_lock_order_seen = true;
+    bridge.plain_mutexes();  // the same inversion would be reported in every later run
+    std::vector<std::string> names;
+    for (std::uintptr_t a : rep.mutexes) {
+      std::uint32_t k = 0;
+      if (bridge.mutex_at(a, k)) names.push_back(m.mutexes[k]);
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    Finding f;
+    f.kind = FindingKind::potential_deadlock;
+    f.detector = "tsan";
+    f.summary = fmt::format("potential deadlock: lock order inversion between {}", fmt::join(names, ", "));
+    f.details.push_back("ThreadSanitizer: the mutexes are locked in a cycle of orders (each while holding another), "
+                        "so some interleaving can deadlock, even if this run did not");
+    f.key = "potential-deadlock";
+    f.step = step;
+    f.preemptions = r ? r->preemptions : 0;
+    if (r) r->findings.push_back(std::move(f));
   }
 
   // ---- local computation -----------------------------------------------------------------
@@ -1049,6 +1167,13 @@ struct Execution::Impl {
       } catch (const PropertyError&) {
         r->observed.push_back(0);
       }
+    }
+    // Not run-ending: the final properties are still checked after it.
+    if (r->observed.empty()) return;
+    if (auto f = forbidden_outcome(m, r->observed)) {
+      f->step = step;
+      f->preemptions = r->preemptions;
+      r->findings.push_back(std::move(*f));
     }
   }
 };
