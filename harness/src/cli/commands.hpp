@@ -46,10 +46,13 @@ struct RunOptions {
   bool spurious_wakeups = false;
   bool no_minimise = false;
   std::string schedule;  // replay
+  bool tsan_report = false;  // replay: let ThreadSanitizer print its own reports
 };
 
 int check_command(const RunOptions& options, bool single_scheduler);
 int replay_command(const RunOptions& options);
+// replay --tsan-report: may start the process again with TSAN_OPTIONS set (see run.cpp).
+void tsan_report_mode(char** argv);
 
 struct MergeOptions {
   std::vector<std::string> reports;

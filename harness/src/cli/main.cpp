@@ -98,6 +98,8 @@ int run(int argc, char** argv) {
       ->type_name("NAME=VALUE");
   replay->add_option("--max-steps", replay_opts.max_steps, "Step bound (as when it was recorded)")->capture_default_str();
   replay->add_flag("--spurious-wakeups", replay_opts.spurious_wakeups, "As when it was recorded");
+  replay->add_flag("--tsan-report", replay_opts.tsan_report,
+                   "Also print ThreadSanitizer's own report of each race, with scenario frames (tsan builds)");
 
   // CLI11 would call an unknown command "a missing subcommand"; name it instead.
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == argv[1]; }).empty()) {
@@ -122,7 +124,10 @@ int run(int argc, char** argv) {
   if (format->parsed()) return format_command(format_opts, check_only);
   if (check->parsed()) return check_command(check_opts, false);
   if (run->parsed()) return check_command(run_opts, true);
-  if (replay->parsed()) return replay_command(replay_opts);
+  if (replay->parsed()) {
+    if (replay_opts.tsan_report) tsan_report_mode(argv);
+    return replay_command(replay_opts);
+  }
   if (merge->parsed()) return merge_command(merge_opts);
   return unusable_input;
 }

@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "interleave/explore.hpp"
 #include "interleave/report.hpp"
+#include "interleave/tsan_bridge.hpp"
 
 namespace interleave::cli {
 
@@ -191,7 +192,25 @@ int merge_command(const MergeOptions& o) {
   return all_pass ? static_cast<int>(Exit::ok) : static_cast<int>(findings_differ);
 }
 
+void tsan_report_mode(char** argv) {
+  if (!tsan::available) return;  // replay_command says why nothing is printed
+  // TSan must print reports without stopping the process (halt_on_error) or changing its
+  // exit code: both come from TSAN_OPTIONS, which TSan reads at start-up only, so the
+  // command starts itself again once with them set.
+  if (std::getenv("INTERLEAVE_TSAN_REPORT") == nullptr) {
+    const char* old = std::getenv("TSAN_OPTIONS");
+    const std::string options = std::string(old ? old : "") + (old && *old ? ":" : "") + "halt_on_error=0:exitcode=0";
+    ::setenv("TSAN_OPTIONS", options.c_str(), 1);
+    ::setenv("INTERLEAVE_TSAN_REPORT", "1", 1);
+    ::execv("/proc/self/exe", argv);
+    // Could not start again: go on; TSan may stop at the first report.
+  }
+  tsan::set_print_raw(true);
+}
+
 int replay_command(const RunOptions& o) {
+  if (o.tsan_report && !tsan::available)
+    fmt::print(stderr, "note: --tsan-report needs a build with ThreadSanitizer (the tsan preset); this one has none\n");
   LoadOptions load;
   load.max_errors = o.common.max_errors;
   if (!parse_sets(o.common.sets, load.overrides)) return unusable_input;
@@ -222,7 +241,8 @@ int replay_command(const RunOptions& o) {
   for (const auto& note : r.notes) fmt::print("  note: {}\n", note);
   if (r.findings.empty()) fmt::print("no findings: the run finished cleanly\n");
   for (const auto& f : r.findings) {
-    fmt::print("{}: {}\n", spelling(f.kind), f.summary);
+    const std::string by = f.detector == "tsan" ? " (ThreadSanitizer)" : f.detector.empty() ? "" : " (" + f.detector + ")";
+    fmt::print("{}{}: {}\n", spelling(f.kind), tsan::available ? by : "", f.summary);
     for (const auto& d : f.details) fmt::print("    {}\n", d);
   }
   return ok;
