@@ -105,10 +105,10 @@ struct Stmt {
 
 enum class DeclKind : std::uint8_t {
   scenario, about, constant, shared, atomic, mutex, cond, semaphore, queue,
-  thread, process, fn, main, final, always, observe, expect
+  thread, process, fn, main, final, always, observe, expect, outcome
 };
 
-enum class ExpectKind : std::uint8_t { clean, race, failure, deadlock, livelock, crash };
+enum class ExpectKind : std::uint8_t { clean, race, failure, deadlock, livelock, crash, forbidden };
 
 // How an `outcome` line classifies an observe tuple (jcstress-style). Declared here, not in
 // outcomes.hpp, because the syntax tree carries it; outcomes.hpp has the functions.
@@ -130,8 +130,10 @@ struct Decl {
   std::vector<Param> params;
   bool has_parens = true;  // `thread worker:` has none
   Block body;
-  std::vector<ExprPtr> exprs;          // final/always: one; observe: one or more
-  std::optional<std::string> message;  // final/always
+  std::vector<ExprPtr> exprs;          // final/always: one; observe: one or more; outcome: its values
+  std::optional<std::string> message;  // final/always; outcome: the description
+  OutcomeClass outcome = OutcomeClass::acceptable;  // outcome: the class
+  bool outcome_else = false;                        // `outcome else`: every unlisted tuple
   ExpectKind expect = ExpectKind::clean;
   std::optional<std::string> expect_on;
   Loc expect_on_loc;
@@ -141,6 +143,7 @@ struct Decl {
   std::int64_t size_value = 0;   // 0 for a scalar
   std::uint32_t frame_size = 0;  // local slots a body needs (params first)
   std::vector<std::string> local_names;  // slot -> name, for traces
+  std::vector<std::int64_t> outcome_values;  // outcome: its values, evaluated
 };
 
 // One entry of a symbol table: the declaration it came from.

@@ -12,5 +12,6 @@ std::string print(const Program& program);
 std::string print(const Expr& expr);
 std::string print_stmt_head(const Stmt& stmt);  // the statement's own line, without its block
 std::string quote(const std::string& text);      // a string literal with \" and \\ escaped
+std::string print_outcome(const Decl& outcome);  // `outcome 0, 0 interesting "why"`, canonical
 
 }  // namespace interleave

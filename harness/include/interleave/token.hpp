@@ -20,6 +20,7 @@ enum class Tok : std::uint8_t {
   // keywords
   kw_scenario, kw_about, kw_const, kw_shared, kw_atomic, kw_mutex, kw_cond, kw_semaphore,
   kw_queue, kw_thread, kw_process, kw_fn, kw_main, kw_final, kw_always, kw_observe, kw_expect,
+  kw_outcome,
   kw_let, kw_if, kw_elif, kw_else, kw_while, kw_repeat, kw_for, kw_in, kw_break, kw_continue,
   kw_return, kw_with, kw_spawn, kw_as, kw_join, kw_assert, kw_print, kw_yield, kw_sleep,
   kw_fence, kw_crash, kw_and, kw_or, kw_not, kw_true, kw_false, kw_on,

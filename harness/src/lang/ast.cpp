@@ -41,6 +41,7 @@ std::string_view spelling(ExpectKind kind) {
     case ExpectKind::deadlock: return "deadlock";
     case ExpectKind::livelock: return "livelock";
     case ExpectKind::crash: return "crash";
+    case ExpectKind::forbidden: return "forbidden";
   }
   return "?";
 }
@@ -64,6 +65,7 @@ std::string_view spelling(DeclKind kind) {
     case DeclKind::always: return "always";
     case DeclKind::observe: return "observe";
     case DeclKind::expect: return "expect";
+    case DeclKind::outcome: return "outcome";
   }
   return "?";
 }
@@ -120,7 +122,8 @@ bool same_stmt(const Stmt& a, const Stmt& b) {
 bool same_decl(const Decl& a, const Decl& b) {
   if (a.kind != b.kind || a.name != b.name || !same_ptr(a.init, b.init) || !same_ptr(a.size, b.size) ||
       a.params.size() != b.params.size() || !same_syntax(a.body, b.body) || !same_exprs(a.exprs, b.exprs) ||
-      a.message != b.message || a.expect != b.expect || a.expect_on != b.expect_on)
+      a.message != b.message || a.expect != b.expect || a.expect_on != b.expect_on || a.outcome != b.outcome ||
+      a.outcome_else != b.outcome_else)
     return false;
   for (std::size_t i = 0; i < a.params.size(); ++i)
     if (a.params[i].name != b.params[i].name) return false;

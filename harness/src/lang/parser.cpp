@@ -15,10 +15,10 @@ constexpr std::string_view statement_help =
     "spawn, join, assert, print, yield, sleep, fence, crash, break, continue, return";
 constexpr std::string_view declaration_help =
     "a top-level line is one of: scenario, about, const, shared, atomic, mutex, cond, "
-    "semaphore, queue, thread, process, fn, main, final, always, observe, expect";
+    "semaphore, queue, thread, process, fn, main, final, always, observe, outcome, expect";
 
 bool is_declaration_keyword(Tok k) {
-  return k >= Tok::kw_scenario && k <= Tok::kw_expect;
+  return k >= Tok::kw_scenario && k <= Tok::kw_outcome;
 }
 
 std::optional<MemOrder> memory_order(std::string_view word) {
@@ -37,6 +37,14 @@ std::optional<ExpectKind> expect_kind(std::string_view word) {
   if (word == "deadlock") return ExpectKind::deadlock;
   if (word == "livelock") return ExpectKind::livelock;
   if (word == "crash") return ExpectKind::crash;
+  if (word == "forbidden") return ExpectKind::forbidden;
+  return std::nullopt;
+}
+
+std::optional<OutcomeClass> outcome_class(std::string_view word) {
+  if (word == "acceptable") return OutcomeClass::acceptable;
+  if (word == "interesting") return OutcomeClass::interesting;
+  if (word == "forbidden") return OutcomeClass::forbidden;
   return std::nullopt;
 }
 
@@ -275,6 +283,31 @@ class Parser {
         d.exprs.push_back(parse_expr());
         while (accept(Tok::comma)) d.exprs.push_back(parse_expr());
         break;
+      case Tok::kw_outcome: {
+        // outcome VALUE, ... CLASS ["description"]  |  outcome else CLASS ["description"]
+        advance();
+        d.kind = DeclKind::outcome;
+        if (accept(Tok::kw_else)) {
+          d.outcome_else = true;
+        } else {
+          if (at(Tok::newline) || at(Tok::end_of_file))
+            fail(cur(), fmt::format("expected the outcome's values, found {}", found(cur())),
+                 "outcome 0, 0 acceptable, or outcome else forbidden");
+          d.exprs.push_back(parse_expr());
+          while (accept(Tok::comma)) d.exprs.push_back(parse_expr());
+        }
+        const Token& k = cur();
+        const auto cls = k.kind == Tok::identifier ? outcome_class(k.text) : std::nullopt;
+        if (!cls)
+          fail(k, k.kind == Tok::identifier ? fmt::format("unknown outcome class {}", found(k))
+                                            : fmt::format("expected an outcome class, found {}", found(k)),
+               "an outcome is one of: acceptable, interesting, forbidden");
+        advance();
+        d.outcome = *cls;
+        d.name_loc = k.loc;
+        if (at(Tok::string)) d.message = advance().text;
+        break;
+      }
       case Tok::kw_expect: {
         advance();
         d.kind = DeclKind::expect;
@@ -282,7 +315,7 @@ class Parser {
         const auto kind = (k.kind == Tok::identifier || k.kind == Tok::kw_crash) ? expect_kind(k.text) : std::nullopt;
         if (!kind)
           fail(k, fmt::format("unknown expectation {}", found(k)),
-               "expect one of: clean, race, failure, deadlock, livelock, crash");
+               "expect one of: clean, race, failure, deadlock, livelock, crash, forbidden");
         advance();
         d.expect = *kind;
         d.name_loc = k.loc;

@@ -225,6 +225,13 @@ std::string print_stmt_head(const Stmt& s) {
   return {};
 }
 
+std::string print_outcome(const Decl& d) {
+  std::string text = "outcome ";
+  if (d.outcome_else) text += "else";
+  for (std::size_t i = 0; i < d.exprs.size(); ++i) text += (i ? ", " : "") + expr_text(*d.exprs[i]);
+  return with_message(fmt::format("{} {}", text, spelling(d.outcome)), d.message);
+}
+
 std::string print(const Program& program) {
   std::string out;
   DeclKind prev = DeclKind::scenario;
@@ -232,8 +239,10 @@ std::string print(const Program& program) {
   for (const Decl& d : program.decls) {
     const bool has_body = d.kind == DeclKind::thread || d.kind == DeclKind::process || d.kind == DeclKind::fn ||
                           d.kind == DeclKind::main;
-    // A blank line around bodies and between groups keeps the canonical form readable.
-    if (!first && (has_body || d.kind != prev)) out += '\n';
+    // A blank line around bodies and between groups keeps the canonical form readable;
+    // outcome lines stay under the observe they classify.
+    const bool outcome_group = d.kind == DeclKind::outcome && prev == DeclKind::observe;
+    if (!first && (has_body || (d.kind != prev && !outcome_group))) out += '\n';
     first = false;
     prev = d.kind;
     switch (d.kind) {
@@ -274,6 +283,7 @@ std::string print(const Program& program) {
         line(out, 0, text);
         break;
       }
+      case DeclKind::outcome: line(out, 0, print_outcome(d)); break;
       case DeclKind::expect:
         line(out, 0, d.expect_on ? fmt::format("expect {} on {}", spelling(d.expect), *d.expect_on)
                                  : fmt::format("expect {}", spelling(d.expect)));

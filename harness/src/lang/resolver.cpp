@@ -7,6 +7,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "interleave/printer.hpp"
+
 namespace interleave {
 
 namespace {
@@ -120,6 +122,7 @@ class Resolver {
     check_overrides();
     for (std::uint32_t i = 0; i < p_.decls.size(); ++i) resolve_decl(i);
     check_expectations();
+    check_outcomes();
     check_something_runs();
   }
 
@@ -364,6 +367,10 @@ class Resolver {
       case DeclKind::observe:
         for (auto& e : d.exprs) resolve_expr(*e, Context::property, true);
         break;
+      case DeclKind::outcome:
+        for (auto& e : d.exprs)
+          if (const auto v = outcome_value(*e)) d.outcome_values.push_back(*v);
+        break;
       case DeclKind::expect:
       case DeclKind::scenario:
       case DeclKind::about:
@@ -405,6 +412,87 @@ class Resolver {
     if (clean && other)
       error(clean->loc, 6, "'expect clean' contradicts the other expectations", "remove 'expect clean' or the others",
             {fmt::format("'expect {}' is at {}", spelling(other->expect), loc_text(other->loc))});
+  }
+
+  // An outcome value is an integer, a negated integer or a const: what observe can record.
+  std::optional<std::int64_t> outcome_value(Expr& e) {
+    const bool literal = e.kind == ExprKind::integer ||
+                         (e.kind == ExprKind::unary && e.un == UnOp::neg && e.args[0]->kind == ExprKind::integer);
+    if (e.kind == ExprKind::name) {
+      auto it = globals_.find(e.name);
+      if (it != globals_.end() && it->second.kind != RefKind::constant) {
+        error(e.loc, e.length, fmt::format("'{}' is {}, not a value", e.name, a_kind(it->second.kind)),
+              "an outcome lists the values observed, as integers or consts: outcome 0, 1 acceptable");
+        return std::nullopt;
+      }
+    } else if (!literal) {
+      error(e.loc, e.length, "an outcome value must be an integer or a const",
+            "an outcome lists the values observed, as integers or consts: outcome 0, 1 acceptable");
+      return std::nullopt;
+    }
+    return eval_const(e);
+  }
+
+  // Outcome lines need an observe, match its arity, and classify each tuple once.
+  void check_outcomes() {
+    std::size_t arity = 0;
+    std::string observed;
+    for (const auto& d : p_.decls)
+      if (d.kind == DeclKind::observe)
+        for (const auto& e : d.exprs) {
+          observed += (arity ? ", " : "") + print(*e);
+          ++arity;
+        }
+    const Decl* other = nullptr;
+    std::vector<const Decl*> listed;
+    for (const auto& d : p_.decls) {
+      if (d.kind != DeclKind::outcome) continue;
+      if (arity == 0) {
+        // A file whose observe line had a syntax error has lost it: one diagnostic is enough.
+        if (!had_syntax_errors_)
+          error(d.loc, 7, "'outcome' without an 'observe' declaration",
+                "an outcome classifies the tuple that observe records: add e.g. 'observe r0, r1' first");
+        continue;
+      }
+      if (d.outcome_else) {
+        if (other)
+          error(d.loc, 12, "'outcome else' is declared twice", "one 'outcome else' classifies every unlisted outcome",
+                {fmt::format("the first is at {}", loc_text(other->loc))});
+        else
+          other = &d;
+        continue;
+      }
+      if (d.exprs.size() != arity) {
+        const Expr& first = *d.exprs.front();
+        const Expr& last = *d.exprs.back();
+        error(first.loc, last.loc.line == first.loc.line ? last.loc.col + last.length - first.loc.col : first.length,
+              fmt::format("outcome has {} value{}, but observe records {} ({})", d.exprs.size(),
+                          d.exprs.size() == 1 ? "" : "s", arity, observed),
+              fmt::format("list one value per observed expression, e.g. outcome {} acceptable",
+                          [&] {
+                            std::string zeros;
+                            for (std::size_t i = 0; i < arity; ++i) zeros += i ? ", 0" : "0";
+                            return zeros;
+                          }()));
+        continue;
+      }
+      if (d.outcome_values.size() != arity) continue;  // a value was already reported
+      for (const Decl* s : listed) {
+        if (s->outcome_values == d.outcome_values) {
+          error(d.exprs.front()->loc, d.exprs.back()->loc.col + d.exprs.back()->length - d.exprs.front()->loc.col,
+                fmt::format("duplicate outcome {}", print_values(d.outcome_values)), "list each outcome once",
+                {fmt::format("it is classified {} at {}", spelling(s->outcome), loc_text(s->loc))});
+          break;
+        }
+      }
+      listed.push_back(&d);
+    }
+  }
+
+  static std::string print_values(const std::vector<std::int64_t>& vs) {
+    std::string out;
+    for (std::size_t i = 0; i < vs.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", vs[i]);
+    return out;
   }
 
   void check_something_runs() {

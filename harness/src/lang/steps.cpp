@@ -259,6 +259,12 @@ class Explainer {
           text += "   (recorded at the end of every run)";
           break;
         }
+        case DeclKind::outcome:
+          text = print_outcome(d);
+          text += d.outcome == OutcomeClass::forbidden ? "   (a finding when observed)"
+                  : d.outcome == OutcomeClass::interesting ? "   (allowed; worth a look when observed)"
+                                                           : "   (allowed)";
+          break;
         default: continue;
       }
       any = true;

@@ -27,6 +27,7 @@ constexpr Keyword keywords[] = {
     {"always", "'always'", Tok::kw_always},
     {"observe", "'observe'", Tok::kw_observe},
     {"expect", "'expect'", Tok::kw_expect},
+    {"outcome", "'outcome'", Tok::kw_outcome},
     {"let", "'let'", Tok::kw_let},
     {"if", "'if'", Tok::kw_if},
     {"elif", "'elif'", Tok::kw_elif},

@@ -16,7 +16,7 @@
 namespace interleave::report_doc {
 
 // The finding kinds, in the order of the SARIF rules (docs/reports.md).
-inline constexpr std::string_view kinds[] = {"race", "failure", "deadlock", "livelock", "crash"};
+inline constexpr std::string_view kinds[] = {"race", "failure", "deadlock", "livelock", "crash", "forbidden"};
 
 struct Location {
   std::string file;

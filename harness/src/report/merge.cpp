@@ -58,12 +58,25 @@ void merge_scenario(json& into, const json& more) {
   }
   std::stable_sort(findings.begin(), findings.end(),
                    [](const json& a, const json& b) { return a["first_run"].get<std::uint64_t>() < b["first_run"].get<std::uint64_t>(); });
-  // Observations: counts add up per outcome.
-  std::map<std::vector<std::int64_t>, std::uint64_t> seen;
+  // Observations: counts of each runtime add up per outcome; class and description are
+  // the scenario's, the same in every shard.
+  if (more.contains("stress_runs"))
+    into["stress_runs"] = into.value("stress_runs", std::uint64_t{0}) + more["stress_runs"].get<std::uint64_t>();
+  std::map<std::vector<std::int64_t>, json> seen;
   for (const json* side : {static_cast<const json*>(&into), &more})
-    for (const auto& o : (*side)["observations"]) seen[o["values"].get<std::vector<std::int64_t>>()] += o["count"].get<std::uint64_t>();
+    for (const auto& o : (*side)["observations"]) {
+      auto [it, first] = seen.try_emplace(o["values"].get<std::vector<std::int64_t>>(), o);
+      if (first) continue;
+      json& have = it->second;
+      have["count"] = have["count"].get<std::uint64_t>() + o["count"].get<std::uint64_t>();
+      if (o.contains("stress_count"))
+        have["stress_count"] = have.value("stress_count", std::uint64_t{0}) + o["stress_count"].get<std::uint64_t>();
+    }
   json observations = json::array();
-  for (const auto& [values, count] : seen) observations.push_back({{"values", values}, {"count", count}});
+  for (auto& [values, o] : seen) {
+    if (into.contains("stress_runs") && !o.contains("stress_count")) o["stress_count"] = 0;  // a shard without stress
+    observations.push_back(std::move(o));
+  }
   into["observations"] = observations;
   std::vector<std::string> notes = into["notes"].get<std::vector<std::string>>();
   for (const auto& n : more["notes"])

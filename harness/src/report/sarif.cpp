@@ -46,6 +46,9 @@ constexpr Rule rules[] = {
     {"crash", "Crash", "A thread crashed",
      "A crash statement, a division or modulo by zero, an index out of range, or a misuse such as unlocking a mutex "
      "the thread does not hold or waiting without the mutex."},
+    {"forbidden", "ForbiddenOutcome", "An observe outcome classified forbidden was observed",
+     "The tuple that the scenario's observe line records at the end of a run matched an outcome line classified "
+     "forbidden (or 'outcome else forbidden'): the program reached a result its author ruled out."},
     {"missed-expectation", "MissedExpectation", "An expected finding was not found",
      "The scenario's expect lines name a finding (or a race on a variable) that no explored interleaving showed: the "
      "bug the scenario demonstrates was missed, or the scenario was fixed without updating its expect lines."},

@@ -59,6 +59,13 @@ class Compiler {
       if (d.kind == DeclKind::final || d.kind == DeclKind::always) compile_property(d, *d.exprs[0]);
       if (d.kind == DeclKind::observe)
         for (const auto& e : d.exprs) compile_property(d, *e);
+      if (d.kind == DeclKind::outcome) {
+        Outcome o{d.outcome_values, d.outcome, d.message, new_site(d.loc, print_outcome(d))};
+        if (d.outcome_else)
+          m_.other_outcomes = std::move(o);
+        else
+          m_.outcomes.push_back(std::move(o));
+      }
       if (d.kind == DeclKind::expect) {
         if (d.expect != ExpectKind::clean) m_.expected.push_back(d.expect);
         if (d.expect_on) m_.expected_race_on.push_back(*d.expect_on);

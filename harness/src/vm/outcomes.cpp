@@ -52,7 +52,7 @@ std::optional<Finding> forbidden_outcome(const Module& m, const std::vector<std:
   f.key = "forbidden:" + format_tuple(tuple);
   f.summary = fmt::format("forbidden outcome {} = {}", observe_label(m), format_tuple(tuple));
   if (o->description) f.details.push_back(fmt::format("description: {}", *o->description));
-  f.details.push_back(fmt::format("classified at {}:{}: {}", m.path, s.loc.line, s.text));
+  f.details.push_back(fmt::format("declared at {}:{}: {}", m.path, s.loc.line, s.text));
   f.locations = {s.loc};
   return f;
 }

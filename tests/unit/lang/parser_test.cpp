@@ -566,7 +566,7 @@ TEST_CASE("parser: statements at the top level", "[parser][errors]") {
   CHECK(messages(r) == Msgs{"1:1: expected a declaration, found 'x'"});
   CHECK(test::only_diagnostic(r).help ==
         "a top-level line is one of: scenario, about, const, shared, atomic, mutex, cond, semaphore, queue, thread, "
-        "process, fn, main, final, always, observe, expect; statements go inside 'main:', a thread or a fn");
+        "process, fn, main, final, always, observe, outcome, expect; statements go inside 'main:', a thread or a fn");
   CHECK(errors("let q = 1\n") == Msgs{"1:1: expected a declaration, found 'let'"});
   CHECK(errors("yield\n") == Msgs{"1:1: expected a declaration, found 'yield'"});
   CHECK(errors("while x:\n    yield\n") == Msgs{"1:1: expected a declaration, found 'while'"});
@@ -690,7 +690,7 @@ TEST_CASE("parser: malformed declarations", "[parser][errors]") {
   CHECK(errors("about hello\n") == Msgs{"1:7: expected a description in quotes, found 'hello'"});
   CHECK(errors("thread t(a b):\n    yield\n") == Msgs{"1:12: expected ')' or ',', found 'b'"});
   CHECK(errors("expect bogus\n") == Msgs{"1:8: unknown expectation 'bogus'"});
-  CHECK(help_of("expect bogus\n") == "expect one of: clean, race, failure, deadlock, livelock, crash");
+  CHECK(help_of("expect bogus\n") == "expect one of: clean, race, failure, deadlock, livelock, crash, forbidden");
   CHECK(errors("expect race on\n") == Msgs{"1:15: expected the name of a shared variable, found end of line"});
 }
 
