@@ -41,10 +41,12 @@ inline void cpu_relax() {
 
 // Spin, then yield, then sleep briefly: short waits stay fast, long ones leave the core
 // to the thread being waited for (this machine may have fewer cores than workers).
+// Sleeping early is costly: every instance hands over between threads a few times, and a
+// sleep is at least ~60 us; so yield for long (a few ms) before sleeping.
 inline void backoff(std::uint32_t n) {
-  if (n < 64) cpu_relax();
-  else if (n < 2048) std::this_thread::yield();
-  else std::this_thread::sleep_for(std::chrono::microseconds(n < 8192 ? 20 : 200));
+  if (n < 128) cpu_relax();
+  else if (n < 16384) std::this_thread::yield();
+  else std::this_thread::sleep_for(std::chrono::microseconds(50));
 }
 
 struct Mutex {
@@ -117,6 +119,7 @@ struct LocalFinding {
 // One per worker; cache-line aligned, since the progress counter is written at every step.
 struct alignas(64) WorkerState {
   std::atomic<std::uint64_t> progress{0};
+  std::atomic<std::uint64_t> at{0};  // the instance it runs (B when done)
   std::vector<LocalFinding> findings;
   std::vector<std::string> notes;
 };

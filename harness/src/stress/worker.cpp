@@ -53,18 +53,46 @@ std::memory_order rmw_order(MemOrder o) {
   }
 }
 
+// A scenario thread's interpreter state: plain data, so worker 0 can park main at a join
+// and run the next instance's main meanwhile.
+struct Ctx {
+  Instance* inst = nullptr;
+  std::uint64_t index = 0;
+  ThreadRec* rec = nullptr;
+  std::uint32_t id = 0;  // record index
+  std::atomic<std::int64_t>* mem = nullptr;
+  std::int64_t* const* slots = nullptr;
+  const std::atomic<bool>* proc_stop = nullptr;
+  std::uint32_t body = 0, pc = 0, base = 0;
+  std::uint64_t steps = 0;
+  std::vector<std::int64_t> locals, stack;
+  std::vector<Frame> frames;
+  bool resume = false;  // continue at pc (a parked join) instead of starting the body
+};
+
+// Parked: main blocked at a join. Raised only where the instruction can be re-executed.
+struct Park {};
+
 class Worker {
  public:
   Worker(Batch& b, std::uint32_t k)
-      : b_(b), m_(b.m), k_(k), ws_(b.workers[k]), rng_{b.seed ^ (0x632be59bd9b4e019ull * (k + 1))} {}
+      : b_(b), m_(b.m), k_(k), ws_(b.workers[k]), rng_{b.seed ^ (0x632be59bd9b4e019ull * (k + 1))},
+        pipelined_(k == 0 && !b.m.implicit_main) {}
 
   void run() {
     for (std::uint32_t n = 0; !b_.start.load(std::memory_order_acquire); ++n) {
       if (b_.abort.load(std::memory_order_relaxed)) return;
       backoff(n);
     }
+    if (pipelined_) return run_main();
+    struct Done {
+      WorkerState& ws;
+      std::uint64_t end;
+      ~Done() { ws.at.store(end, std::memory_order_relaxed); }
+    } done{ws_, b_.B};
     for (std::uint64_t i = 0; i < b_.B; ++i) {
       if (b_.abort.load(std::memory_order_relaxed)) return;
+      if (m_.implicit_main) keep_close(i);
       Instance& inst = b_.inst[i];
       ThreadRec& rec = b_.rec(i, k_);
       if (!rec.ready.load(std::memory_order_acquire)) {
@@ -89,37 +117,96 @@ class Worker {
   WorkerState& ws_;
   Rng rng_;
   std::uint64_t progress_ = 0;
-  std::vector<std::int64_t> locals_, stack_;
-  std::vector<Frame> frames_;
+  Ctx c_;  // the scenario thread being run
+  const bool pipelined_;  // worker 0 running main: it parks joins (see run_main)
 
-  // The running scenario thread.
-  Instance* inst_ = nullptr;
-  std::uint64_t index_ = 0;
-  ThreadRec* rec_ = nullptr;
-  std::uint32_t id_ = 0;  // record index
-  std::atomic<std::int64_t>* mem_ = nullptr;
-  std::int64_t* const* slots_ = nullptr;
-  const std::atomic<bool>* proc_stop_ = nullptr;
-  std::uint32_t body_ = 0, pc_ = 0, base_ = 0;
-  std::uint64_t steps_ = 0;
+  // Main of every instance, on worker 0. A main that must wait at a join is parked and
+  // the next instance's main starts: otherwise each instance would be a barrier (main
+  // spawns, waits for its threads, only then spawns the next instance's), and the
+  // instances would not overlap. Parked mains resume as soon as their join can go on.
+  void run_main() {
+    constexpr std::size_t window = 32;
+    std::vector<Ctx> parked;
+    parked.reserve(window);
+    std::uint64_t next = 0;
+    for (std::uint32_t idle = 0; next < b_.B || !parked.empty();) {
+      if (b_.abort.load(std::memory_order_relaxed)) return;
+      bool moved = false;
+      for (std::size_t p = 0; p < parked.size();) {
+        if (!can_resume(parked[p])) {
+          ++p;
+          continue;
+        }
+        std::swap(c_, parked[p]);
+        parked.erase(parked.begin() + static_cast<std::ptrdiff_t>(p));
+        c_.resume = true;
+        if (run_ctx()) parked.push_back(std::move(c_));
+        moved = true;
+      }
+      if (next < b_.B && parked.size() < window) {
+        start(next, b_.rec(next, 0));
+        ++next;
+        if (run_ctx()) parked.push_back(std::move(c_));
+        moved = true;
+      }
+      if (moved) idle = 0;
+      else backoff(idle++);
+    }
+  }
 
-  void run_thread(Instance& inst, std::uint64_t i, ThreadRec& rec) {
-    inst_ = &inst;
-    index_ = i;
-    rec_ = &rec;
-    id_ = b_.rec_index(i, k_);
-    mem_ = rec.mem;
-    slots_ = rec.slots;
-    proc_stop_ = rec.process == none ? nullptr : &b_.recs[rec.process].proc_stop;
+  // Without main every worker runs every instance. Not a barrier, but a bound on how far
+  // one may run ahead of the others: when a worker is descheduled (a loaded machine), the
+  // others wait for it instead of running through the batch alone, which would leave no
+  // instance where the threads overlap.
+  void keep_close(std::uint64_t i) {
+    constexpr std::uint64_t lead = 32;
+    ws_.at.store(i, std::memory_order_relaxed);
+    if (i < lead) return;
+    for (std::uint32_t n = 0;; ++n) {
+      bool close = true;
+      for (std::uint32_t k = 0; k < b_.W && close; ++k) close = b_.workers[k].at.load(std::memory_order_relaxed) + lead >= i;
+      if (close || b_.abort.load(std::memory_order_relaxed)) return;
+      backoff(n);
+    }
+  }
+
+  bool can_resume(const Ctx& p) const {
+    if (b_.abort.load(std::memory_order_relaxed) || p.inst->stopped.load(std::memory_order_relaxed)) return true;
+    const ThreadRec& t = b_.rec(p.index, static_cast<std::uint32_t>(p.stack.back()));
+    return t.is_process ? t.proc_live.load(std::memory_order_acquire) == 0 : t.finished.load(std::memory_order_acquire);
+  }
+
+  void start(std::uint64_t i, ThreadRec& rec) {
+    c_.inst = &b_.inst[i];
+    c_.index = i;
+    c_.rec = &rec;
+    c_.id = b_.rec_index(i, k_);
+    c_.mem = rec.mem;
+    c_.slots = rec.slots;
+    c_.proc_stop = rec.process == none ? nullptr : &b_.recs[rec.process].proc_stop;
+    c_.resume = false;
     rec.started = true;
     if (b_.use_tsan) tsan::name_current_thread(thread_name(m_, rec));
+  }
+
+  void run_thread(Instance&, std::uint64_t i, ThreadRec& rec) {
+    start(i, rec);
+    run_ctx();
+  }
+
+  // Runs the current thread until it ends (true: it was parked instead).
+  bool run_ctx() {
+    ThreadRec& rec = *c_.rec;
+    Instance& inst = *c_.inst;
     bool crashed = false;
     try {
       interpret();
+    } catch (const Park&) {
+      return true;
     } catch (const Stopping&) {
       if (b_.abort.load(std::memory_order_relaxed)) {
         rec.unwound = true;  // the batch is over: leave the record as it stands, for the deadlock details
-        return;
+        return false;
       }
     } catch (const ProcessCrashed&) {
       crashed = true;
@@ -128,13 +215,14 @@ class Worker {
     rec.finished.store(true, std::memory_order_release);
     if (rec.process != none) b_.recs[rec.process].proc_live.fetch_sub(1, std::memory_order_acq_rel);
     if (inst.live.fetch_sub(1, std::memory_order_acq_rel) == 1) inst.done.store(true, std::memory_order_release);
+    return false;
   }
 
   // ---- stopping ----------------------------------------------------------------------------
   void check_stop() {
-    if (__builtin_expect(b_.abort.load(std::memory_order_relaxed) || inst_->stopped.load(std::memory_order_relaxed), 0))
+    if (__builtin_expect(b_.abort.load(std::memory_order_relaxed) || c_.inst->stopped.load(std::memory_order_relaxed), 0))
       throw Stopping{};
-    if (proc_stop_ && proc_stop_->load(std::memory_order_relaxed)) throw ProcessCrashed{};
+    if (c_.proc_stop && c_.proc_stop->load(std::memory_order_relaxed)) throw ProcessCrashed{};
   }
 
   template <class Ready>
@@ -146,24 +234,24 @@ class Worker {
     }
   }
 
-  void block(std::int64_t join_target = 0) { rec_->blocked = Blocked{true, body_, pc_, join_target}; }
-  void unblock() { rec_->blocked.is = false; }
+  void block(std::int64_t join_target = 0) { c_.rec->blocked = Blocked{true, c_.body, c_.pc, join_target}; }
+  void unblock() { c_.rec->blocked.is = false; }
 
   // ---- findings ----------------------------------------------------------------------------
   std::string where(std::uint32_t site) const { return fmt::format("{}:{}", m_.path, m_.sites[site].loc.line); }
-  std::string name() const { return thread_name(m_, *rec_); }
-  std::uint32_t site() const { return m_.bodies[body_].code[pc_].site; }
+  std::string name() const { return thread_name(m_, *c_.rec); }
+  std::uint32_t site() const { return m_.bodies[c_.body].code[c_.pc].site; }
 
   [[noreturn]] void stop_instance(Finding f) {
-    ws_.findings.push_back(LocalFinding{index_, std::move(f)});
-    inst_->stopped.store(true, std::memory_order_relaxed);
+    ws_.findings.push_back(LocalFinding{c_.index, std::move(f)});
+    c_.inst->stopped.store(true, std::memory_order_relaxed);
     throw Stopping{};
   }
 
   // A crash in a process ends that process only; in a thread it ends the run.
   [[noreturn]] void crash(const std::string& what) {
     const std::uint32_t s = site();
-    if (rec_->process == none) {
+    if (c_.rec->process == none) {
       Finding f;
       f.kind = FindingKind::crash;
       f.summary = fmt::format("{} crashed at {}: {}", name(), where(s), what);
@@ -173,7 +261,7 @@ class Worker {
       f.key = fmt::format("crash:{}", m_.sites[s].loc.line);
       stop_instance(std::move(f));
     }
-    ThreadRec& proc = b_.recs[rec_->process];
+    ThreadRec& proc = b_.recs[c_.rec->process];
     if (ws_.notes.size() < 100)
       ws_.notes.push_back(fmt::format("process {} crashed at {}: {} (the rest of the run went on)",
                                       thread_name(m_, proc), where(s), what));
@@ -197,7 +285,7 @@ class Worker {
 
   // ---- memory ------------------------------------------------------------------------------
   void touch(std::uint32_t cell, std::uint32_t site, bool write) {
-    if (slots_) tsan::access(slots_[cell], (*b_.body_pcs)[body_], (*b_.site_pcs)[2 * site + (write ? 1 : 0)], write);
+    if (c_.slots) tsan::access(c_.slots[cell], (*b_.body_pcs)[c_.body], (*b_.site_pcs)[2 * site + (write ? 1 : 0)], write);
   }
   std::uint32_t element(const Variable& v, std::int64_t index) {
     if (index < 0 || index >= static_cast<std::int64_t>(v.size))
@@ -205,21 +293,21 @@ class Worker {
     return v.first_cell + static_cast<std::uint32_t>(index);
   }
   std::int64_t pop() {
-    const std::int64_t v = stack_.back();
-    stack_.pop_back();
+    const std::int64_t v = c_.stack.back();
+    c_.stack.pop_back();
     return v;
   }
 
   // ---- sync --------------------------------------------------------------------------------
-  Mutex& mutex(std::int32_t a) { return b_.mutexes[index_ * m_.mutexes.size() + static_cast<std::size_t>(a)]; }
-  Cond& cond(std::int32_t a) { return b_.conds[index_ * m_.conds.size() + static_cast<std::size_t>(a)]; }
-  Semaphore& sem(std::int32_t a) { return b_.sems[index_ * m_.semaphores.size() + static_cast<std::size_t>(a)]; }
-  Queue& queue(std::int32_t a) { return b_.queues[index_ * m_.queues.size() + static_cast<std::size_t>(a)]; }
+  Mutex& mutex(std::int32_t a) { return b_.mutexes[c_.index * m_.mutexes.size() + static_cast<std::size_t>(a)]; }
+  Cond& cond(std::int32_t a) { return b_.conds[c_.index * m_.conds.size() + static_cast<std::size_t>(a)]; }
+  Semaphore& sem(std::int32_t a) { return b_.sems[c_.index * m_.semaphores.size() + static_cast<std::size_t>(a)]; }
+  Queue& queue(std::int32_t a) { return b_.queues[c_.index * m_.queues.size() + static_cast<std::size_t>(a)]; }
 
   bool try_lock(Mutex& mu) {
     std::uint32_t expected = none;
     return mu.owner.load(std::memory_order_relaxed) == none &&
-           mu.owner.compare_exchange_strong(expected, id_, std::memory_order_acquire, std::memory_order_relaxed);
+           mu.owner.compare_exchange_strong(expected, c_.id, std::memory_order_acquire, std::memory_order_relaxed);
   }
   void lock(Mutex& mu, std::uint32_t site) {
     if (!try_lock(mu)) {
@@ -232,7 +320,7 @@ class Worker {
   void unlock(std::int32_t a, std::uint32_t site) {
     Mutex& mu = mutex(a);
     const std::uint32_t owner = mu.owner.load(std::memory_order_relaxed);
-    if (owner != id_) {
+    if (owner != c_.id) {
       const std::string& mname = m_.mutexes[static_cast<std::size_t>(a)];
       const std::string what = m_.sites[site].text.rfind("with ", 0) == 0
                                    ? fmt::format("leaving the with block unlocks {}", mname)
@@ -249,21 +337,21 @@ class Worker {
     Mutex& mu = mutex(i.b);
     Cond& c = cond(i.a);
     const std::string& mname = m_.mutexes[static_cast<std::size_t>(i.b)];
-    if (mu.owner.load(std::memory_order_relaxed) != id_)
+    if (mu.owner.load(std::memory_order_relaxed) != c_.id)
       crash(fmt::format("{}.wait({}) without holding {}", m_.conds[static_cast<std::size_t>(i.a)], mname, mname));
-    rec_->notified.store(false, std::memory_order_relaxed);
+    c_.rec->notified.store(false, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> g(c.mu);
-      c.waiters.push_back(id_);
+      c.waiters.push_back(c_.id);
     }
     unlock(i.b, i.site);
     block();
     try {
-      wait_until([&] { return rec_->notified.load(std::memory_order_acquire); });
+      wait_until([&] { return c_.rec->notified.load(std::memory_order_acquire); });
     } catch (...) {
       // A thread of a crashed process must not swallow a later notify.
       std::lock_guard<std::mutex> g(c.mu);
-      c.waiters.erase(std::remove(c.waiters.begin(), c.waiters.end(), id_), c.waiters.end());
+      c.waiters.erase(std::remove(c.waiters.begin(), c.waiters.end(), c_.id), c.waiters.end());
       throw;
     }
     if (!try_lock(mu)) wait_until([&] { return try_lock(mu); });
@@ -283,7 +371,7 @@ class Worker {
   void spawn(const Instr& i) {
     const Module::Spawn& sp = m_.spawns[static_cast<std::size_t>(i.a)];
     const bool process = m_.bodies[sp.body].kind == DeclKind::process;
-    const std::uint32_t k = inst_->spawned.fetch_add(1, std::memory_order_relaxed);
+    const std::uint32_t k = c_.inst->spawned.fetch_add(1, std::memory_order_relaxed);
     if (k >= b_.W) {
       // More threads than workers: the runner starts the next batch with more.
       std::uint32_t need = b_.need_workers.load(std::memory_order_relaxed);
@@ -292,56 +380,60 @@ class Worker {
       b_.abort.store(true, std::memory_order_relaxed);
       throw Stopping{};
     }
-    ThreadRec& c = b_.rec(index_, k);
+    ThreadRec& c = b_.rec(c_.index, k);
     c.body = sp.body;
     c.spawn = i.a;
-    c.number = (process ? inst_->process_counter : inst_->thread_counter).fetch_add(1, std::memory_order_relaxed) + 1;
+    c.number = (process ? c_.inst->process_counter : c_.inst->thread_counter).fetch_add(1, std::memory_order_relaxed) + 1;
     c.args.assign(sp.args, 0);
     for (std::uint32_t a = sp.args; a > 0; --a) c.args[a - 1] = pop();
     c.is_process = process;
     if (process) {
       // A copy of the spawner's memory, as after fork.
-      c.process = b_.rec_index(index_, k);
+      c.process = b_.rec_index(c_.index, k);
       c.own_space = std::make_unique<std::atomic<std::int64_t>[]>(m_.cell_count);
       for (std::uint32_t x = 0; x < m_.cell_count; ++x)
-        c.own_space[x].store(mem_[x].load(std::memory_order_relaxed), std::memory_order_relaxed);
+        c.own_space[x].store(c_.mem[x].load(std::memory_order_relaxed), std::memory_order_relaxed);
       c.mem = c.own_space.get();
-      if (slots_) {
+      if (c_.slots) {
         c.own_slots.resize(m_.cell_count);
         for (auto& s : c.own_slots) s = new std::int64_t(0);
         c.slots = c.own_slots.data();
       }
       c.proc_live.store(1, std::memory_order_relaxed);
     } else {
-      c.process = rec_->process;
-      c.mem = mem_;
-      c.slots = slots_;
+      c.process = c_.rec->process;
+      c.mem = c_.mem;
+      c.slots = c_.slots;
       if (c.process != none) b_.recs[c.process].proc_live.fetch_add(1, std::memory_order_relaxed);
     }
-    inst_->live.fetch_add(1, std::memory_order_relaxed);
+    c_.inst->live.fetch_add(1, std::memory_order_relaxed);
     c.ready.store(true, std::memory_order_release);
-    stack_.push_back(k);
+    c_.stack.push_back(k);
   }
 
+  // Re-executable up to the wait (main parks there): the handle stays on the stack until
+  // the join goes on.
   void join() {
-    const std::int64_t h = pop();
-    const std::uint32_t count = std::min(inst_->spawned.load(std::memory_order_relaxed), b_.W);
+    const std::int64_t h = c_.stack.back();
+    const std::uint32_t count = std::min(c_.inst->spawned.load(std::memory_order_relaxed), b_.W);
     if (h < 0 || h >= static_cast<std::int64_t>(count)) crash(fmt::format("join of {}, which is not a thread handle", h));
     if (h == static_cast<std::int64_t>(k_)) crash(fmt::format("{} joins itself", name()));
-    ThreadRec& t = b_.rec(index_, static_cast<std::uint32_t>(h));
+    ThreadRec& t = b_.rec(c_.index, static_cast<std::uint32_t>(h));
     if (!t.ready.load(std::memory_order_acquire)) wait_until([&] { return t.ready.load(std::memory_order_acquire); });
-    if (t.joined.exchange(true, std::memory_order_relaxed)) crash(fmt::format("{} was already joined", thread_name(m_, t)));
     auto over = [&] {
       return t.is_process ? t.proc_live.load(std::memory_order_acquire) == 0 : t.finished.load(std::memory_order_acquire);
     };
     if (!over()) {
       block(h);
+      if (pipelined_) throw Park{};
       wait_until(over);
-      unblock();
     }
+    unblock();
     // A thread that crashed stopped the run before it finished: the joiner must not go on.
     check_stop();
-    stack_.push_back(t.is_process ? (t.crashed.load(std::memory_order_relaxed) ? 1 : 0) : t.result);
+    if (t.joined.exchange(true, std::memory_order_relaxed)) crash(fmt::format("{} was already joined", thread_name(m_, t)));
+    c_.stack.pop_back();
+    c_.stack.push_back(t.is_process ? (t.crashed.load(std::memory_order_relaxed) ? 1 : 0) : t.result);
   }
 
   void noise() {
@@ -391,24 +483,31 @@ class Worker {
     const StressOptions& o = b_.o;
     constexpr std::uint64_t max_local = 1'000'000;  // as ExecOptions::max_local_instructions
     constexpr std::uint32_t max_depth = 1'000;
-    body_ = rec_->body;
-    pc_ = 0;
-    base_ = 0;
-    const Instr* code = m_.bodies[body_].code.data();
-    locals_.assign(m_.bodies[body_].frame_size, 0);
-    std::copy(rec_->args.begin(), rec_->args.end(), locals_.begin());
-    stack_.clear();
-    frames_.clear();
-    steps_ = 0;
+    bool resumed = c_.resume;
+    if (!resumed) {
+      c_.body = c_.rec->body;
+      c_.pc = 0;
+      c_.base = 0;
+      c_.locals.assign(m_.bodies[c_.body].frame_size, 0);
+      std::copy(c_.rec->args.begin(), c_.rec->args.end(), c_.locals.begin());
+      c_.stack.clear();
+      c_.frames.clear();
+      c_.steps = 0;
+    }
+    c_.resume = false;
+    const Instr* code = m_.bodies[c_.body].code.data();
     std::uint64_t budget = max_local;
-    auto& s = stack_;
+    auto& s = c_.stack;
     for (;;) {
-      const Instr& i = code[pc_];
+      const Instr& i = code[c_.pc];
       if (is_step(i.op)) {
         check_stop();
-        ws_.progress.store(++progress_, std::memory_order_relaxed);
-        if (++steps_ > o.max_steps) livelock();
-        if (o.noise > 0 && rng_.unit() < o.noise) noise();
+        if (!resumed) {  // a resumed join was counted when it parked
+          ws_.progress.store(++progress_, std::memory_order_relaxed);
+          if (++c_.steps > o.max_steps) livelock();
+          if (o.noise > 0 && rng_.unit() < o.noise) noise();
+        }
+        resumed = false;
         budget = max_local;
       } else if (--budget == 0) {
         Finding f;
@@ -422,33 +521,33 @@ class Worker {
       switch (i.op) {
         case Op::push: s.push_back(m_.constants[static_cast<std::size_t>(i.a)]); break;
         case Op::pop: s.pop_back(); break;
-        case Op::load_local: s.push_back(locals_[base_ + static_cast<std::uint32_t>(i.a)]); break;
-        case Op::store_local: locals_[base_ + static_cast<std::uint32_t>(i.a)] = pop(); break;
+        case Op::load_local: s.push_back(c_.locals[c_.base + static_cast<std::uint32_t>(i.a)]); break;
+        case Op::store_local: c_.locals[c_.base + static_cast<std::uint32_t>(i.a)] = pop(); break;
         case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
         case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
           if (const char* error = arithmetic(i.op, s)) crash(error);
           break;
-        case Op::jump: pc_ = static_cast<std::uint32_t>(i.a); continue;
+        case Op::jump: c_.pc = static_cast<std::uint32_t>(i.a); continue;
         case Op::jump_if_false:
-          if (pop() == 0) { pc_ = static_cast<std::uint32_t>(i.a); continue; }
+          if (pop() == 0) { c_.pc = static_cast<std::uint32_t>(i.a); continue; }
           break;
         case Op::jump_if_false_keep:
-          if (s.back() == 0) { pc_ = static_cast<std::uint32_t>(i.a); continue; }
+          if (s.back() == 0) { c_.pc = static_cast<std::uint32_t>(i.a); continue; }
           s.pop_back();
           break;
         case Op::jump_if_true_keep:
-          if (s.back() != 0) { pc_ = static_cast<std::uint32_t>(i.a); continue; }
+          if (s.back() != 0) { c_.pc = static_cast<std::uint32_t>(i.a); continue; }
           s.pop_back();
           break;
         case Op::count_down: {
-          std::int64_t& n = locals_[base_ + static_cast<std::uint32_t>(i.a)];
-          if (n <= 0) { pc_ = static_cast<std::uint32_t>(i.b); continue; }
+          std::int64_t& n = c_.locals[c_.base + static_cast<std::uint32_t>(i.a)];
+          if (n <= 0) { c_.pc = static_cast<std::uint32_t>(i.b); continue; }
           --n;
           break;
         }
         case Op::count_up: {
-          std::int64_t& n = locals_[base_ + static_cast<std::uint32_t>(i.a)];
-          if (n >= locals_[base_ + static_cast<std::uint32_t>(i.a) + 1]) { pc_ = static_cast<std::uint32_t>(i.b); continue; }
+          std::int64_t& n = c_.locals[c_.base + static_cast<std::uint32_t>(i.a)];
+          if (n >= c_.locals[c_.base + static_cast<std::uint32_t>(i.a) + 1]) { c_.pc = static_cast<std::uint32_t>(i.b); continue; }
           s.push_back(n++);
           break;
         }
@@ -462,26 +561,26 @@ class Worker {
           break;
         }
         case Op::call: {
-          if (frames_.size() >= max_depth) crash(fmt::format("calls nested deeper than {} (runaway recursion?)", max_depth));
+          if (c_.frames.size() >= max_depth) crash(fmt::format("calls nested deeper than {} (runaway recursion?)", max_depth));
           const Body& callee = m_.bodies[static_cast<std::size_t>(i.a)];
-          frames_.push_back(Frame{body_, pc_ + 1, base_});
-          const auto nb = static_cast<std::uint32_t>(locals_.size());
-          locals_.resize(nb + callee.frame_size, 0);
-          for (std::int32_t a = i.b; a > 0; --a) locals_[nb + static_cast<std::uint32_t>(a) - 1] = pop();
-          base_ = nb;
-          body_ = static_cast<std::uint32_t>(i.a);
+          c_.frames.push_back(Frame{c_.body, c_.pc + 1, c_.base});
+          const auto nb = static_cast<std::uint32_t>(c_.locals.size());
+          c_.locals.resize(nb + callee.frame_size, 0);
+          for (std::int32_t a = i.b; a > 0; --a) c_.locals[nb + static_cast<std::uint32_t>(a) - 1] = pop();
+          c_.base = nb;
+          c_.body = static_cast<std::uint32_t>(i.a);
           code = callee.code.data();
-          pc_ = 0;
+          c_.pc = 0;
           continue;
         }
         case Op::ret: {
-          const Frame f = frames_.back();
-          frames_.pop_back();
-          locals_.resize(base_);
-          base_ = f.locals_base;
-          body_ = f.body;
-          code = m_.bodies[body_].code.data();
-          pc_ = f.pc;
+          const Frame f = c_.frames.back();
+          c_.frames.pop_back();
+          c_.locals.resize(c_.base);
+          c_.base = f.locals_base;
+          c_.body = f.body;
+          code = m_.bodies[c_.body].code.data();
+          c_.pc = f.pc;
           continue;
         }
         case Op::assert_: assert_op(i); break;
@@ -494,48 +593,48 @@ class Worker {
         case Op::read: {
           const std::uint32_t cell = m_.shared[static_cast<std::size_t>(i.a)].first_cell;
           touch(cell, i.site, false);
-          s.push_back(mem_[cell].load(std::memory_order_relaxed));
+          s.push_back(c_.mem[cell].load(std::memory_order_relaxed));
           break;
         }
         case Op::write: {
           const std::uint32_t cell = m_.shared[static_cast<std::size_t>(i.a)].first_cell;
           touch(cell, i.site, true);
-          mem_[cell].store(pop(), std::memory_order_relaxed);
+          c_.mem[cell].store(pop(), std::memory_order_relaxed);
           break;
         }
         case Op::read_elem: {
           const std::uint32_t cell = element(m_.shared[static_cast<std::size_t>(i.a)], pop());
           touch(cell, i.site, false);
-          s.push_back(mem_[cell].load(std::memory_order_relaxed));
+          s.push_back(c_.mem[cell].load(std::memory_order_relaxed));
           break;
         }
         case Op::write_elem: {
           const std::int64_t value = pop();
           const std::uint32_t cell = element(m_.shared[static_cast<std::size_t>(i.a)], pop());
           touch(cell, i.site, true);
-          mem_[cell].store(value, std::memory_order_relaxed);
+          c_.mem[cell].store(value, std::memory_order_relaxed);
           break;
         }
         case Op::atomic_load:
-          s.push_back(mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].load(load_order(static_cast<MemOrder>(i.aux))));
+          s.push_back(c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].load(load_order(static_cast<MemOrder>(i.aux))));
           break;
         case Op::atomic_store:
-          mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].store(pop(), store_order(static_cast<MemOrder>(i.aux)));
+          c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].store(pop(), store_order(static_cast<MemOrder>(i.aux)));
           break;
         case Op::atomic_fetch_add: {
           const std::int64_t d = pop();
-          s.push_back(mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].fetch_add(d, rmw_order(static_cast<MemOrder>(i.aux))));
+          s.push_back(c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].fetch_add(d, rmw_order(static_cast<MemOrder>(i.aux))));
           break;
         }
         case Op::atomic_exchange: {
           const std::int64_t v = pop();
-          s.push_back(mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].exchange(v, rmw_order(static_cast<MemOrder>(i.aux))));
+          s.push_back(c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].exchange(v, rmw_order(static_cast<MemOrder>(i.aux))));
           break;
         }
         case Op::atomic_cas: {
           const std::int64_t desired = pop();
           std::int64_t expected = pop();
-          const bool ok = mem_[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].compare_exchange_strong(
+          const bool ok = c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].compare_exchange_strong(
               expected, desired, rmw_order(static_cast<MemOrder>(i.aux)));
           s.push_back(ok ? 1 : 0);
           break;
@@ -612,17 +711,17 @@ class Worker {
           // TSan does not model fences: order every fence of the instance with each other
           // (over-approximation, as in the controlled runtime's race detector).
           if (b_.use_tsan) {
-            tsan::release(&inst_->fence_standin);
-            tsan::acquire(&inst_->fence_standin);
+            tsan::release(&c_.inst->fence_standin);
+            tsan::acquire(&c_.inst->fence_standin);
           }
           break;
         }
         case Op::end:
-          rec_->result = pop();
+          c_.rec->result = pop();
           return;
         default: break;
       }
-      ++pc_;
+      ++c_.pc;
     }
   }
 };
