@@ -10,6 +10,7 @@
 
 #include "interleave/frontend.hpp"
 #include "interleave/stress.hpp"
+#include "interleave/tsan_bridge.hpp"
 #include "runtime_helpers.hpp"
 
 using namespace interleave;
@@ -271,4 +272,26 @@ main:
   const StressResult r = stress(m, quick(1.0, 100));
   CHECK(r.skipped);
   CHECK(r.skip_reason.find("at most 64") != std::string::npos);
+}
+
+TEST_CASE("stress: ThreadSanitizer's races on scenario variables become race findings", "[stress][tsan]") {
+  const Module unlocked = load_scenario("seed/balance_unlocked.scn");
+  StressOptions o = quick(2.0, 64);
+  const StressResult r = stress(unlocked, o);
+  INFO(describe(r));
+  const StressFinding* f = find_kind(r, FindingKind::race);
+  if (!tsan::available) {
+    CHECK_FALSE(f);  // the built-in detector is the controlled runtime's; without TSan, stress reports no races
+    return;
+  }
+  REQUIRE(f);
+  CHECK(f->finding.key == "race:balance");
+  CHECK(f->finding.variable == "balance");
+  CHECK(f->finding.detector == "tsan");
+  CHECK(f->finding.summary == "race on balance");
+
+  // The locked balance: every access ordered by the mutex, as TSan must see it too.
+  const StressResult l = stress(load_scenario("seed/balance_locked.scn"), quick(2.0, 64));
+  INFO(describe(l));
+  CHECK(l.findings.empty());
 }
