@@ -44,6 +44,7 @@ using interleave::Expr;
 using interleave::ExprKind;
 using interleave::ExprPtr;
 using interleave::MemOrder;
+using interleave::OutcomeClass;
 using interleave::Param;
 using interleave::PrintArg;
 using interleave::Program;
@@ -394,7 +395,7 @@ class AstGen {
 
   Decl decl() {
     Decl d;
-    d.kind = static_cast<DeclKind>(uniform(0, 17));
+    d.kind = static_cast<DeclKind>(uniform(0, 18));
     switch (d.kind) {
       case DeclKind::scenario: d.name = name(); break;
       case DeclKind::about: d.name = text(); break;
@@ -439,9 +440,17 @@ class AstGen {
       }
       case DeclKind::expect:
         d.expect = pick<ExpectKind>({ExpectKind::clean, ExpectKind::race, ExpectKind::failure, ExpectKind::deadlock,
-                                     ExpectKind::livelock, ExpectKind::crash});
+                                     ExpectKind::livelock, ExpectKind::crash, ExpectKind::forbidden});
         if (coin()) d.expect_on = name();
         break;
+      case DeclKind::outcome: {
+        d.outcome = pick<OutcomeClass>({OutcomeClass::acceptable, OutcomeClass::interesting, OutcomeClass::forbidden});
+        d.outcome_else = uniform(0, 4) == 0;
+        const int n = d.outcome_else ? 0 : uniform(1, 4);
+        for (int i = 0; i < n; ++i) d.exprs.push_back(expr());
+        if (coin()) d.message = text();
+        break;
+      }
     }
     return d;
   }
