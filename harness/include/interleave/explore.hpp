@@ -16,7 +16,7 @@
 
 namespace interleave {
 
-enum class Strategy : std::uint8_t { portfolio, random, pct, dfs };
+enum class Strategy : std::uint8_t { portfolio, random, pct, dfs, stress };
 
 // Where a long exploration stands, for a live progress line.
 struct ExploreProgress {
@@ -45,6 +45,11 @@ struct ExploreOptions {
   unsigned shard_index = 0;
   unsigned shard_count = 1;
   ExecOptions exec;
+  // The stress runtime (stress.hpp): after the portfolio's controlled runs, a pass of
+  // this many seconds on real threads (0: none); Strategy::stress runs only that.
+  // Shard 0 makes it. Its findings and observations join the controlled runtime's.
+  double stress_seconds = 0;
+  double stress_noise = 0.0;
   std::function<void(const ExploreProgress&)> on_progress;  // called about 5 times a second
   const std::atomic<bool>* interrupt = nullptr;             // set (e.g. by SIGINT): stop cleanly
 };
@@ -61,6 +66,7 @@ struct FoundFinding {
   std::uint64_t occurrences = 0;  // runs that showed it
   std::string scheduler;          // which scheduler first found it
   std::vector<std::string> found_by;  // races: the detectors that saw it ("happens-before", "tsan"); sorted
+  std::vector<std::string> runtimes;  // "controlled" and/or "stress": the runtimes that showed it
   std::uint64_t steps = 0;        // of the (minimised) run
   unsigned preemptions = 0;
   std::uint64_t original_steps = 0;
@@ -82,6 +88,8 @@ struct ExploreResult {
   std::map<std::vector<std::int64_t>, std::uint64_t> observations;         // controlled runtime
   std::map<std::vector<std::int64_t>, std::uint64_t> stress_observations;  // stress runtime
   std::uint64_t stress_runs = 0;  // runs of the stress runtime (0: it did not run)
+  double stress_seconds = 0;
+  std::string stress_skipped;     // why the stress runtime could not run this scenario
   std::vector<std::string> notes;      // distinct information lines (process crashes)
 };
 

@@ -38,6 +38,8 @@ struct ReportContext {
 };
 
 std::string replay_command(const ReportContext& ctx, const std::string& token);
+// How to look again for a finding that only the stress runtime showed (no token).
+std::string stress_command(const ReportContext& ctx);
 std::string render_trace(const std::vector<TraceStep>& trace, const std::string& path);
 std::string render_finding(const Module& module, const FoundFinding& f, const ReportContext& ctx);
 std::string render_observations(const Module& module, const ExploreResult& result);

@@ -47,6 +47,9 @@ struct RunOptions {
   bool no_minimise = false;
   std::string schedule;  // replay
   bool tsan_report = false;  // replay: let ThreadSanitizer print its own reports
+  double stress_seconds = 0.25;  // check: the stress pass on real threads (0: none)
+  double noise = 0.0;            // stress: probability of noise at a step
+  bool no_tsan = false;          // tsan builds: the built-in detector only
 };
 
 int check_command(const RunOptions& options, bool single_scheduler);

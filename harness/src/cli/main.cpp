@@ -38,6 +38,10 @@ void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
   cmd.add_flag("--verbose", o.verbose, "Show the findings of passing scenarios too");
   cmd.add_flag("--spurious-wakeups", o.spurious_wakeups, "Let cond waiters wake without a notify, as POSIX allows");
   cmd.add_flag("--no-minimise", o.no_minimise, "Show findings as first found, without minimising them");
+  cmd.add_option("--noise", o.noise, "Stress runtime: probability of noise (yield, spin, sleep) at a step")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd.add_flag("--no-tsan", o.no_tsan, "ThreadSanitizer builds: use only the built-in race detector");
 }
 
 int run(int argc, char** argv) {
@@ -71,6 +75,10 @@ int run(int argc, char** argv) {
                "otherwise PCT and random) and compare its findings with its expect lines");
   add_common(*check, check_opts.common);
   add_run_options(*check, check_opts);
+  check->add_option("--stress-time", check_opts.stress_seconds,
+                    "Seconds of the stress pass on real threads after the controlled runs (0: none)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
 
   RunOptions run_opts;
   run_opts.scheduler = "random";
@@ -78,8 +86,9 @@ int run(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run scenarios under one scheduler and report every finding and observation");
   add_common(*run, run_opts.common);
   add_run_options(*run, run_opts);
-  run->add_option("--scheduler", run_opts.scheduler, "random, pct or dfs")
-      ->check(CLI::IsMember({"random", "pct", "dfs"}))
+  run->add_option("--scheduler", run_opts.scheduler,
+                  "random, pct, dfs (controlled runtime) or stress (real threads; --runs and --time are its budget)")
+      ->check(CLI::IsMember({"random", "pct", "dfs", "stress"}))
       ->capture_default_str();
 
   MergeOptions merge_opts;

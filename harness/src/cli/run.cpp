@@ -23,6 +23,7 @@ ExecOptions exec_options(const RunOptions& o) {
   ExecOptions e;
   e.max_steps = o.max_steps;
   e.spurious_wakeups = o.spurious_wakeups;
+  e.tsan = !o.no_tsan;
   return e;
 }
 
@@ -115,6 +116,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.strategy = !single_scheduler ? Strategy::portfolio
                   : o.scheduler == "dfs" ? Strategy::dfs
                   : o.scheduler == "pct" ? Strategy::pct
+                  : o.scheduler == "stress" ? Strategy::stress
                                          : Strategy::random;
     eo.seed = o.seed;
     eo.pct_depth = o.depth;
@@ -128,6 +130,8 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.minimise = !o.no_minimise;
     eo.exec = exec_options(o);
     eo.interrupt = &interrupt_requested;
+    eo.stress_seconds = single_scheduler ? 0.0 : o.stress_seconds;
+    eo.stress_noise = o.noise;
     if (live) {
       eo.on_progress = [&file](const ExploreProgress& p) {
         fmt::print(stderr, "\r\033[K{}: {} of {} runs, {:.0f} runs/s, {} finding{}, {:.0f} s left", file, p.runs, p.budget,

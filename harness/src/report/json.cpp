@@ -33,11 +33,12 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
               {"steps", ff.steps},
               {"preemptions", ff.preemptions},
               {"replay_token", ff.token},
-              {"replay_command", replay_command(ctx, ff.token)},
+              {"replay_command", ff.token.empty() ? stress_command(ctx) : replay_command(ctx, ff.token)},
               {"trace", trace},
               {"trace_truncated", ff.trace.size() > max_trace}};
     if (ff.finding.kind == FindingKind::race) f["variable"] = ff.finding.variable;
     if (!ff.found_by.empty()) f["found_by"] = ff.found_by;
+    if (!ff.runtimes.empty()) f["runtime"] = ff.runtimes.front();
     findings.push_back(std::move(f));
   }
   // As in the text report: each outcome either runtime saw, and the listed ones neither saw.

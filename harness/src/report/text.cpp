@@ -65,6 +65,12 @@ std::string replay_command(const ReportContext& ctx, const std::string& token) {
   return cmd + " --schedule " + token;
 }
 
+std::string stress_command(const ReportContext& ctx) {
+  std::string cmd = "interleave run --scheduler stress --time 10";
+  for (const auto& s : ctx.sets) cmd += " --set " + s;
+  return cmd + " " + ctx.file;
+}
+
 std::string render_trace(const std::vector<TraceStep>& trace, const std::string& path) {
   const std::string file = std::filesystem::path(path).filename().string();
   std::size_t name_w = 6, where_w = 5, effect_w = 4;
@@ -116,7 +122,11 @@ std::string render_finding(const Module& m, const FoundFinding& f, const ReportC
                        f.original_preemptions == 1 ? "" : "s");
   out += "\n";
   out += render_trace(f.trace, m.path);
-  out += fmt::format("    replay: {}\n", replay_command(ctx, f.token));
+  if (f.token.empty())
+    out += "    replay: none (seen on real threads only, where no schedule can be replayed); to see it again: " +
+           stress_command(ctx) + "\n";
+  else
+    out += fmt::format("    replay: {}\n", replay_command(ctx, f.token));
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "interleave/scheduler.hpp"
+#include "interleave/stress.hpp"
 
 namespace interleave {
 
@@ -39,9 +40,17 @@ class Explorer {
       case Strategy::portfolio:
         portfolio();
         break;
+      case Strategy::stress:
+        res_.strategy = "stress";
+        break;
     }
+    const std::size_t controlled_findings = res_.findings.size();
+    for (auto& ff : res_.findings) ff.runtimes = {"controlled"};
+    if ((o_.strategy == Strategy::stress || (o_.strategy == Strategy::portfolio && o_.stress_seconds > 0)) &&
+        o_.shard_index == 0 && !res_.interrupted)
+      stress_pass();
     res_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    finish_findings();
+    finish_findings(controlled_findings);
     return std::move(res_);
   }
 
@@ -204,14 +213,65 @@ class Explorer {
     }
   }
 
+  // The stress runtime on real threads: what the hardware does, which sequentially
+  // consistent interleavings cannot show. Its findings merge by key with the controlled
+  // runtime's; a finding only it showed has no replay token (real threads cannot be replayed).
+  void stress_pass() {
+    StressOptions so;
+    so.seed = o_.seed;
+    so.max_seconds = o_.strategy == Strategy::stress ? o_.max_seconds : o_.stress_seconds;
+    so.max_runs = o_.strategy == Strategy::stress ? o_.max_runs : StressOptions{}.max_runs;
+    so.noise = o_.stress_noise;
+    so.max_steps = o_.exec.max_steps;
+    so.tsan = o_.exec.tsan && o_.exec.detect_races;
+    so.interrupt = o_.interrupt;
+    const StressResult sr = stress(m_, so);
+    if (sr.interrupted) res_.interrupted = true;
+    if (sr.skipped) {
+      res_.stress_skipped = sr.skip_reason;
+      if (notes_.insert("stress: " + sr.skip_reason).second) res_.notes.push_back("stress runtime skipped: " + sr.skip_reason);
+      return;
+    }
+    res_.stress_runs = sr.runs;
+    res_.stress_seconds = sr.seconds;
+    for (const auto& [values, count] : sr.observations) res_.stress_observations[values] += count;
+    for (const auto& note : sr.notes)
+      if (notes_.insert(note).second) res_.notes.push_back(note);
+    const std::string label = fmt::format("stress, {} runs on real threads", sr.runs);
+    res_.strategy = res_.strategy == "stress" ? label : res_.strategy + " + " + label;
+    for (const auto& sf : sr.findings) {
+      auto it = index_.find(sf.finding.key);
+      if (it != index_.end()) {
+        FoundFinding& known = res_.findings[it->second];
+        if (std::find(known.runtimes.begin(), known.runtimes.end(), "stress") == known.runtimes.end())
+          known.runtimes.push_back("stress");
+        note_detector(known, sf.finding.detector);
+        continue;
+      }
+      seen_kinds_.insert(std::string(spelling(sf.finding.kind)));
+      if (sf.finding.kind == FindingKind::race) seen_races_.insert(sf.finding.variable);
+      index_[sf.finding.key] = res_.findings.size();
+      FoundFinding ff;
+      ff.finding = sf.finding;
+      ff.first_run = res_.runs + sf.first_run;
+      ff.occurrences = sf.occurrences;
+      ff.scheduler = "stress";
+      ff.runtimes = {"stress"};
+      ff.original_steps = ff.finding.step;
+      note_detector(ff, ff.finding.detector);
+      res_.findings.push_back(std::move(ff));
+    }
+  }
+
   static void note_detector(FoundFinding& ff, const std::string& detector) {
     if (detector.empty()) return;
     auto at = std::lower_bound(ff.found_by.begin(), ff.found_by.end(), detector);
     if (at == ff.found_by.end() || *at != detector) ff.found_by.insert(at, detector);
   }
 
-  void finish_findings() {
-    for (auto& ff : res_.findings) {
+  void finish_findings(std::size_t controlled_findings) {
+    for (std::size_t k = 0; k < controlled_findings; ++k) {
+      auto& ff = res_.findings[k];
       // Minimisation shares the time budget: it stops, keeping its best so far, when the
       // budget runs out (a few percent over at most).
       const auto deadline = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.max_seconds));

@@ -71,7 +71,7 @@ namespace interleave::tsan {
 namespace {
 
 constexpr unsigned no_sync = 1u;             // __tsan_switch_to_fiber_no_sync
-constexpr unsigned mutex_try_lock = 1u << 5;  // __tsan_mutex_try_lock
+constexpr unsigned mutex_try_lock = 1u << 4;  // __tsan_mutex_try_lock (tsan_interface.h)
 
 // ---- fake PCs ------------------------------------------------------------------------------
 // bit 60 | module id (16 bits) << 32 | kind (2 bits) << 28 | index (28 bits)
