@@ -115,13 +115,17 @@ std::string render_finding(const Module& m, const FoundFinding& f, const ReportC
   if (tsan::available && f.finding.kind == FindingKind::race) out += "    " + found_by_line(f.found_by) + "\n";
   out += fmt::format("    first seen in run {} ({}), in {} run{} in all\n", f.first_run, f.scheduler, f.occurrences,
                      f.occurrences == 1 ? "" : "s");
-  out += fmt::format("    interleaving: {} step{}, {} preemption{}", f.steps, f.steps == 1 ? "" : "s", f.preemptions,
-                     f.preemptions == 1 ? "" : "s");
-  if (f.steps != f.original_steps || f.preemptions != f.original_preemptions)
-    out += fmt::format(" (minimised from {} steps, {} preemption{})", f.original_steps, f.original_preemptions,
-                       f.original_preemptions == 1 ? "" : "s");
-  out += "\n";
-  out += render_trace(f.trace, m.path);
+  if (!f.token.empty()) {
+    out += fmt::format("    interleaving: {} step{}, {} preemption{}", f.steps, f.steps == 1 ? "" : "s", f.preemptions,
+                       f.preemptions == 1 ? "" : "s");
+    if (f.steps != f.original_steps || f.preemptions != f.original_preemptions)
+      out += fmt::format(" (minimised from {} steps, {} preemption{})", f.original_steps, f.original_preemptions,
+                         f.original_preemptions == 1 ? "" : "s");
+    out += "\n";
+    out += render_trace(f.trace, m.path);
+  } else {
+    out += "    seen on real threads by the stress runtime; the controlled runtime did not reproduce it\n";
+  }
   if (f.token.empty())
     out += "    replay: none (seen on real threads only, where no schedule can be replayed); to see it again: " +
            stress_command(ctx) + "\n";
