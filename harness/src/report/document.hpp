@@ -16,7 +16,8 @@
 namespace interleave::report_doc {
 
 // The finding kinds, in the order of the SARIF rules (docs/reports.md).
-inline constexpr std::string_view kinds[] = {"race", "failure", "deadlock", "livelock", "crash", "forbidden"};
+inline constexpr std::string_view kinds[] = {"race", "failure", "deadlock", "livelock", "crash", "forbidden",
+                                             "potential-deadlock"};
 
 struct Location {
   std::string file;

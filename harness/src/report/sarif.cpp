@@ -49,6 +49,10 @@ constexpr Rule rules[] = {
     {"forbidden", "ForbiddenOutcome", "An observe outcome classified forbidden was observed",
      "The tuple that the scenario's observe line records at the end of a run matched an outcome line classified "
      "forbidden (or 'outcome else forbidden'): the program reached a result its author ruled out."},
+    {"potential-deadlock", "PotentialDeadlock", "ThreadSanitizer saw a lock-order inversion",
+     "Two or more mutexes are locked in a cycle of orders, each while holding another, so some interleaving may "
+     "deadlock; ThreadSanitizer reports it even when none does (for example under a common gate lock). Information: "
+     "it does not change the verdict."},
     {"missed-expectation", "MissedExpectation", "An expected finding was not found",
      "The scenario's expect lines name a finding (or a race on a variable) that no explored interleaving showed: the "
      "bug the scenario demonstrates was missed, or the scenario was fixed without updating its expect lines."},
@@ -154,7 +158,7 @@ json finding_result(const FindingDoc& f, const ScenarioDoc& s) {
   text += "\nreplay: " + f.replay_command;
   json r = {{"ruleId", rule_id(f.kind)},
             {"ruleIndex", rule_index(f.kind)},
-            {"level", f.expected ? "note" : "error"},
+            {"level", f.kind == "potential-deadlock" ? "warning" : f.expected ? "note" : "error"},
             {"message", {{"text", text}}}};
   json locations = json::array(), related = json::array();
   for (std::size_t i = 0; i < f.locations.size(); ++i) {

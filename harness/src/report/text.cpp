@@ -30,6 +30,9 @@ Verdict judge(const std::vector<JudgedFinding>& findings, const std::vector<std:
   Verdict v;
   std::set<std::string> found, raced;
   for (const auto& f : findings) {
+    // TSan's lock-order inversions are information: a scenario can have one and never
+    // deadlock (docs/runtime.md), so they never decide a verdict.
+    if (f.kind == "potential-deadlock") continue;
     found.insert(f.kind);
     if (f.kind == "race") raced.insert(f.variable);
     if (!f.expected) v.problems.push_back(fmt::format("unexpected {}", f.summary));
@@ -110,7 +113,10 @@ std::string render_finding(const Module& m, const FoundFinding& f, const ReportC
   const std::string_view kind = spelling(f.finding.kind);
   const bool says_kind = f.finding.summary.compare(0, kind.size(), kind) == 0;
   std::string out = fmt::format("  {}{}{}\n", says_kind ? "" : std::string(kind) + ": ", f.finding.summary,
-                                m.expected.empty() ? "" : is_expected(m, f.finding) ? "  [expected]" : "  [NOT expected]");
+                                f.finding.kind == FindingKind::potential_deadlock ? "  [information]"
+                                : m.expected.empty()                             ? ""
+                                : is_expected(m, f.finding)                      ? "  [expected]"
+                                                                                 : "  [NOT expected]");
   for (const auto& d : f.finding.details) out += "    " + d + "\n";
   if (tsan::available && f.finding.kind == FindingKind::race) out += "    " + found_by_line(f.found_by) + "\n";
   out += fmt::format("    first seen in run {} ({}), in {} run{} in all\n", f.first_run, f.scheduler, f.occurrences,
