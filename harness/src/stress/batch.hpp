@@ -44,7 +44,7 @@ inline void cpu_relax() {
 // Sleeping early is costly: every instance hands over between threads a few times, and a
 // sleep is at least ~60 us; so yield for long (a few ms) before sleeping.
 inline void backoff(std::uint32_t n) {
-  if (n < 128) cpu_relax();
+  if (n < 512) cpu_relax();
   else if (n < 16384) std::this_thread::yield();
   else std::this_thread::sleep_for(std::chrono::microseconds(50));
 }

@@ -70,9 +70,6 @@ struct Ctx {
   bool resume = false;  // continue at pc (a parked join) instead of starting the body
 };
 
-// Parked: main blocked at a join. Raised only where the instruction can be re-executed.
-struct Park {};
-
 class Worker {
  public:
   Worker(Batch& b, std::uint32_t k)
@@ -125,7 +122,7 @@ class Worker {
   // spawns, waits for its threads, only then spawns the next instance's), and the
   // instances would not overlap. Parked mains resume as soon as their join can go on.
   void run_main() {
-    constexpr std::size_t window = 32;
+    constexpr std::size_t window = 256;
     std::vector<Ctx> parked;
     parked.reserve(window);
     std::uint64_t next = 0;
@@ -200,9 +197,7 @@ class Worker {
     Instance& inst = *c_.inst;
     bool crashed = false;
     try {
-      interpret();
-    } catch (const Park&) {
-      return true;
+      if (interpret()) return true;
     } catch (const Stopping&) {
       if (b_.abort.load(std::memory_order_relaxed)) {
         rec.unwound = true;  // the batch is over: leave the record as it stands, for the deadlock details
@@ -412,8 +407,9 @@ class Worker {
   }
 
   // Re-executable up to the wait (main parks there): the handle stays on the stack until
-  // the join goes on.
-  void join() {
+  // the join goes on. Returns false when main parked (no exception: it happens in most
+  // instances, and a throw costs microseconds).
+  bool join() {
     const std::int64_t h = c_.stack.back();
     const std::uint32_t count = std::min(c_.inst->spawned.load(std::memory_order_relaxed), b_.W);
     if (h < 0 || h >= static_cast<std::int64_t>(count)) crash(fmt::format("join of {}, which is not a thread handle", h));
@@ -425,7 +421,7 @@ class Worker {
     };
     if (!over()) {
       block(h);
-      if (pipelined_) throw Park{};
+      if (pipelined_) return false;
       wait_until(over);
     }
     unblock();
@@ -434,6 +430,7 @@ class Worker {
     if (t.joined.exchange(true, std::memory_order_relaxed)) crash(fmt::format("{} was already joined", thread_name(m_, t)));
     c_.stack.pop_back();
     c_.stack.push_back(t.is_process ? (t.crashed.load(std::memory_order_relaxed) ? 1 : 0) : t.result);
+    return true;
   }
 
   void noise() {
@@ -479,7 +476,8 @@ class Worker {
   }
 
   // ---- the interpreter ---------------------------------------------------------------------
-  void interpret() {
+  // Returns true when main parked at a join (pc stays there), false when the thread ended.
+  bool interpret() {
     const StressOptions& o = b_.o;
     constexpr std::uint64_t max_local = 1'000'000;  // as ExecOptions::max_local_instructions
     constexpr std::uint32_t max_depth = 1'000;
@@ -702,7 +700,9 @@ class Worker {
           break;
         }
         case Op::spawn: spawn(i); break;
-        case Op::join: join(); break;
+        case Op::join:
+          if (!join()) return true;
+          break;
         case Op::yield: std::this_thread::yield(); break;
         case Op::sleep: std::this_thread::sleep_for(std::chrono::microseconds(10)); break;
         case Op::fence: {
@@ -718,7 +718,7 @@ class Worker {
         }
         case Op::end:
           c_.rec->result = pop();
-          return;
+          return false;
         default: break;
       }
       ++c_.pc;
