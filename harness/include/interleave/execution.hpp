@@ -29,7 +29,7 @@ struct Finding {
   std::string key;                   // the same key is the same finding: its kind and place
   std::uint64_t step = 0;            // the step it was detected at
   unsigned preemptions = 0;          // preemptions up to that step
-  std::string detector;              // races: "happens-before" (built in) or "tsan"
+  std::string detector;              // races: "happens-before" (built in), "tsan", or "happens-before,tsan" (both)
 };
 
 struct TraceStep {

@@ -192,7 +192,7 @@ class Explorer {
         }
         note_detector(known, f.detector);
         // The built-in detector's account names both steps; TSan's knows only the later one.
-        if (known.finding.detector == "tsan" && f.detector == "happens-before" && known.schedule == r.schedule)
+        if (!by_builtin(known.finding) && by_builtin(f) && known.schedule == r.schedule)
           known.finding = std::move(f);
         continue;
       }
@@ -263,11 +263,18 @@ class Explorer {
     }
   }
 
-  static void note_detector(FoundFinding& ff, const std::string& detector) {
-    if (detector.empty()) return;
-    auto at = std::lower_bound(ff.found_by.begin(), ff.found_by.end(), detector);
-    if (at == ff.found_by.end() || *at != detector) ff.found_by.insert(at, detector);
+  // `detectors` is a Finding's detector field: one name, or both joined by a comma.
+  static void note_detector(FoundFinding& ff, const std::string& detectors) {
+    std::size_t from = 0;
+    while (from < detectors.size()) {
+      const std::size_t comma = std::min(detectors.find(',', from), detectors.size());
+      const std::string detector = detectors.substr(from, comma - from);
+      from = comma + 1;
+      auto at = std::lower_bound(ff.found_by.begin(), ff.found_by.end(), detector);
+      if (at == ff.found_by.end() || *at != detector) ff.found_by.insert(at, detector);
+    }
   }
+  static bool by_builtin(const Finding& f) { return f.detector.find("happens-before") != std::string::npos; }
 
   void finish_findings(std::size_t controlled_findings) {
     for (std::size_t k = 0; k < controlled_findings; ++k) {
@@ -281,7 +288,7 @@ class Explorer {
       ff.steps = r.steps;
       const Finding* best = nullptr;  // the built-in detector's account, when both saw it
       for (const auto& f : r.findings)
-        if (f.key == ff.finding.key && (!best || (best->detector == "tsan" && f.detector == "happens-before"))) best = &f;
+        if (f.key == ff.finding.key && (!best || (!by_builtin(*best) && by_builtin(f)))) best = &f;
       if (best) {
         ff.finding = *best;  // the details (step numbers) of the minimised run
         ff.steps = best->step;

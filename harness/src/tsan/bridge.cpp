@@ -256,7 +256,8 @@ __attribute__((visibility("default"))) INTERLEAVE_UNINSTRUMENTED bool __tsan_sym
 }
 
 // Reports stay fast and complete: every race is reported, not only the first per stack.
-__attribute__((visibility("default"))) const char* __tsan_default_options() {
+// Called while TSan initialises, before it can handle instrumented code.
+__attribute__((visibility("default"))) INTERLEAVE_UNINSTRUMENTED const char* __tsan_default_options() {
   return "suppress_equal_stacks=0:suppress_equal_addresses=0:history_size=4";
 }
 

@@ -731,6 +731,14 @@ struct Execution::Impl {
     f.key = fmt::format("race:{}", f.variable);
     f.step = step;
     f.preemptions = r->preemptions;
+    // TSan may have reported this race first (it sees the access just before): one
+    // finding, with this detector's account, that names both detectors.
+    for (Finding& known : r->findings)
+      if (known.key == f.key && known.detector == "tsan") {
+        f.detector = "happens-before,tsan";
+        known = std::move(f);
+        return;
+      }
     r->findings.push_back(std::move(f));
   }
 
@@ -777,6 +785,11 @@ struct Execution::Impl {
     f.key = fmt::format("race:{}", f.variable);
     f.step = step;
     f.preemptions = r->preemptions;
+    for (Finding& known : r->findings)
+      if (known.key == f.key && known.detector == "happens-before") {
+        known.detector = "happens-before,tsan";  // the same race, seen by both: one finding
+        return;
+      }
     r->findings.push_back(std::move(f));
   }
 
