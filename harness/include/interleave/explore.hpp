@@ -67,6 +67,8 @@ struct FoundFinding {
   std::string scheduler;          // which scheduler first found it
   std::vector<std::string> found_by;  // races: the detectors that saw it ("happens-before", "tsan"); sorted
   std::vector<std::string> runtimes;  // "controlled" and/or "stress": the runtimes that showed it
+  std::uint64_t stress_occurrences = 0;      // stress runs that showed it
+  std::vector<std::string> stress_found_by;  // races: the detectors that saw it in the stress runtime ("tsan")
   std::uint64_t steps = 0;        // of the (minimised) run
   unsigned preemptions = 0;
   std::uint64_t original_steps = 0;

@@ -118,7 +118,13 @@ std::string render_finding(const Module& m, const FoundFinding& f, const ReportC
                                 : is_expected(m, f.finding)                      ? "  [expected]"
                                                                                  : "  [NOT expected]");
   for (const auto& d : f.finding.details) out += "    " + d + "\n";
-  if (tsan::available && f.finding.kind == FindingKind::race) out += "    " + found_by_line(f.found_by) + "\n";
+  if (tsan::available && f.finding.kind == FindingKind::race && !f.token.empty())
+    out += "    " + found_by_line(f.found_by) + "\n";
+  if (f.stress_occurrences > 0) {
+    const bool tsan_saw = std::find(f.stress_found_by.begin(), f.stress_found_by.end(), "tsan") != f.stress_found_by.end();
+    out += fmt::format("    stress runtime (real threads): seen in {} run{}{}\n", f.stress_occurrences,
+                       f.stress_occurrences == 1 ? "" : "s", tsan_saw ? ", reported by ThreadSanitizer" : "");
+  }
   out += fmt::format("    first seen in run {} ({}), in {} run{} in all\n", f.first_run, f.scheduler, f.occurrences,
                      f.occurrences == 1 ? "" : "s");
   if (!f.token.empty()) {

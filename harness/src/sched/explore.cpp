@@ -245,6 +245,8 @@ class Explorer {
         FoundFinding& known = res_.findings[it->second];
         if (std::find(known.runtimes.begin(), known.runtimes.end(), "stress") == known.runtimes.end())
           known.runtimes.push_back("stress");
+        known.stress_occurrences += sf.occurrences;
+        note_stress_detector(known, sf.finding.detector);
         note_detector(known, sf.finding.detector);
         continue;
       }
@@ -257,6 +259,8 @@ class Explorer {
       ff.occurrences = sf.occurrences;
       ff.scheduler = "stress";
       ff.runtimes = {"stress"};
+      ff.stress_occurrences = sf.occurrences;
+      note_stress_detector(ff, sf.finding.detector);
       ff.original_steps = ff.finding.step;
       note_detector(ff, ff.finding.detector);
       res_.findings.push_back(std::move(ff));
@@ -273,6 +277,10 @@ class Explorer {
       auto at = std::lower_bound(ff.found_by.begin(), ff.found_by.end(), detector);
       if (at == ff.found_by.end() || *at != detector) ff.found_by.insert(at, detector);
     }
+  }
+  static void note_stress_detector(FoundFinding& ff, const std::string& detector) {
+    if (!detector.empty() && std::find(ff.stress_found_by.begin(), ff.stress_found_by.end(), detector) == ff.stress_found_by.end())
+      ff.stress_found_by.push_back(detector);
   }
   static bool by_builtin(const Finding& f) { return f.detector.find("happens-before") != std::string::npos; }
 

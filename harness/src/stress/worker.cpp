@@ -67,7 +67,16 @@ struct Ctx {
   std::uint64_t steps = 0;
   std::vector<std::int64_t> locals, stack;
   std::vector<Frame> frames;
-  bool resume = false;  // continue at pc (a parked join) instead of starting the body
+  bool resume = false;  // continue at pc (a parked join or spawn) instead of starting the body
+  bool announced = false;  // rec->reached is set
+  std::uint32_t pending_spawn = none;  // parked at a spawn made: the child (record in the instance)
+  // TSan does not understand fences ([atomics.fences]); under TSan a fence acquires the
+  // atomics that this thread's relaxed loads read since its last fence, and relaxed
+  // stores after a fence release. Both use the sync object TSan keeps at the atomic's
+  // address, which may hold a newer clock than the one read: an over-approximation
+  // (a race can be missed, none is invented).
+  std::vector<const void*> tsan_read;
+  bool tsan_fenced = false;
 };
 
 class Worker {
@@ -115,6 +124,17 @@ class Worker {
   Rng rng_;
   std::uint64_t progress_ = 0;
   Ctx c_;  // the scenario thread being run
+
+  // Fences under TSan (see Ctx::tsan_read).
+  static bool relaxed(const Instr& i) { return static_cast<MemOrder>(i.aux) == MemOrder::relaxed; }
+  void tsan_relaxed_read(const Instr& i) {
+    if (!b_.use_tsan || !relaxed(i)) return;
+    const void* a = &c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell];
+    if (std::find(c_.tsan_read.begin(), c_.tsan_read.end(), a) == c_.tsan_read.end()) c_.tsan_read.push_back(a);
+  }
+  void tsan_relaxed_write(const Instr& i) {
+    if (b_.use_tsan && c_.tsan_fenced && relaxed(i)) tsan::release(&c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell]);
+  }
   const bool pipelined_;  // worker 0 running main: it parks joins (see run_main)
 
   // Main of every instance, on worker 0. A main that must wait at a join is parked and
@@ -169,6 +189,7 @@ class Worker {
 
   bool can_resume(const Ctx& p) const {
     if (b_.abort.load(std::memory_order_relaxed) || p.inst->stopped.load(std::memory_order_relaxed)) return true;
+    if (p.pending_spawn != none) return b_.rec(p.index, p.pending_spawn).reached.load(std::memory_order_acquire);
     const ThreadRec& t = b_.rec(p.index, static_cast<std::uint32_t>(p.stack.back()));
     return t.is_process ? t.proc_live.load(std::memory_order_acquire) == 0 : t.finished.load(std::memory_order_acquire);
   }
@@ -182,6 +203,8 @@ class Worker {
     c_.slots = rec.slots;
     c_.proc_stop = rec.process == none ? nullptr : &b_.recs[rec.process].proc_stop;
     c_.resume = false;
+    c_.tsan_read.clear();
+    c_.tsan_fenced = false;
     rec.started = true;
     if (b_.use_tsan) tsan::name_current_thread(thread_name(m_, rec));
   }
@@ -195,12 +218,14 @@ class Worker {
   bool run_ctx() {
     ThreadRec& rec = *c_.rec;
     Instance& inst = *c_.inst;
+    ws_.at.store(c_.index, std::memory_order_relaxed);
     bool crashed = false;
     try {
       if (interpret()) return true;
     } catch (const Stopping&) {
       if (b_.abort.load(std::memory_order_relaxed)) {
         rec.unwound = true;  // the batch is over: leave the record as it stands, for the deadlock details
+        rec.reached.store(true, std::memory_order_release);
         return false;
       }
     } catch (const ProcessCrashed&) {
@@ -208,6 +233,9 @@ class Worker {
     }
     if (crashed) rec.crashed.store(true, std::memory_order_relaxed);
     rec.finished.store(true, std::memory_order_release);
+    // Its spawner may wait for it: a thread that ended in its prefix (a crash, a failed
+    // assert) is over; what it stopped (the run, its process) is visible with this flag.
+    rec.reached.store(true, std::memory_order_release);
     if (rec.process != none) b_.recs[rec.process].proc_live.fetch_sub(1, std::memory_order_acq_rel);
     if (inst.live.fetch_sub(1, std::memory_order_acq_rel) == 1) inst.done.store(true, std::memory_order_release);
     return false;
@@ -222,15 +250,31 @@ class Worker {
 
   template <class Ready>
   void wait_until(Ready ready) {
+    std::atomic<std::uint32_t>& polls = c_.rec->wait_polls;
     for (std::uint32_t n = 0;; ++n) {
       if (ready()) return;
+      // A failed poll: the watchdog's evidence that the wait cannot go on (see Runner::watch).
+      polls.store(polls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       check_stop();
       backoff(n);
     }
   }
 
-  void block(std::int64_t join_target = 0) { c_.rec->blocked = Blocked{true, c_.body, c_.pc, join_target}; }
-  void unblock() { c_.rec->blocked.is = false; }
+  // Entering and leaving a blocking wait: the details of a deadlock (read after the batch)
+  // and the flag the watchdog reads (a deadlock needs every unfinished thread of the
+  // instance inside a wait).
+  void block(WaitKind kind, std::uint32_t target = 0) {
+    ThreadRec& r = *c_.rec;
+    r.blocked = Blocked{true, c_.body, c_.pc, static_cast<std::int64_t>(target)};
+    r.wait_target.store(target, std::memory_order_relaxed);
+    const std::uint64_t seq = (r.wait_state.load(std::memory_order_relaxed) >> 2) + 1;
+    r.wait_state.store(seq << 2 | kind, std::memory_order_release);
+  }
+  void unblock() {
+    ThreadRec& r = *c_.rec;
+    r.blocked.is = false;
+    r.wait_state.store(r.wait_state.load(std::memory_order_relaxed) & ~std::uint64_t{3}, std::memory_order_release);
+  }
 
   // ---- findings ----------------------------------------------------------------------------
   std::string where(std::uint32_t site) const { return fmt::format("{}:{}", m_.path, m_.sites[site].loc.line); }
@@ -306,7 +350,7 @@ class Worker {
   }
   void lock(Mutex& mu, std::uint32_t site) {
     if (!try_lock(mu)) {
-      block();
+      block(wait_sync);
       wait_until([&] { return try_lock(mu); });
       unblock();
     }
@@ -340,7 +384,7 @@ class Worker {
       c.waiters.push_back(c_.id);
     }
     unlock(i.b, i.site);
-    block();
+    block(wait_sync);
     try {
       wait_until([&] { return c_.rec->notified.load(std::memory_order_acquire); });
     } catch (...) {
@@ -363,7 +407,37 @@ class Worker {
     c.waiters.erase(c.waiters.begin(), c.waiters.begin() + static_cast<std::ptrdiff_t>(n));
   }
 
-  void spawn(const Instr& i) {
+  // Spawns, then waits until the child's invisible prefix is over (it reached its first
+  // step or ended), as the controlled runtime runs the prefix with the spawn: a crash or a
+  // failed assert there happens before the spawner's next step. Re-executable at the
+  // wait (main parks there; c_.pending_spawn says the spawn was made). Returns false when
+  // main parked.
+  bool spawn(const Instr& i) {
+    std::uint32_t k = c_.pending_spawn;
+    bool waited = k != none;
+    if (k == none) {
+      k = make_spawn(i);
+      // Nothing the child does before its first step could be seen: no need to wait.
+      if ((*b_.trivial_prefix)[b_.rec(c_.index, k).body]) return true;
+    }
+    ThreadRec& child = b_.rec(c_.index, k);
+    if (!child.reached.load(std::memory_order_acquire)) {
+      block(wait_spawn, k);
+      waited = true;
+      if (pipelined_) {
+        c_.pending_spawn = k;
+        return false;
+      }
+      wait_until([&] { return child.reached.load(std::memory_order_acquire); });
+    }
+    if (waited) unblock();
+    c_.pending_spawn = none;
+    // The child may have crashed its process or stopped the run.
+    check_stop();
+    return true;
+  }
+
+  std::uint32_t make_spawn(const Instr& i) {
     const Module::Spawn& sp = m_.spawns[static_cast<std::size_t>(i.a)];
     const bool process = m_.bodies[sp.body].kind == DeclKind::process;
     const std::uint32_t k = c_.inst->spawned.fetch_add(1, std::memory_order_relaxed);
@@ -404,6 +478,7 @@ class Worker {
     c_.inst->live.fetch_add(1, std::memory_order_relaxed);
     c.ready.store(true, std::memory_order_release);
     c_.stack.push_back(k);
+    return k;
   }
 
   // Re-executable up to the wait (main parks there): the handle stays on the stack until
@@ -420,7 +495,7 @@ class Worker {
       return t.is_process ? t.proc_live.load(std::memory_order_acquire) == 0 : t.finished.load(std::memory_order_acquire);
     };
     if (!over()) {
-      block(h);
+      block(wait_join, static_cast<std::uint32_t>(h));
       if (pipelined_) return false;
       wait_until(over);
     }
@@ -491,6 +566,8 @@ class Worker {
       c_.stack.clear();
       c_.frames.clear();
       c_.steps = 0;
+      c_.announced = false;
+      c_.pending_spawn = none;
     }
     c_.resume = false;
     const Instr* code = m_.bodies[c_.body].code.data();
@@ -499,6 +576,10 @@ class Worker {
     for (;;) {
       const Instr& i = code[c_.pc];
       if (is_step(i.op)) {
+        if (__builtin_expect(!c_.announced, 0)) {
+          c_.announced = true;
+          c_.rec->reached.store(true, std::memory_order_release);  // its spawner may go on
+        }
         check_stop();
         if (!resumed) {  // a resumed join was counted when it parked
           ws_.progress.store(++progress_, std::memory_order_relaxed);
@@ -615,21 +696,29 @@ class Worker {
         }
         case Op::atomic_load:
           s.push_back(c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].load(load_order(static_cast<MemOrder>(i.aux))));
+          tsan_relaxed_read(i);
           break;
         case Op::atomic_store:
+          tsan_relaxed_write(i);
           c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].store(pop(), store_order(static_cast<MemOrder>(i.aux)));
           break;
         case Op::atomic_fetch_add: {
+          tsan_relaxed_read(i);
+          tsan_relaxed_write(i);
           const std::int64_t d = pop();
           s.push_back(c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].fetch_add(d, rmw_order(static_cast<MemOrder>(i.aux))));
           break;
         }
         case Op::atomic_exchange: {
+          tsan_relaxed_read(i);
+          tsan_relaxed_write(i);
           const std::int64_t v = pop();
           s.push_back(c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].exchange(v, rmw_order(static_cast<MemOrder>(i.aux))));
           break;
         }
         case Op::atomic_cas: {
+          tsan_relaxed_read(i);
+          tsan_relaxed_write(i);
           const std::int64_t desired = pop();
           std::int64_t expected = pop();
           const bool ok = c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].compare_exchange_strong(
@@ -658,7 +747,7 @@ class Worker {
             return false;
           };
           if (!take()) {
-            block();
+            block(wait_sync);
             wait_until(take);
             unblock();
           }
@@ -675,7 +764,7 @@ class Worker {
             return true;
           };
           if (!put()) {
-            block();
+            block(wait_sync);
             wait_until(put);
             unblock();
           }
@@ -692,14 +781,16 @@ class Worker {
             return true;
           };
           if (!get()) {
-            block();
+            block(wait_sync);
             wait_until(get);
             unblock();
           }
           s.push_back(v);
           break;
         }
-        case Op::spawn: spawn(i); break;
+        case Op::spawn:
+          if (!spawn(i)) return true;
+          break;
         case Op::join:
           if (!join()) return true;
           break;
@@ -711,6 +802,9 @@ class Worker {
           // TSan does not model fences: order every fence of the instance with each other
           // (over-approximation, as in the controlled runtime's race detector).
           if (b_.use_tsan) {
+            for (const void* a : c_.tsan_read) tsan::acquire(a);
+            c_.tsan_read.clear();
+            c_.tsan_fenced = true;
             tsan::release(&c_.inst->fence_standin);
             tsan::acquire(&c_.inst->fence_standin);
           }
