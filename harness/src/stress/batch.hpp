@@ -69,6 +69,14 @@ struct Queue {
   std::size_t capacity = 0;
 };
 
+// The kinds of wait_state (ThreadRec).
+enum WaitKind : std::uint32_t {
+  wait_none = 0,
+  wait_sync = 1,   // mutex, cond, semaphore, queue: its poll must fail with the instance frozen
+  wait_join = 2,   // a join: over when the target finished (the watchdog checks it)
+  wait_spawn = 3,  // a spawn: over when the child reached its first step
+};
+
 // What a thread is blocked on, for the deadlock details (written by the thread itself,
 // read by the runner after the workers are joined).
 struct Blocked {
@@ -86,6 +94,16 @@ struct ThreadRec {
   std::atomic<bool> proc_stop{false};  // a process: its threads must stop
   std::atomic<bool> notified{false};   // cond wait: woken by a notify
   std::atomic<std::uint32_t> proc_live{0};  // a process: its unfinished threads
+  // Reached its first step, or ended (release): its invisible prefix is over. The spawner
+  // waits for it, so the prefix happens with the spawn, as in the controlled runtime.
+  std::atomic<bool> reached{false};
+  // For the watchdog (written by the thread only): (seq << 2) | kind of the wait it is in,
+  // kind 0 when it is in none; seq counts the waits entered. wait_target is the record
+  // (within the instance) a join or spawn waits for; wait_polls counts the failed polls
+  // of a sync wait (mutex, cond, semaphore, queue).
+  std::atomic<std::uint64_t> wait_state{0};
+  std::atomic<std::uint32_t> wait_target{0};
+  std::atomic<std::uint32_t> wait_polls{0};
   bool started = false;
   bool unwound = false;  // stopped because the batch was aborted
   std::uint32_t body = 0;
@@ -119,7 +137,7 @@ struct LocalFinding {
 // One per worker; cache-line aligned, since the progress counter is written at every step.
 struct alignas(64) WorkerState {
   std::atomic<std::uint64_t> progress{0};
-  std::atomic<std::uint64_t> at{0};  // the instance it runs (B when done)
+  std::atomic<std::uint64_t> at{0};  // the instance it runs (B when done); the watchdog looks there
   std::vector<LocalFinding> findings;
   std::vector<std::string> notes;
 };
@@ -133,6 +151,9 @@ struct Batch {
   std::uint32_t module_id = 0;
   const std::vector<std::uint64_t>* body_pcs = nullptr;
   const std::vector<std::uint64_t>* site_pcs = nullptr;  // 2 * site + write
+  // Per body: its prefix (instructions before its first step) can neither fail nor loop,
+  // so a spawner need not wait for it (nothing it does is observable).
+  const std::vector<char>* trivial_prefix = nullptr;
 
   std::unique_ptr<Instance[]> inst;
   std::unique_ptr<std::atomic<std::int64_t>[]> cells;  // B * cell_count, root spaces

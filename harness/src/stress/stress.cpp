@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -137,6 +138,54 @@ std::uint32_t initial_workers(const Module& m) {
   return n;
 }
 
+// Per body: whether the instructions before its first step can neither fail (crash,
+// assert, division, any, calls) nor loop without a step (a backward jump). Such a prefix has no effect anyone could see, so
+// a spawner need not wait for it to run (a wait that costs a hand-over per spawn).
+std::vector<char> trivial_prefixes(const Module& m) {
+  std::vector<char> out(m.bodies.size(), 0);
+  for (std::size_t b = 0; b < m.bodies.size(); ++b) {
+    const auto& code = m.bodies[b].code;
+    std::vector<char> seen(code.size(), 0);
+    std::vector<std::uint32_t> todo{0};
+    bool ok = true;
+    while (ok && !todo.empty()) {
+      const std::uint32_t pc = todo.back();
+      todo.pop_back();
+      if (pc >= code.size()) {
+        ok = false;
+        break;
+      }
+      if (seen[pc]) continue;
+      seen[pc] = 1;
+      const Instr& i = code[pc];
+      if (is_step(i.op)) continue;
+      auto forward = [&](std::int32_t target) {
+        if (target <= static_cast<std::int32_t>(pc)) ok = false;
+        else todo.push_back(static_cast<std::uint32_t>(target));
+      };
+      switch (i.op) {
+        case Op::push: case Op::pop: case Op::load_local: case Op::store_local: case Op::add: case Op::sub:
+        case Op::mul: case Op::neg: case Op::not_: case Op::to_bool: case Op::eq: case Op::ne: case Op::lt:
+        case Op::le: case Op::gt: case Op::ge: case Op::print:
+          todo.push_back(pc + 1);
+          break;
+        case Op::jump: forward(i.a); break;
+        case Op::jump_if_false: case Op::jump_if_false_keep: case Op::jump_if_true_keep:
+          forward(i.a);
+          todo.push_back(pc + 1);
+          break;
+        case Op::count_down: case Op::count_up:  // a loop head: its exit is forward
+          forward(i.b);
+          todo.push_back(pc + 1);
+          break;
+        default: ok = false; break;
+      }
+    }
+    out[b] = ok ? 1 : 0;
+  }
+  return out;
+}
+
 class Runner {
  public:
   Runner(const Module& m, const StressOptions& o, StressResult& r) : m_(m), o_(o), r_(r) {}
@@ -153,6 +202,7 @@ class Runner {
       }
     }
     check_initial_always();
+    trivial_prefix_ = trivial_prefixes(m_);
     std::uint32_t workers = initial_workers(m_);
     if (workers > max_workers) return skip(workers);
     // Large batches for cheap scenarios: more instances in flight, more overlap. Bounded
@@ -196,6 +246,7 @@ class Runner {
   bool use_tsan_ = false;
   std::uint32_t module_id_ = 0;
   std::vector<std::uint64_t> body_pcs_, site_pcs_;
+  std::vector<char> trivial_prefix_;
   Clock::time_point deadline_;
   std::unordered_map<std::string, std::size_t> by_key_;
   std::set<std::string> notes_;
@@ -238,6 +289,7 @@ class Runner {
     b.module_id = module_id_;
     b.body_pcs = &body_pcs_;
     b.site_pcs = &site_pcs_;
+    b.trivial_prefix = &trivial_prefix_;
     const std::size_t cc = m_.cell_count;
     b.inst = std::make_unique<Instance[]>(n);
     b.cells = std::make_unique<std::atomic<std::int64_t>[]>(n * cc);
@@ -277,7 +329,8 @@ class Runner {
     threads.reserve(w);
     for (std::uint32_t k = 0; k < w; ++k) threads.emplace_back(run_worker, std::ref(b), k);
     b.start.store(true, std::memory_order_release);
-    const bool deadlocked = watch(b);
+    const std::uint64_t stuck = watch(b);
+    const bool deadlocked = stuck < n;
     for (auto& t : threads) t.join();
     ++r_.batches;
 
@@ -301,8 +354,7 @@ class Runner {
     }
     for (; next < found.size(); ++next) add(std::move(found[next].finding), base + found[next].instance + 1);
     if (deadlocked) {
-      const std::uint64_t stuck = report_deadlock(b, base);
-      (void)stuck;
+      report_deadlock(b, base, stuck);
       ++counted;  // the stuck run
     }
     r_.runs += std::min<std::uint64_t>(counted, n);
@@ -310,28 +362,99 @@ class Runner {
     return b.need_workers.load(std::memory_order_relaxed) > w ? b.need_workers.load(std::memory_order_relaxed) : 0;
   }
 
-  // The watchdog: waits for the workers, aborting the batch when nothing progressed for
-  // hang_seconds (a deadlock), when interrupted, or well past the time budget.
-  // Returns true for a deadlock.
-  bool watch(Batch& b) {
+  // What the watchdog saw of an instance whose unfinished threads were all in blocking
+  // waits: since when, in which waits (wait_state), and their failed polls then.
+  struct Frozen {
+    Clock::time_point since;
+    std::vector<std::uint64_t> states;
+    std::vector<std::uint32_t> polls;
+  };
+
+  // Whether every unfinished thread of instance i is inside a blocking wait that cannot
+  // go on as things stand: a join whose target has not finished, a spawn whose child has
+  // not reached its first step, or a sync wait (mutex, cond, semaphore, queue). A thread
+  // outside a wait, even one that makes no progress (descheduled, spinning), means no.
+  bool frozen(Batch& b, std::uint64_t i, std::vector<std::uint64_t>& states, std::vector<std::uint32_t>& polls) const {
+    states.assign(b.W, 0);
+    polls.assign(b.W, 0);
+    bool any = false;
+    for (std::uint32_t k = 0; k < b.W; ++k) {
+      const ThreadRec& t = b.rec(i, k);
+      if (!t.ready.load(std::memory_order_acquire) || t.finished.load(std::memory_order_acquire)) continue;
+      const std::uint64_t state = t.wait_state.load(std::memory_order_acquire);
+      const std::uint32_t target = t.wait_target.load(std::memory_order_relaxed);
+      switch (state & 3) {
+        case wait_none: return false;
+        case wait_join: {
+          if (target >= b.W) return false;
+          const ThreadRec& x = b.rec(i, target);
+          if (!x.ready.load(std::memory_order_acquire)) return false;
+          const bool over = x.is_process ? x.proc_live.load(std::memory_order_acquire) == 0 : x.finished.load(std::memory_order_acquire);
+          if (over) return false;
+          break;
+        }
+        case wait_spawn:
+          if (target >= b.W || b.rec(i, target).reached.load(std::memory_order_acquire)) return false;
+          break;
+        default: polls[k] = t.wait_polls.load(std::memory_order_relaxed); break;
+      }
+      states[k] = state;
+      any = true;
+    }
+    return any;
+  }
+
+  // The watchdog: waits for the workers, aborting the batch when an instance deadlocked,
+  // when interrupted, or well past the time budget. Returns the deadlocked instance, or
+  // b.B.
+  //
+  // A deadlock is an instance whose unfinished threads were all inside blocking waits, the
+  // same waits without a step in between, for hang_seconds, and where each sync waiter
+  // polled its condition and failed after that began (no thread of the instance took a
+  // step meanwhile, so its state was frozen: the failed poll was no stale view). A worker
+  // that is merely descheduled, however long, is outside a wait or has not polled: on a
+  // loaded machine a clean run is never a deadlock. Where to look: every instance a worker
+  // is at (a deadlocked instance holds its blocked workers) and the lowest unfinished one.
+  std::uint64_t watch(Batch& b) {
     std::unique_lock<std::mutex> lock(b.done_mu);
-    std::uint64_t last = ~0ull;
-    auto changed = Clock::now();
-    bool deadlocked = false;
-    const auto grace = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(0.05, o_.hang_seconds)));
+    std::uint64_t stuck = b.B;
+    const auto hang = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(0.05, o_.hang_seconds)));
+    // A deadlock that forms just before the time budget ends is still reported.
+    const auto grace = 2 * hang;
+    std::map<std::uint64_t, Frozen> watched;
+    std::vector<std::uint64_t> candidates, states;
+    std::vector<std::uint32_t> polls;
+    std::uint64_t lowest = 0;
     while (b.workers_done < b.W) {
       b.done_cv.wait_for(lock, std::chrono::milliseconds(2));
       if (b.workers_done == b.W || b.abort.load(std::memory_order_relaxed)) continue;
-      std::uint64_t sum = 0;
-      for (std::uint32_t k = 0; k < b.W; ++k) sum += b.workers[k].progress.load(std::memory_order_relaxed);
       const auto now = Clock::now();
-      if (sum != last) {
-        last = sum;
-        changed = now;
-      } else if (std::chrono::duration<double>(now - changed).count() >= o_.hang_seconds) {
-        deadlocked = true;
-        b.abort.store(true, std::memory_order_relaxed);
+      while (lowest < b.B && b.inst[lowest].done.load(std::memory_order_acquire)) ++lowest;
+      candidates.clear();
+      if (lowest < b.B) candidates.push_back(lowest);
+      for (std::uint32_t k = 0; k < b.W; ++k) {
+        const std::uint64_t at = b.workers[k].at.load(std::memory_order_relaxed);
+        if (at < b.B && !b.inst[at].done.load(std::memory_order_acquire)) candidates.push_back(at);
       }
+      std::sort(candidates.begin(), candidates.end());
+      candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+      std::map<std::uint64_t, Frozen> next;
+      for (std::uint64_t i : candidates) {
+        if (!frozen(b, i, states, polls)) continue;
+        auto it = watched.find(i);
+        if (it == watched.end() || it->second.states != states) {
+          next.emplace(i, Frozen{now, states, polls});
+          continue;
+        }
+        Frozen& f = it->second;
+        bool polled = true;
+        for (std::uint32_t k = 0; k < b.W && polled; ++k)
+          if ((states[k] & 3) == wait_sync) polled = polls[k] != f.polls[k];
+        if (polled && now - f.since >= hang && stuck == b.B) stuck = i;
+        next.emplace(i, std::move(f));
+      }
+      watched = std::move(next);
+      if (stuck < b.B) b.abort.store(true, std::memory_order_relaxed);
       if (o_.interrupt && o_.interrupt->load()) {
         r_.interrupted = true;
         b.abort.store(true, std::memory_order_relaxed);
@@ -341,7 +464,7 @@ class Runner {
         b.abort.store(true, std::memory_order_relaxed);
       }
     }
-    return deadlocked;
+    return stuck;
   }
 
   void evaluate(const std::atomic<std::int64_t>* mem, std::uint64_t run) {
@@ -387,24 +510,12 @@ class Runner {
     return fmt::format("at {}", where(instr_of(t).site));
   }
 
-  // The lowest instance with a blocked thread is the stuck run; its threads and what
-  // each waits for are the finding, as the controlled runtime reports a deadlock.
-  std::uint64_t report_deadlock(Batch& b, std::uint64_t base) {
-    std::uint64_t stuck = b.B;
-    for (std::uint64_t i = 0; i < b.B && stuck == b.B; ++i)
-      for (std::uint32_t k = 0; k < b.W; ++k)
-        if (unfinished(b.rec(i, k)) && b.rec(i, k).blocked.is) {
-          stuck = i;
-          break;
-        }
+  // The stuck run's threads and what each waits for are the finding, as the controlled
+  // runtime reports a deadlock.
+  void report_deadlock(Batch& b, std::uint64_t base, std::uint64_t stuck) {
     Finding f;
     f.kind = FindingKind::deadlock;
     f.key = "deadlock";
-    if (stuck == b.B) {
-      f.summary = fmt::format("deadlock: no thread made progress for {} s", o_.hang_seconds);
-      add(std::move(f), base + 1);
-      return stuck;
-    }
     std::vector<std::uint32_t> lines;
     std::size_t blocked = 0;
     for (std::uint32_t k = 0; k < b.W; ++k) {
@@ -474,11 +585,10 @@ class Runner {
       f.details.push_back(fmt::format("{} at {} ({}): {}", thread_name(m_, t), where(i.site), s.text, what));
     }
     f.summary = fmt::format("deadlock: {} thread{} blocked forever", blocked, blocked == 1 ? "" : "s");
-    f.details.push_back(fmt::format("(stress: no thread made progress for {} s; the run was stopped)", o_.hang_seconds));
+    f.details.push_back(fmt::format("(stress: every thread of the run was blocked for {} s; the run was stopped)", o_.hang_seconds));
     std::sort(lines.begin(), lines.end());
     for (auto l : lines) f.key += fmt::format(":{}", l);
     add(std::move(f), base + stuck + 1);
-    return stuck;
   }
 
   // ---- ThreadSanitizer ---------------------------------------------------------------------
