@@ -132,6 +132,22 @@ TEST_CASE("stress: a deadlock is stopped by the watchdog and reported", "[stress
     CHECK(f->finding.summary == "deadlock: 2 threads blocked forever");
     CHECK(f->finding.key.rfind("deadlock:", 0) == 0);
   }
+  SECTION("dining philosophers") {
+    const Module m = load_scenario("classic/dining_philosophers.scn");
+    StressResult r;
+    for (std::uint64_t seed = 1; seed < 20; ++seed) {
+      StressOptions o = quick(0.6);
+      o.hang_seconds = 0.2;
+      o.seed = seed;
+      o.noise = 0.3;
+      r = stress(m, o);
+      if (find_kind(r, FindingKind::deadlock)) break;
+    }
+    INFO(describe(r));
+    const StressFinding* f = find_kind(r, FindingKind::deadlock);
+    REQUIRE(f);
+    CHECK(f->finding.key.rfind("deadlock:", 0) == 0);
+  }
   SECTION("a lock never released") {
     const Module m = load_scenario("seed/lock_never_released.scn");
     const auto t0 = std::chrono::steady_clock::now();
