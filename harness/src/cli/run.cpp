@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <thread>
 
 #include "commands.hpp"
 #include "interleave/explore.hpp"
@@ -87,6 +89,37 @@ bool write_reports(const std::string& json_doc, const std::string& json_path, co
   return ok;
 }
 
+// Under the TSan bridge a signal is queued for the TSan thread that was current when it
+// arrived, which may be a scenario fiber that never collects it. So in tsan builds SIGINT
+// is blocked in this thread (and the threads it starts) and a real thread waits for it.
+class SigintWatcher {
+ public:
+  SigintWatcher() {
+    if (!tsan::available) return;
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+    thread_ = std::thread([this] {
+      const timespec tick{0, 100'000'000};
+      while (!done_.load(std::memory_order_acquire))
+        if (sigtimedwait(&set_, nullptr, &tick) == SIGINT) interrupt_requested.store(true, std::memory_order_relaxed);
+    });
+  }
+  ~SigintWatcher() {
+    if (!tsan::available) return;
+    done_.store(true, std::memory_order_release);
+    thread_.join();
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigintWatcher(const SigintWatcher&) = delete;
+  SigintWatcher& operator=(const SigintWatcher&) = delete;
+
+ private:
+  sigset_t set_{}, old_{};
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
 }  // namespace
 
 int check_command(const RunOptions& o, bool single_scheduler) {
@@ -95,6 +128,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
   if (!shard->status_file.empty()) std::ofstream(shard->status_file).flush();
   interrupt_requested.store(false);
   std::signal(SIGINT, on_sigint);
+  SigintWatcher watcher;
   // A live line on a terminal; nothing off one (CI logs want the summary only).
   const bool live = isatty(fileno(stderr)) != 0;
   LoadOptions load;
