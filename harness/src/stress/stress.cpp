@@ -19,7 +19,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "arith.hpp"
+#include "../vm/arithmetic.hpp"
 #include "batch.hpp"
 #if __has_include("interleave/outcomes.hpp")
 #include "interleave/outcomes.hpp"

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "arith.hpp"
+#include "../vm/arithmetic.hpp"
 #include "batch.hpp"
 #include "interleave/tsan_bridge.hpp"
 

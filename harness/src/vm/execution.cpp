@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "interleave/outcomes.hpp"
+#include "arithmetic.hpp"
 #include "interleave/race_detector.hpp"
 #include "interleave/tsan_bridge.hpp"
 
@@ -94,42 +95,6 @@ struct Mutex {
 
 struct Stop {};            // unwinds a run that ended with a finding
 struct ProcessCrashed {};  // unwinds the step of a process that crashed; the run goes on
-
-// Local arithmetic on an operand stack, shared by thread code and by properties: wrapping
-// two's-complement +, -, *, as the hardware does; division rounding toward zero. Returns
-// the error of a division by zero, or nullptr.
-inline const char* arithmetic(Op op, std::vector<std::int64_t>& s) {
-  if (op == Op::neg) {
-    s.back() = static_cast<std::int64_t>(0 - static_cast<std::uint64_t>(s.back()));
-    return nullptr;
-  }
-  if (op == Op::not_ || op == Op::to_bool) {
-    s.back() = (s.back() != 0) == (op == Op::to_bool);
-    return nullptr;
-  }
-  const std::int64_t b = s.back();
-  s.pop_back();
-  std::int64_t& a = s.back();
-  const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
-  switch (op) {
-    case Op::add: a = static_cast<std::int64_t>(ua + ub); break;
-    case Op::sub: a = static_cast<std::int64_t>(ua - ub); break;
-    case Op::mul: a = static_cast<std::int64_t>(ua * ub); break;
-    case Op::div:
-    case Op::mod:
-      if (b == 0) return op == Op::div ? "division by zero" : "modulo by zero";
-      if (a == std::numeric_limits<std::int64_t>::min() && b == -1) a = op == Op::div ? a : 0;
-      else a = op == Op::div ? a / b : a % b;
-      break;
-    case Op::eq: a = a == b; break;
-    case Op::ne: a = a != b; break;
-    case Op::lt: a = a < b; break;
-    case Op::le: a = a <= b; break;
-    case Op::gt: a = a > b; break;
-    default: a = a >= b; break;
-  }
-  return nullptr;
-}
 
 }  // namespace
 

@@ -1,7 +1,7 @@
-// Local arithmetic of the scenario language, as the controlled runtime does it
-// (harness/src/vm/execution.cpp keeps its own copy in an anonymous namespace): wrapping
-// two's-complement +, -, *; division rounding toward zero. The two must stay identical,
-// or the two runtimes would disagree on a scenario's values.
+// Local arithmetic of the scenario language on an operand stack, shared by the controlled
+// runtime (thread code and properties) and the stress runtime, so that both compute the
+// same values: wrapping two's-complement +, -, *, as the hardware does; division rounding
+// toward zero. Returns the error of a division by zero, or nullptr.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +10,8 @@
 
 #include "interleave/bytecode.hpp"
 
-namespace interleave::stress_detail {
+namespace interleave {
 
-// Returns the error of a division by zero, or nullptr.
 inline const char* arithmetic(Op op, std::vector<std::int64_t>& s) {
   if (op == Op::neg) {
     s.back() = static_cast<std::int64_t>(0 - static_cast<std::uint64_t>(s.back()));
@@ -46,4 +45,4 @@ inline const char* arithmetic(Op op, std::vector<std::int64_t>& s) {
   return nullptr;
 }
 
-}  // namespace interleave::stress_detail
+}  // namespace interleave
