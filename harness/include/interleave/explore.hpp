@@ -16,6 +16,8 @@
 
 namespace interleave {
 
+struct ExploreResult;
+
 enum class Strategy : std::uint8_t { portfolio, random, pct, dfs, stress };
 
 // Where a long exploration stands, for a live progress line.
@@ -50,6 +52,10 @@ struct ExploreOptions {
   // Shard 0 makes it. Its findings and observations join the controlled runtime's.
   double stress_seconds = 0;
   double stress_noise = 0.0;
+  // Asked once the runs are over: whether anything will show the findings' traces (a
+  // failing verdict, --verbose, a report file). When not, minimisation and the traced
+  // replay are skipped; tokens are still made. Unset: always minimise.
+  std::function<bool(const ExploreResult&)> traces_wanted;
   std::function<void(const ExploreProgress&)> on_progress;  // called about 5 times a second
   const std::atomic<bool>* interrupt = nullptr;             // set (e.g. by SIGINT): stop cleanly
 };
@@ -79,7 +85,7 @@ struct FoundFinding {
 struct ExploreResult {
   std::uint64_t runs = 0;
   std::uint64_t steps = 0;
-  double seconds = 0;
+  double seconds = 0;             // everything: controlled runs, the stress pass, minimisation
   bool exhaustive = false;       // DFS explored every schedule (within its bound)
   bool stopped_by_time = false;
   bool interrupted = false;      // stopped by ExploreOptions::interrupt
@@ -93,6 +99,7 @@ struct ExploreResult {
   double stress_seconds = 0;
   std::string stress_skipped;     // why the stress runtime could not run this scenario
   std::vector<std::string> notes;      // distinct information lines (process crashes)
+  bool minimised = false;         // findings were minimised and traced (see traces_wanted)
 };
 
 ExploreResult explore(const Module& module, const ExploreOptions& options);

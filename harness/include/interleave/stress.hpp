@@ -27,7 +27,6 @@ struct StressOptions {
   std::uint32_t batch = 0;            // runs per thread start; 0: chosen adaptively
   double noise = 0.0;                 // probability of noise (yield, spin, sleep) at a step
   std::uint64_t max_steps = 20'000;   // steps of one run beyond which it is a livelock
-  double hang_seconds = 2.0;          // every thread of a run blocked in a wait this long: a deadlock
   bool tsan = true;                   // report accesses to ThreadSanitizer where compiled in
   const std::atomic<bool>* interrupt = nullptr;
 };

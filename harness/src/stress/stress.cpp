@@ -363,9 +363,8 @@ class Runner {
   }
 
   // What the watchdog saw of an instance whose unfinished threads were all in blocking
-  // waits: since when, in which waits (wait_state), and their failed polls then.
+  // waits: in which waits (wait_state), and their failed polls then.
   struct Frozen {
-    Clock::time_point since;
     std::vector<std::uint64_t> states;
     std::vector<std::uint32_t> polls;
   };
@@ -408,19 +407,23 @@ class Runner {
   // when interrupted, or well past the time budget. Returns the deadlocked instance, or
   // b.B.
   //
-  // A deadlock is an instance whose unfinished threads were all inside blocking waits, the
-  // same waits without a step in between, for hang_seconds, and where each sync waiter
-  // polled its condition and failed after that began (no thread of the instance took a
-  // step meanwhile, so its state was frozen: the failed poll was no stale view). A worker
-  // that is merely descheduled, however long, is outside a wait or has not polled: on a
-  // loaded machine a clean run is never a deadlock. Where to look: every instance a worker
-  // is at (a deadlocked instance holds its blocked workers) and the lowest unfinished one.
+  // A deadlock is decided by the instance's state, never by how long it took: at two
+  // looks, every unfinished thread was inside the same blocking wait (same wait sequence
+  // number, so none left and re-entered it), each join or spawn waited for a thread that
+  // had not got there, and each sync waiter (mutex, cond, semaphore, queue) completed at
+  // least two failed polls in between. No thread left a wait in between, so nothing
+  // changed the sync state, and the second failed poll began after the first look: it saw
+  // that frozen state and found its condition false, so it stays false forever. A thread
+  // that is merely descheduled, however long, is outside a wait or has not polled, so on a
+  // loaded machine a clean run is never a deadlock, and a real one is only found later.
+  // Where to look: every instance a worker is at (a deadlocked instance holds its blocked
+  // workers) and the lowest unfinished one.
   std::uint64_t watch(Batch& b) {
     std::unique_lock<std::mutex> lock(b.done_mu);
     std::uint64_t stuck = b.B;
-    const auto hang = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(0.05, o_.hang_seconds)));
-    // A deadlock that forms just before the time budget ends is still reported.
-    const auto grace = 2 * hang;
+    // A deadlock that forms just before the time budget ends is still reported, unless the
+    // workers are starved for this long past it (then the batch is given up, not judged).
+    const auto grace = std::chrono::seconds(2);
     std::map<std::uint64_t, Frozen> watched;
     std::vector<std::uint64_t> candidates, states;
     std::vector<std::uint32_t> polls;
@@ -443,14 +446,14 @@ class Runner {
         if (!frozen(b, i, states, polls)) continue;
         auto it = watched.find(i);
         if (it == watched.end() || it->second.states != states) {
-          next.emplace(i, Frozen{now, states, polls});
+          next.emplace(i, Frozen{states, polls});
           continue;
         }
         Frozen& f = it->second;
         bool polled = true;
         for (std::uint32_t k = 0; k < b.W && polled; ++k)
-          if ((states[k] & 3) == wait_sync) polled = polls[k] != f.polls[k];
-        if (polled && now - f.since >= hang && stuck == b.B) stuck = i;
+          if ((states[k] & 3) == wait_sync) polled = polls[k] - f.polls[k] >= 2;
+        if (polled && stuck == b.B) stuck = i;
         next.emplace(i, std::move(f));
       }
       watched = std::move(next);
@@ -585,7 +588,7 @@ class Runner {
       f.details.push_back(fmt::format("{} at {} ({}): {}", thread_name(m_, t), where(i.site), s.text, what));
     }
     f.summary = fmt::format("deadlock: {} thread{} blocked forever", blocked, blocked == 1 ? "" : "s");
-    f.details.push_back(fmt::format("(stress: every thread of the run was blocked for {} s; the run was stopped)", o_.hang_seconds));
+    f.details.push_back("(stress: every unfinished thread of the run was in a wait that its frozen state can never satisfy; the run was stopped)");
     std::sort(lines.begin(), lines.end());
     for (auto l : lines) f.key += fmt::format(":{}", l);
     add(std::move(f), base + stuck + 1);

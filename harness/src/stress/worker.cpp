@@ -254,7 +254,8 @@ class Worker {
     for (std::uint32_t n = 0;; ++n) {
       if (ready()) return;
       // A failed poll: the watchdog's evidence that the wait cannot go on (see Runner::watch).
-      polls.store(polls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      // seq_cst: the watchdog's looks and the polls are in one total order (Runner::watch).
+      polls.store(polls.load(std::memory_order_relaxed) + 1, std::memory_order_seq_cst);
       check_stop();
       backoff(n);
     }
