@@ -5,8 +5,11 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
+#include "interleave/sched_registry.hpp"
 
 namespace {
 
@@ -86,9 +89,14 @@ int run(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run scenarios under one scheduler and report every finding and observation");
   add_common(*run, run_opts.common);
   add_run_options(*run, run_opts);
-  run->add_option("--scheduler", run_opts.scheduler,
-                  "random, pct, dfs (controlled runtime) or stress (real threads; --runs and --time are its budget)")
-      ->check(CLI::IsMember({"random", "pct", "dfs", "stress"}))
+  std::string scheduler_help = "The scheduler:";
+  std::vector<std::string> scheduler_names;
+  for (const auto& e : interleave::scheduler_registry()) {
+    scheduler_help += fmt::format("\n  {:<7} {} ({} runtime)", e.name, e.description, e.runtime);
+    scheduler_names.emplace_back(e.name);
+  }
+  run->add_option("--scheduler", run_opts.scheduler, scheduler_help)
+      ->check(CLI::IsMember(scheduler_names))
       ->capture_default_str();
 
   MergeOptions merge_opts;

@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "interleave/explore.hpp"
 #include "interleave/report.hpp"
+#include "interleave/sched_registry.hpp"
 #include "interleave/tsan_bridge.hpp"
 
 namespace interleave::cli {
@@ -147,11 +148,8 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     }
     const Module module = compile(*lr.program);
     ExploreOptions eo;
-    eo.strategy = !single_scheduler ? Strategy::portfolio
-                  : o.scheduler == "dfs" ? Strategy::dfs
-                  : o.scheduler == "pct" ? Strategy::pct
-                  : o.scheduler == "stress" ? Strategy::stress
-                                         : Strategy::random;
+    // main.cpp validated the name against the registry.
+    eo.strategy = single_scheduler ? find_scheduler(o.scheduler)->strategy : Strategy::portfolio;
     eo.seed = o.seed;
     eo.pct_depth = o.depth;
     eo.preemption_bound = o.preemption_bound;
@@ -166,6 +164,10 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.interrupt = &interrupt_requested;
     eo.stress_seconds = single_scheduler ? 0.0 : o.stress_seconds;
     eo.stress_noise = o.noise;
+    const bool reports = !o.json.empty() || !o.junit.empty() || !o.sarif.empty() || !o.summary.empty();
+    eo.traces_wanted = [&](const ExploreResult& r) {
+      return reports || o.verbose || single_scheduler || !judge(module, r).pass;
+    };
     if (live) {
       eo.on_progress = [&file](const ExploreProgress& p) {
         fmt::print(stderr, "\r\033[K{}: {} of {} runs, {:.0f} runs/s, {} finding{}, {:.0f} s left", file, p.runs, p.budget,
