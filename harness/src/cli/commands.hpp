@@ -1,9 +1,11 @@
 // The `interleave` subcommands. Each returns the process exit code.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "interleave/execution.hpp"
 #include "interleave/frontend.hpp"
 
 namespace interleave::cli {
@@ -22,6 +24,12 @@ struct CommonOptions {
 std::vector<std::string> collect_scenarios(const std::vector<std::string>& paths, bool& ok);
 // Parses --set NAME=VALUE options; reports bad ones on stderr.
 bool parse_sets(const std::vector<std::string>& sets, Overrides& out);
+
+// Loads every scenario named by the options and hands each program to `use` (its source
+// file, and whether it is the first); a file with errors is reported on stderr. The exit
+// code: ok, or unusable_input when a file did not load or `use` returned false.
+int for_each_program(const CommonOptions& options,
+                     const std::function<bool(const Program&, const SourceFile&, bool first)>& use);
 
 int explain_command(const CommonOptions& options);
 int format_command(const CommonOptions& options, bool check_only);
@@ -52,9 +60,9 @@ struct RunOptions {
   bool no_tsan = false;          // tsan builds: the built-in detector only
 };
 
-int check_command(const RunOptions& options, bool single_scheduler);
+int check_command(const RunOptions& options, bool single_scheduler);  // check, and run (one scheduler)
 int replay_command(const RunOptions& options);
-// replay --tsan-report: may start the process again with TSAN_OPTIONS set (see run.cpp).
+// replay --tsan-report: may start the process again with TSAN_OPTIONS set (see replay.cpp).
 void tsan_report_mode(char** argv);
 
 struct MergeOptions {
@@ -62,6 +70,13 @@ struct MergeOptions {
   std::string json, junit, sarif, summary;
 };
 int merge_command(const MergeOptions& options);
+
+// The runtime options that --max-steps, --spurious-wakeups and --no-tsan set.
+ExecOptions exec_options(const RunOptions& options);
+// Writes the reports a command asked for (empty paths: none), all rendered from one JSON
+// report document. False, with the reason on stderr, when one could not be written.
+bool write_reports(const std::string& json_doc, const std::string& json_path, const std::string& junit,
+                   const std::string& sarif, const std::string& summary);
 
 // Exit code after Ctrl-C: the reports were written with what was done.
 inline constexpr int interrupted_exit = 130;

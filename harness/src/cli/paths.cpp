@@ -1,3 +1,4 @@
+// The inputs every command shares: scenario paths, --set values, and loading each program.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -64,6 +65,28 @@ bool parse_sets(const std::vector<std::string>& sets, Overrides& out) {
     out[name] = value;
   }
   return ok;
+}
+
+int for_each_program(const CommonOptions& options,
+                     const std::function<bool(const Program&, const SourceFile&, bool first)>& use) {
+  bool ok = true;
+  LoadOptions load;
+  load.max_errors = options.max_errors;
+  if (!parse_sets(options.sets, load.overrides)) return unusable_input;
+  const auto files = collect_scenarios(options.paths, ok);
+  bool first = true;
+  for (const auto& file : files) {
+    const LoadResult r = load_file(file, load);
+    if (!r.ok()) {
+      std::fputs(r.render().c_str(), stderr);
+      ok = false;
+      continue;
+    }
+    if (!use(*r.program, *r.file, first)) ok = false;
+    first = false;
+  }
+  std::fflush(stdout);
+  return ok ? static_cast<int>(Exit::ok) : static_cast<int>(unusable_input);
 }
 
 }  // namespace interleave::cli

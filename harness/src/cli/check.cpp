@@ -1,3 +1,5 @@
+// `interleave check` and `interleave run`: explore each scenario, judge it against its
+// expect lines, print and write the reports.
 #include <fmt/format.h>
 
 #include <pthread.h>
@@ -8,7 +10,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <optional>
 #include <thread>
 
@@ -21,25 +22,6 @@
 namespace interleave::cli {
 
 namespace {
-
-ExecOptions exec_options(const RunOptions& o) {
-  ExecOptions e;
-  e.max_steps = o.max_steps;
-  e.spurious_wakeups = o.spurious_wakeups;
-  e.tsan = !o.no_tsan;
-  return e;
-}
-
-bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) {
-    fmt::print(stderr, "error: cannot write {}\n", path);
-    return false;
-  }
-  return true;
-}
 
 struct Shard {
   unsigned index = 0;
@@ -73,22 +55,6 @@ std::optional<Shard> shard_of(const RunOptions& o) {
 // Ctrl-C stops the exploration cleanly; the reports are still written.
 std::atomic<bool> interrupt_requested{false};
 extern "C" void on_sigint(int) { interrupt_requested.store(true, std::memory_order_relaxed); }
-
-// Writes the reports a command asked for, from one JSON report document.
-bool write_reports(const std::string& json_doc, const std::string& json_path, const std::string& junit,
-                   const std::string& sarif, const std::string& summary) {
-  bool ok = true;
-  try {
-    if (!json_path.empty()) ok = write_file(json_path, json_doc) && ok;
-    if (!junit.empty()) ok = write_file(junit, junit_report(json_doc)) && ok;
-    if (!sarif.empty()) ok = write_file(sarif, sarif_report(json_doc)) && ok;
-    if (!summary.empty()) ok = write_file(summary, summary_report(json_doc)) && ok;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: cannot write the reports: {}\n", e.what());
-    return false;
-  }
-  return ok;
-}
 
 // Under the TSan bridge a signal is queued for the TSan thread that was current when it
 // arrived, which may be a scenario fiber that never collects it. So in tsan builds SIGINT
@@ -203,92 +169,6 @@ int check_command(const RunOptions& o, bool single_scheduler) {
   if (interrupt_requested.load()) return interrupted_exit;
   if (!usable) return unusable_input;
   return all_pass ? static_cast<int>(Exit::ok) : static_cast<int>(findings_differ);
-}
-
-int merge_command(const MergeOptions& o) {
-  std::vector<std::string> docs;
-  for (const auto& path : o.reports) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      fmt::print(stderr, "{}: error: cannot open the report\n", path);
-      return unusable_input;
-    }
-    docs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  std::string merged;
-  try {
-    merged = merge_reports(docs);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: cannot merge: {}\n", e.what());
-    return unusable_input;
-  }
-  if (o.json.empty() && o.junit.empty() && o.sarif.empty() && o.summary.empty()) {
-    std::fputs(merged.c_str(), stdout);
-    return ok;
-  }
-  if (!write_reports(merged, o.json, o.junit, o.sarif, o.summary)) return unusable_input;
-  // The merged verdict, as check would give it.
-  const auto all_pass = merged.find("\"verdict\": \"fail\"") == std::string::npos;
-  return all_pass ? static_cast<int>(Exit::ok) : static_cast<int>(findings_differ);
-}
-
-void tsan_report_mode(char** argv) {
-  if (!tsan::available) return;  // replay_command says why nothing is printed
-  // TSan must print reports without stopping the process (halt_on_error) or changing its
-  // exit code: both come from TSAN_OPTIONS, which TSan reads at start-up only, so the
-  // command starts itself again once with them set.
-  if (std::getenv("INTERLEAVE_TSAN_REPORT") == nullptr) {
-    const char* old = std::getenv("TSAN_OPTIONS");
-    const std::string options = std::string(old ? old : "") + (old && *old ? ":" : "") + "halt_on_error=0:exitcode=0";
-    ::setenv("TSAN_OPTIONS", options.c_str(), 1);
-    ::setenv("INTERLEAVE_TSAN_REPORT", "1", 1);
-    ::execv("/proc/self/exe", argv);
-    // Could not start again: go on; TSan may stop at the first report.
-  }
-  tsan::set_print_raw(true);
-}
-
-int replay_command(const RunOptions& o) {
-  if (o.tsan_report && !tsan::available)
-    fmt::print(stderr, "note: --tsan-report needs a build with ThreadSanitizer (the tsan preset); this one has none\n");
-  LoadOptions load;
-  load.max_errors = o.common.max_errors;
-  if (!parse_sets(o.common.sets, load.overrides)) return unusable_input;
-  const std::string& file = o.common.paths.front();
-  const LoadResult lr = load_file(file, load);
-  if (!lr.ok()) {
-    std::fputs(lr.render().c_str(), stderr);
-    return unusable_input;
-  }
-  std::string error;
-  const auto token = decode_token(o.schedule, error);
-  if (!token) {
-    fmt::print(stderr, "error: --schedule: {}\n", error);
-    return unusable_input;
-  }
-  const Module module = compile(*lr.program);
-  if (token->scenario_hash != module.hash) {
-    fmt::print(stderr,
-               "error: the token was recorded for another version of {} (or other --set values): "
-               "scenario hash {:016x}, token {:016x}\nRun 'interleave check' again to get a token for this version.\n",
-               file, module.hash, token->scenario_hash);
-    return unusable_input;
-  }
-  const RunResult r = replay(module, token->schedule, exec_options(o), true);
-  fmt::print("replay of {} ({} steps, {} preemption{})\n", file, r.steps, r.preemptions, r.preemptions == 1 ? "" : "s");
-  std::fputs(render_trace(r.trace, module.path).c_str(), stdout);
-  for (const auto& line : r.output) fmt::print("  output: {}\n", line);
-  for (const auto& note : r.notes) fmt::print("  note: {}\n", note);
-  if (r.findings.empty()) fmt::print("no findings: the run finished cleanly\n");
-  for (const auto& f : r.findings) {
-    const std::string by = f.detector == "tsan"                 ? " (ThreadSanitizer only)"
-                           : f.detector == "happens-before"       ? " (built-in detector only)"
-                           : f.detector == "happens-before,tsan" ? " (both detectors)"
-                                                                  : "";
-    fmt::print("{}{}: {}\n", spelling(f.kind), tsan::available ? by : "", f.summary);
-    for (const auto& d : f.details) fmt::print("    {}\n", d);
-  }
-  return ok;
 }
 
 }  // namespace interleave::cli
