@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "../model/findings.hpp"
 #include "../vm/arithmetic.hpp"
 #include "batch.hpp"
 #include "interleave/tsan_bridge.hpp"
@@ -277,7 +278,7 @@ class Worker {
   }
 
   // ---- findings ----------------------------------------------------------------------------
-  std::string where(std::uint32_t site) const { return fmt::format("{}:{}", m_.path, m_.sites[site].loc.line); }
+  std::string where(std::uint32_t site) const { return findings::where(m_, site); }
   std::string name() const { return thread_name(m_, *c_.rec); }
   std::uint32_t site() const { return m_.bodies[c_.body].code[c_.pc].site; }
 
@@ -290,20 +291,10 @@ class Worker {
   // A crash in a process ends that process only; in a thread it ends the run.
   [[noreturn]] void crash(const std::string& what) {
     const std::uint32_t s = site();
-    if (c_.rec->process == none) {
-      Finding f;
-      f.kind = FindingKind::crash;
-      f.summary = fmt::format("{} crashed at {}: {}", name(), where(s), what);
-      f.details.push_back(fmt::format("statement: {}", m_.sites[s].text));
-      f.details.push_back("a crash in a thread ends the whole program");
-      f.locations = {m_.sites[s].loc};
-      f.key = fmt::format("crash:{}", m_.sites[s].loc.line);
-      stop_instance(std::move(f));
-    }
+    if (c_.rec->process == none) stop_instance(findings::crash(name(), findings::place(m_, s), what));
     ThreadRec& proc = b_.recs[c_.rec->process];
     if (ws_.notes.size() < 100)
-      ws_.notes.push_back(fmt::format("process {} crashed at {}: {} (the rest of the run went on)",
-                                      thread_name(m_, proc), where(s), what));
+      ws_.notes.push_back(findings::process_crash_note(thread_name(m_, proc), where(s), what));
     proc.crashed.store(true, std::memory_order_relaxed);
     proc.proc_stop.store(true, std::memory_order_relaxed);
     throw ProcessCrashed{};
@@ -311,14 +302,9 @@ class Worker {
 
   [[noreturn]] void livelock() {
     const std::uint32_t s = site();
-    Finding f;
-    f.kind = FindingKind::livelock;
-    f.summary = fmt::format("livelock: {} took more than {} steps in one run", name(), b_.o.max_steps);
-    f.details.push_back("this might be caused by an unfair schedule, e.g. a spin loop that waits for another thread "
-                        "without a yield (raise the bound with --max-steps if the scenario is just long)");
-    f.details.push_back(fmt::format("{} is at {}: {}", name(), where(s), m_.sites[s].text));
-    f.locations = {m_.sites[s].loc};
-    f.key = "livelock";
+    // The controlled runtime's livelock (the bound is per thread here: docs/runtime.md).
+    Finding f = findings::livelock(b_.o.max_steps, {{name(), findings::place(m_, s)}});
+    f.details.push_back(fmt::format("(stress: {} took more than {} steps in one run)", name(), b_.o.max_steps));
     stop_instance(std::move(f));
   }
 
@@ -539,15 +525,9 @@ class Worker {
       if (v != 0) return;
       shown = fmt::format("{}", v);
     }
-    const Site& s = m_.sites[i.site];
-    Finding f;
-    f.kind = FindingKind::failure;
-    f.summary = fmt::format("{} failed in {} at {}", s.text, name(), where(i.site));
-    if (i.a >= 0) f.details.push_back(fmt::format("message: {}", m_.messages[static_cast<std::size_t>(i.a)]));
-    f.details.push_back(fmt::format("the condition evaluated as {}", shown));
-    f.locations = {s.loc};
-    f.key = fmt::format("failure:assert:{}", s.loc.line);
-    stop_instance(std::move(f));
+    const std::optional<std::string> message =
+        i.a >= 0 ? std::optional(m_.messages[static_cast<std::size_t>(i.a)]) : std::nullopt;
+    stop_instance(findings::assert_failed(name(), findings::place(m_, i.site), message, shown));
   }
 
   // ---- the interpreter ---------------------------------------------------------------------
@@ -589,13 +569,7 @@ class Worker {
         resumed = false;
         budget = max_local;
       } else if (--budget == 0) {
-        Finding f;
-        f.kind = FindingKind::livelock;
-        f.summary = fmt::format("{} spins without a visible step at {}", name(), where(i.site));
-        f.details.push_back(fmt::format("it ran {} instructions without touching shared state: a loop whose condition can never change", max_local));
-        f.locations = {m_.sites[i.site].loc};
-        f.key = fmt::format("livelock:spin:{}", m_.sites[i.site].loc.line);
-        stop_instance(std::move(f));
+        stop_instance(findings::spin(name(), findings::place(m_, i.site), max_local));
       }
       switch (i.op) {
         case Op::push: s.push_back(m_.constants[static_cast<std::size_t>(i.a)]); break;
