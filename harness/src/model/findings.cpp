@@ -46,6 +46,30 @@ std::string process_crash_note(std::string_view process, std::string_view where,
   return fmt::format("process {} crashed at {}: {} (the rest of the run went on)", process, where, what);
 }
 
+namespace crash_text {
+std::string out_of_range(std::string_view variable, std::int64_t index, std::uint32_t size) {
+  return fmt::format("index {} is out of range for {} (size {})", index, variable, size);
+}
+std::string bad_unlock(std::string_view statement, std::string_view mutex, std::string_view owner) {
+  // A with block unlocks where it ends: say so, the statement shows no unlock.
+  const std::string what = statement.rfind("with ", 0) == 0 ? fmt::format("leaving the with block unlocks {}", mutex)
+                                                            : fmt::format("unlock of {}", mutex);
+  return owner.empty() ? fmt::format("{}, which is not locked (was it unlocked twice?)", what)
+                       : fmt::format("{}, which is held by {}", what, owner);
+}
+std::string wait_without_mutex(std::string_view cond, std::string_view mutex) {
+  return fmt::format("{}.wait({}) without holding {}", cond, mutex, mutex);
+}
+std::string not_a_thread(std::int64_t handle) { return fmt::format("join of {}, which is not a thread handle", handle); }
+std::string joins_itself(std::string_view thread) { return fmt::format("{} joins itself", thread); }
+std::string already_joined(std::string_view thread) { return fmt::format("{} was already joined", thread); }
+std::string empty_range(std::int64_t lo, std::int64_t hi) { return fmt::format("any({}, {}) has an empty range", lo, hi); }
+std::string too_deep(std::uint32_t max_depth) {
+  return fmt::format("calls nested deeper than {} (runaway recursion?)", max_depth);
+}
+std::string statement(const std::optional<std::string>& message) { return message ? *message : std::string("crash"); }
+}  // namespace crash_text
+
 // ---- failure ----------------------------------------------------------------------------
 Finding assert_failed(std::string_view thread, const Place& at, const std::optional<std::string>& message,
                       std::string_view shown) {
@@ -72,6 +96,13 @@ Finding property_failed(DeclKind kind, const Place& at, const std::optional<std:
 }
 
 std::string after_step(std::uint64_t step) { return fmt::format("after step {}", step); }
+std::string shown_variable(std::string_view name, std::uint32_t size, const std::function<std::int64_t(std::uint32_t)>& cell) {
+  if (size == 0) return fmt::format("{} = {}", name, cell(0));
+  std::string out = fmt::format("{} = [", name);
+  for (std::uint32_t k = 0; k < size && k < 16; ++k) out += fmt::format("{}{}", k ? ", " : "", cell(k));
+  out += size > 16 ? ", ...]" : "]";
+  return out;
+}
 std::string property_false(std::string_view shown) {
   return shown.empty() ? std::string("the expression is false") : fmt::format("with {}", shown);
 }

@@ -34,6 +34,20 @@ Finding too_many_threads(std::uint32_t max_threads);
 // Not a finding: a crash inside a process ends that process only, and the run goes on.
 std::string process_crash_note(std::string_view process, std::string_view where, std::string_view what);
 
+// What a crash says (the `what` of crash() and process_crash_note()), the same in both
+// runtimes.
+namespace crash_text {
+std::string out_of_range(std::string_view variable, std::int64_t index, std::uint32_t size);
+std::string bad_unlock(std::string_view statement, std::string_view mutex, std::string_view owner);  // owner empty: not locked
+std::string wait_without_mutex(std::string_view cond, std::string_view mutex);
+std::string not_a_thread(std::int64_t handle);
+std::string joins_itself(std::string_view thread);
+std::string already_joined(std::string_view thread);
+std::string empty_range(std::int64_t lo, std::int64_t hi);
+std::string too_deep(std::uint32_t max_depth);
+std::string statement(const std::optional<std::string>& message);  // a crash statement
+}  // namespace crash_text
+
 // ---- failure ----------------------------------------------------------------------------
 // shown: what the condition evaluated as ("3 == 4", "0").
 Finding assert_failed(std::string_view thread, const Place& at, const std::optional<std::string>& message,
@@ -45,6 +59,9 @@ std::string after_step(std::uint64_t step);
 inline constexpr std::string_view when_finished = "when every thread had finished";
 inline constexpr std::string_view in_initial_state = "in the initial state";
 inline constexpr std::string_view at_end_of_run = "at the end of the run";  // stress: always, checked at the end only
+// One variable's value as a failed property shows it: "x = 1", or for an array its first
+// 16 elements, "a = [0, 1, ...]". cell(k): the value of element k (of the variable if scalar).
+std::string shown_variable(std::string_view name, std::uint32_t size, const std::function<std::int64_t(std::uint32_t)>& cell);
 // shown: the values of the property's variables ("x = 1, a = [0, 1]"), empty if none.
 std::string property_false(std::string_view shown);
 std::string property_error(std::string_view error);

@@ -59,7 +59,7 @@ std::int64_t eval_property(const Module& m, const Property& p, const std::atomic
         s.pop_back();
         const Variable& v = m.shared[static_cast<std::size_t>(i.a)];
         if (idx < 0 || idx >= static_cast<std::int64_t>(v.size))
-          throw PropertyError{fmt::format("index {} is out of range for {} (size {})", idx, v.name, v.size)};
+          throw PropertyError{findings::crash_text::out_of_range(v.name, idx, v.size)};
         s.push_back(cell(v.first_cell + static_cast<std::uint32_t>(idx)));
         break;
       }
@@ -87,14 +87,8 @@ std::string shown_values(const Module& m, const Property& p, const std::atomic<s
   for (std::uint32_t v : p.shows) {
     const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
     if (!out.empty()) out += ", ";
-    if (var.size == 0) {
-      out += fmt::format("{} = {}", var.name, mem[var.first_cell].load(std::memory_order_relaxed));
-    } else {
-      out += var.name + " = [";
-      for (std::uint32_t k = 0; k < var.size && k < 16; ++k)
-        out += fmt::format("{}{}", k ? ", " : "", mem[var.first_cell + k].load(std::memory_order_relaxed));
-      out += var.size > 16 ? ", ...]" : "]";
-    }
+    out += findings::shown_variable(var.name, var.size,
+                                    [&](std::uint32_t k) { return mem[var.first_cell + k].load(std::memory_order_relaxed); });
   }
   return out;
 }

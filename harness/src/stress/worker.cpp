@@ -314,7 +314,7 @@ class Worker {
   }
   std::uint32_t element(const Variable& v, std::int64_t index) {
     if (index < 0 || index >= static_cast<std::int64_t>(v.size))
-      crash(fmt::format("index {} is out of range for {} (size {})", index, v.name, v.size));
+      crash(findings::crash_text::out_of_range(v.name, index, v.size));
     return v.first_cell + static_cast<std::uint32_t>(index);
   }
   std::int64_t pop() {
@@ -347,13 +347,11 @@ class Worker {
     const std::uint32_t owner = mu.owner.load(std::memory_order_relaxed);
     if (owner != c_.id) {
       const std::string& mname = m_.mutexes[static_cast<std::size_t>(a)];
-      const std::string what = m_.sites[site].text.rfind("with ", 0) == 0
-                                   ? fmt::format("leaving the with block unlocks {}", mname)
-                                   : fmt::format("unlock of {}", mname);
-      if (owner == none) crash(fmt::format("{}, which is not locked (was it unlocked twice?)", what));
+      const std::string& text = m_.sites[site].text;
+      if (owner == none) crash(findings::crash_text::bad_unlock(text, mname, {}));
       ThreadRec& o = b_.recs[owner];
       o.ready.load(std::memory_order_acquire);  // its name fields were written before ready
-      crash(fmt::format("{}, which is held by {}", what, thread_name(m_, o)));
+      crash(findings::crash_text::bad_unlock(text, mname, thread_name(m_, o)));
     }
     mu.owner.store(none, std::memory_order_release);
   }
@@ -363,7 +361,7 @@ class Worker {
     Cond& c = cond(i.a);
     const std::string& mname = m_.mutexes[static_cast<std::size_t>(i.b)];
     if (mu.owner.load(std::memory_order_relaxed) != c_.id)
-      crash(fmt::format("{}.wait({}) without holding {}", m_.conds[static_cast<std::size_t>(i.a)], mname, mname));
+      crash(findings::crash_text::wait_without_mutex(m_.conds[static_cast<std::size_t>(i.a)], mname));
     c_.rec->notified.store(false, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> g(c.mu);
@@ -473,8 +471,8 @@ class Worker {
   bool join() {
     const std::int64_t h = c_.stack.back();
     const std::uint32_t count = std::min(c_.inst->spawned.load(std::memory_order_relaxed), b_.W);
-    if (h < 0 || h >= static_cast<std::int64_t>(count)) crash(fmt::format("join of {}, which is not a thread handle", h));
-    if (h == static_cast<std::int64_t>(k_)) crash(fmt::format("{} joins itself", name()));
+    if (h < 0 || h >= static_cast<std::int64_t>(count)) crash(findings::crash_text::not_a_thread(h));
+    if (h == static_cast<std::int64_t>(k_)) crash(findings::crash_text::joins_itself(name()));
     ThreadRec& t = b_.rec(c_.index, static_cast<std::uint32_t>(h));
     if (!t.ready.load(std::memory_order_acquire)) wait_until([&] { return t.ready.load(std::memory_order_acquire); });
     auto over = [&] {
@@ -488,7 +486,7 @@ class Worker {
     unblock();
     // A thread that crashed stopped the run before it finished: the joiner must not go on.
     check_stop();
-    if (t.joined.exchange(true, std::memory_order_relaxed)) crash(fmt::format("{} was already joined", thread_name(m_, t)));
+    if (t.joined.exchange(true, std::memory_order_relaxed)) crash(findings::crash_text::already_joined(thread_name(m_, t)));
     c_.stack.pop_back();
     c_.stack.push_back(t.is_process ? (t.crashed.load(std::memory_order_relaxed) ? 1 : 0) : t.result);
     return true;
@@ -607,14 +605,14 @@ class Worker {
         case Op::any: {
           const std::int64_t hi = pop();
           const std::int64_t lo = pop();
-          if (lo > hi) crash(fmt::format("any({}, {}) has an empty range", lo, hi));
+          if (lo > hi) crash(findings::crash_text::empty_range(lo, hi));
           const std::uint64_t range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
           const std::uint64_t r = range == 0 ? rng_.next() : rng_.next() % range;
           s.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + r));
           break;
         }
         case Op::call: {
-          if (c_.frames.size() >= max_depth) crash(fmt::format("calls nested deeper than {} (runaway recursion?)", max_depth));
+          if (c_.frames.size() >= max_depth) crash(findings::crash_text::too_deep(max_depth));
           const Body& callee = m_.bodies[static_cast<std::size_t>(i.a)];
           c_.frames.push_back(Frame{c_.body, c_.pc + 1, c_.base});
           const auto nb = static_cast<std::uint32_t>(c_.locals.size());
@@ -640,7 +638,9 @@ class Worker {
         case Op::print:
           for (std::int32_t a = 0; a < i.b; ++a) s.pop_back();  // output is not captured under stress
           break;
-        case Op::crash: crash(i.a >= 0 ? m_.messages[static_cast<std::size_t>(i.a)] : std::string("crash")); break;
+        case Op::crash:
+          crash(findings::crash_text::statement(i.a >= 0 ? std::optional(m_.messages[static_cast<std::size_t>(i.a)]) : std::nullopt));
+          break;
 
         // ---- steps ----
         case Op::read: {

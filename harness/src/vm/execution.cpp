@@ -425,7 +425,7 @@ struct Execution::Impl {
       case Op::wait:
         if (t.wait_phase == 0) {
           if (mutexes[i.b].owner != t.id)
-            crash(t, fmt::format("{}.wait({}) without holding {}", m.conds[i.a], m.mutexes[i.b], m.mutexes[i.b]));
+            crash(t, findings::crash_text::wait_without_mutex(m.conds[i.a], m.mutexes[i.b]));
           unlock(t, static_cast<std::uint32_t>(i.b), i.site);
           cond_waiters[i.a].push_back(t.id);
           t.wait_phase = 1;
@@ -523,10 +523,10 @@ struct Execution::Impl {
       case Op::join: {
         const std::int64_t h = pop(t);
         if (h < 0 || h >= static_cast<std::int64_t>(threads.size()))
-          crash(t, fmt::format("join of {}, which is not a thread handle", h));
-        if (h == t.id) crash(t, fmt::format("{} joins itself", t.name));
+          crash(t, findings::crash_text::not_a_thread(h));
+        if (h == t.id) crash(t, findings::crash_text::joins_itself(t.name));
         Thread& target = threads[static_cast<std::size_t>(h)];
-        if (target.joined) crash(t, fmt::format("{} was already joined", target.name));
+        if (target.joined) crash(t, findings::crash_text::already_joined(target.name));
         target.joined = true;
         if (o.detect_races)
           for (const Thread& x : threads)
@@ -571,18 +571,15 @@ struct Execution::Impl {
 
   std::uint32_t element(Thread& t, const Variable& v, std::int64_t index) {
     if (index < 0 || index >= static_cast<std::int64_t>(v.size))
-      crash(t, fmt::format("index {} is out of range for {} (size {})", index, v.name, v.size));
+      crash(t, findings::crash_text::out_of_range(v.name, index, v.size));
     return v.first_cell + static_cast<std::uint32_t>(index);
   }
 
   void unlock(Thread& t, std::uint32_t mutex, std::uint32_t site) {
     Mutex& mu = mutexes[mutex];
     if (mu.owner != t.id) {
-      const std::string what = m.sites[site].text.rfind("with ", 0) == 0
-                                   ? fmt::format("leaving the with block unlocks {}", m.mutexes[mutex])
-                                   : fmt::format("unlock of {}", m.mutexes[mutex]);
-      crash(t, mu.owner == none ? fmt::format("{}, which is not locked (was it unlocked twice?)", what)
-                                : fmt::format("{}, which is held by {}", what, threads[mu.owner].name));
+      crash(t, findings::crash_text::bad_unlock(m.sites[site].text, m.mutexes[mutex],
+                                                mu.owner == none ? std::string() : threads[mu.owner].name));
     }
     mu.owner = none;
     if (o.detect_races) races.release(t.id, sync_mutex(mutex));
@@ -782,13 +779,13 @@ struct Execution::Impl {
         case Op::any: {
           const std::int64_t hi = pop(t);
           const std::int64_t lo = pop(t);
-          if (lo > hi) crash(t, fmt::format("any({}, {}) has an empty range", lo, hi));
+          if (lo > hi) crash(t, findings::crash_text::empty_range(lo, hi));
           s.push_back(choose(lo, hi));
           break;
         }
         case Op::call: {
           if (t.frames.size() >= o.max_call_depth)
-            crash(t, fmt::format("calls nested deeper than {} (runaway recursion?)", o.max_call_depth));
+            crash(t, findings::crash_text::too_deep(o.max_call_depth));
           const Body& callee = m.bodies[i.a];
           t.frames.push_back(Frame{t.body, t.pc + 1, t.locals_base});
           const auto base = static_cast<std::uint32_t>(t.locals.size());
@@ -815,7 +812,7 @@ struct Execution::Impl {
         case Op::assert_: assert_op(t, i); break;
         case Op::print: print_op(t, i); break;
         case Op::crash:
-          crash(t, i.a >= 0 ? m.messages[i.a] : std::string("crash"));
+          crash(t, findings::crash_text::statement(i.a >= 0 ? std::optional(m.messages[i.a]) : std::nullopt));
           break;
         default: break;
       }
@@ -951,7 +948,7 @@ struct Execution::Impl {
         case Op::read_elem: {
           const std::int64_t idx = pop1();
           const Variable& v = m.shared[i.a];
-          if (idx < 0 || idx >= static_cast<std::int64_t>(v.size)) throw PropertyError{fmt::format("index {} is out of range for {} (size {})", idx, v.name, v.size)};
+          if (idx < 0 || idx >= static_cast<std::int64_t>(v.size)) throw PropertyError{findings::crash_text::out_of_range(v.name, idx, v.size)};
           s.push_back(mem[v.first_cell + static_cast<std::uint32_t>(idx)]);
           break;
         }
@@ -983,13 +980,7 @@ struct Execution::Impl {
     for (std::uint32_t v : p.shows) {
       const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
       if (!out.empty()) out += ", ";
-      if (var.size == 0) {
-        out += fmt::format("{} = {}", var.name, mem[var.first_cell]);
-      } else {
-        out += var.name + " = [";
-        for (std::uint32_t k = 0; k < var.size && k < 16; ++k) out += fmt::format("{}{}", k ? ", " : "", mem[var.first_cell + k]);
-        out += var.size > 16 ? ", ...]" : "]";
-      }
+      out += findings::shown_variable(var.name, var.size, [&](std::uint32_t k) { return mem[var.first_cell + k]; });
     }
     return out;
   }
