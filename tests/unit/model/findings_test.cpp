@@ -75,6 +75,20 @@ TEST_CASE("findings: crash, failure and livelock texts and keys", "[findings]") 
   CHECK(fd::spin("T", at(8, "while true:"), 1000).key == "livelock:spin:8");
 }
 
+TEST_CASE("findings: what a crash says, what a failed property shows", "[findings]") {
+  namespace ct = fd::crash_text;
+  CHECK(ct::out_of_range("a", 2, 2) == "index 2 is out of range for a (size 2)");
+  CHECK(ct::bad_unlock("with m:", "m", "") == "leaving the with block unlocks m, which is not locked (was it unlocked twice?)");
+  CHECK(ct::bad_unlock("m.unlock()", "m", "T") == "unlock of m, which is held by T");
+  CHECK(ct::wait_without_mutex("c", "m") == "c.wait(m) without holding m");
+  CHECK(ct::statement(std::nullopt) == "crash");
+  CHECK(ct::statement(std::string("boom")) == "boom");
+  const auto cell = [](std::uint32_t k) { return static_cast<std::int64_t>(k); };
+  CHECK(fd::shown_variable("x", 0, cell) == "x = 0");
+  CHECK(fd::shown_variable("a", 3, cell) == "a = [0, 1, 2]");
+  CHECK(fd::shown_variable("big", 20, cell) == "big = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, ...]");
+}
+
 TEST_CASE("findings: what a blocked thread waits for", "[findings]") {
   using fd::Wait;
   using S = fd::ThreadState;
