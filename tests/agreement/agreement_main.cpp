@@ -68,11 +68,11 @@ std::string join(const std::set<std::string>& s) {
   return out + "}";
 }
 
-// The detectors of a race finding. An explorer that does not fill found_by yet leaves the
-// built-in detector's own label on the finding; an unlabelled one is the built-in detector's.
+// The detectors of a race finding: those the explorer noted, else the finding's own; an
+// unlabelled one is the built-in detector's.
 std::vector<std::string> detectors(const FoundFinding& f) {
-  if (!f.found_by.empty()) return f.found_by;
-  if (!f.finding.detector.empty()) return {f.finding.detector};
+  if (!f.found_by.empty()) return f.found_by.names();
+  if (!f.finding.detector.empty()) return f.finding.detector.names();
   return {hb_detector};
 }
 

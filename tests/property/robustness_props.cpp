@@ -261,10 +261,9 @@ std::string render_problem(const std::string& rendered) {
 }
 
 void check_load(const std::string& text) {
-  const auto start = std::chrono::steady_clock::now();
+  // No wall-clock bound here: on a loaded machine under TSan a large file legitimately
+  // takes seconds. A hang shows as the ctest entry's timeout.
   const auto r = interleave::load_text("m.scn", text);
-  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  RC_ASSERT(seconds < 2.0);
   RC_ASSERT(r.file != nullptr);
   const std::string rendered = r.render();
   RC_LOG() << "diagnostics:\n" << rendered.substr(0, 4000) << "\n";

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "interleave/finding_kind.hpp"
 #include "interleave/source.hpp"
 
 namespace interleave {
@@ -108,7 +109,12 @@ enum class DeclKind : std::uint8_t {
   thread, process, fn, main, final, always, observe, expect, outcome
 };
 
+// What an `expect` line asks for: clean, or one of the kinds that finding_kinds marks
+// expectable (checked at compile time in ast.cpp).
 enum class ExpectKind : std::uint8_t { clean, race, failure, deadlock, livelock, crash, forbidden };
+// The finding kind an expectation asks for (none for clean), and back.
+std::optional<FindingKind> finding_kind(ExpectKind kind);
+std::optional<ExpectKind> expect_kind(FindingKind kind);
 
 // How an `outcome` line classifies an observe tuple (jcstress-style). Declared here, not in
 // outcomes.hpp, because the syntax tree carries it; outcomes.hpp has the functions.

@@ -10,15 +10,12 @@
 #include <vector>
 
 #include "interleave/bytecode.hpp"
+#include "interleave/detectors.hpp"
+#include "interleave/finding_kind.hpp"
 #include "interleave/schedule.hpp"
 #include "interleave/scheduler.hpp"
 
 namespace interleave {
-
-// potential_deadlock: ThreadSanitizer's lock-order inversion (a cycle in the lock order,
-// whether or not this run deadlocked); forbidden: an observe outcome classified forbidden.
-enum class FindingKind : std::uint8_t { race, failure, deadlock, livelock, crash, potential_deadlock, forbidden };
-std::string_view spelling(FindingKind kind);
 
 struct Finding {
   FindingKind kind = FindingKind::crash;
@@ -29,7 +26,7 @@ struct Finding {
   std::string key;                   // the same key is the same finding: its kind and place
   std::uint64_t step = 0;            // the step it was detected at
   unsigned preemptions = 0;          // preemptions up to that step
-  std::string detector;              // races: "happens-before" (built in), "tsan", or "happens-before,tsan" (both)
+  Detectors detector;                // races and potential deadlocks: the detectors that saw it
 };
 
 struct TraceStep {

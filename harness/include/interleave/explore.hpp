@@ -71,10 +71,10 @@ struct FoundFinding {
   std::uint64_t first_run = 0;    // 1-based number of the campaign's run slot that first showed it
   std::uint64_t occurrences = 0;  // runs that showed it
   std::string scheduler;          // which scheduler first found it
-  std::vector<std::string> found_by;  // races: the detectors that saw it ("happens-before", "tsan"); sorted
+  Detectors found_by;                 // races: the detectors that saw it
   std::vector<std::string> runtimes;  // "controlled" and/or "stress": the runtimes that showed it
   std::uint64_t stress_occurrences = 0;      // stress runs that showed it
-  std::vector<std::string> stress_found_by;  // races: the detectors that saw it in the stress runtime ("tsan")
+  Detectors stress_found_by;                 // races: the detectors that saw it in the stress runtime
   std::uint64_t steps = 0;        // of the (minimised) run
   unsigned preemptions = 0;
   std::uint64_t original_steps = 0;

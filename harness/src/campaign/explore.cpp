@@ -167,7 +167,7 @@ class Explorer {
   bool expected_seen() const {
     if (m_.expected.empty()) return false;
     for (ExpectKind k : m_.expected)
-      if (!seen_kinds_.count(std::string(spelling(k)))) return false;  // finding and expect kinds share their names
+      if (const auto kind = finding_kind(k); kind && !seen_kinds_.count(*kind)) return false;
     for (const auto& v : m_.expected_race_on)
       if (!seen_races_.count(v)) return false;
     return true;
@@ -198,7 +198,7 @@ class Explorer {
         continue;
       }
       run_keys_.push_back(f.key);
-      seen_kinds_.insert(std::string(spelling(f.kind)));
+      seen_kinds_.insert(f.kind);
       if (f.kind == FindingKind::race) seen_races_.insert(f.variable);
       index_[f.key] = res_.findings.size();
       FoundFinding ff;
@@ -262,7 +262,7 @@ class Explorer {
         if (notes_.insert(note).second) res_.notes.push_back(note);
         continue;
       }
-      seen_kinds_.insert(std::string(spelling(sf.finding.kind)));
+      seen_kinds_.insert(sf.finding.kind);
       if (sf.finding.kind == FindingKind::race) seen_races_.insert(sf.finding.variable);
       index_[sf.finding.key] = res_.findings.size();
       FoundFinding ff;
@@ -289,22 +289,9 @@ class Explorer {
     return f.kind != FindingKind::livelock || f.key.rfind("livelock:spin:", 0) == 0;
   }
 
-  // `detectors` is a Finding's detector field: one name, or both joined by a comma.
-  static void note_detector(FoundFinding& ff, const std::string& detectors) {
-    std::size_t from = 0;
-    while (from < detectors.size()) {
-      const std::size_t comma = std::min(detectors.find(',', from), detectors.size());
-      const std::string detector = detectors.substr(from, comma - from);
-      from = comma + 1;
-      auto at = std::lower_bound(ff.found_by.begin(), ff.found_by.end(), detector);
-      if (at == ff.found_by.end() || *at != detector) ff.found_by.insert(at, detector);
-    }
-  }
-  static void note_stress_detector(FoundFinding& ff, const std::string& detector) {
-    if (!detector.empty() && std::find(ff.stress_found_by.begin(), ff.stress_found_by.end(), detector) == ff.stress_found_by.end())
-      ff.stress_found_by.push_back(detector);
-  }
-  static bool by_builtin(const Finding& f) { return f.detector.find("happens-before") != std::string::npos; }
+  static void note_detector(FoundFinding& ff, Detectors detectors) { ff.found_by |= detectors; }
+  static void note_stress_detector(FoundFinding& ff, Detectors detectors) { ff.stress_found_by |= detectors; }
+  static bool by_builtin(const Finding& f) { return f.detector.has(Detector::happens_before); }
 
   void finish_findings(std::size_t controlled_findings) {
     // Nothing will show a trace (a PASS without --verbose or a report): the token of the
@@ -353,7 +340,7 @@ class Explorer {
   std::uint64_t probe_ = 0;
   std::uint64_t checks_ = 0;
   double next_progress_ = 0.2;
-  std::set<std::string> seen_kinds_;
+  std::set<FindingKind> seen_kinds_;
   std::set<std::string> seen_races_;
   std::set<std::string> notes_;
   std::vector<std::string> run_keys_;  // keys already counted in the current run

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "../model/findings.hpp"
+
 namespace interleave {
 
 std::string_view spelling(OutcomeClass c) {
@@ -46,15 +48,7 @@ std::string observe_label(const Module& m) {
 std::optional<Finding> forbidden_outcome(const Module& m, const std::vector<std::int64_t>& tuple) {
   const Outcome* o = find_outcome(m, tuple);
   if (!o || o->cls != OutcomeClass::forbidden) return std::nullopt;
-  const Site& s = m.sites[o->site];
-  Finding f;
-  f.kind = FindingKind::forbidden;
-  f.key = "forbidden:" + format_tuple(tuple);
-  f.summary = fmt::format("forbidden outcome {} = {}", observe_label(m), format_tuple(tuple));
-  if (o->description) f.details.push_back(fmt::format("description: {}", *o->description));
-  f.details.push_back(fmt::format("declared at {}:{}: {}", m.path, s.loc.line, s.text));
-  f.locations = {s.loc};
-  return f;
+  return findings::forbidden(observe_label(m), format_tuple(tuple), o->description, findings::place(m, o->site));
 }
 
 }  // namespace interleave

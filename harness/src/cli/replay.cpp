@@ -63,10 +63,11 @@ int replay_command(const RunOptions& o) {
   for (const auto& note : r.notes) fmt::print("  note: {}\n", note);
   if (r.findings.empty()) fmt::print("no findings: the run finished cleanly\n");
   for (const auto& f : r.findings) {
-    const std::string by = f.detector == "tsan"                 ? " (ThreadSanitizer only)"
-                           : f.detector == "happens-before"       ? " (built-in detector only)"
-                           : f.detector == "happens-before,tsan" ? " (both detectors)"
-                                                                  : "";
+    const Detectors hb = Detector::happens_before, ts = Detector::tsan;
+    const std::string by = f.detector == ts        ? " (ThreadSanitizer only)"
+                           : f.detector == hb      ? " (built-in detector only)"
+                           : f.detector == (hb | ts) ? " (both detectors)"
+                                                     : "";
     fmt::print("{}{}: {}\n", spelling(f.kind), tsan::available ? by : "", f.summary);
     for (const auto& d : f.details) fmt::print("    {}\n", d);
   }

@@ -33,17 +33,47 @@ std::string_view spelling(MemOrder order) {
   return "?";
 }
 
-std::string_view spelling(ExpectKind kind) {
+namespace {
+
+constexpr std::optional<FindingKind> finding_kind_of(ExpectKind kind) {
   switch (kind) {
-    case ExpectKind::clean: return "clean";
-    case ExpectKind::race: return "race";
-    case ExpectKind::failure: return "failure";
-    case ExpectKind::deadlock: return "deadlock";
-    case ExpectKind::livelock: return "livelock";
-    case ExpectKind::crash: return "crash";
-    case ExpectKind::forbidden: return "forbidden";
+    case ExpectKind::clean: return std::nullopt;
+    case ExpectKind::race: return FindingKind::race;
+    case ExpectKind::failure: return FindingKind::failure;
+    case ExpectKind::deadlock: return FindingKind::deadlock;
+    case ExpectKind::livelock: return FindingKind::livelock;
+    case ExpectKind::crash: return FindingKind::crash;
+    case ExpectKind::forbidden: return FindingKind::forbidden;
   }
-  return "?";
+  return std::nullopt;
+}
+
+constexpr ExpectKind all_expect_kinds[] = {ExpectKind::clean,    ExpectKind::race,  ExpectKind::failure, ExpectKind::deadlock,
+                                           ExpectKind::livelock, ExpectKind::crash, ExpectKind::forbidden};
+
+// The expectations are exactly the expectable kinds of the table (and clean).
+static_assert([] {
+  for (const auto& k : finding_kinds) {
+    std::size_t n = 0;
+    for (ExpectKind e : all_expect_kinds) n += finding_kind_of(e) == k.kind ? 1 : 0;
+    if (n != (k.expectable ? 1u : 0u)) return false;
+  }
+  return true;
+}());
+
+}  // namespace
+
+std::optional<FindingKind> finding_kind(ExpectKind kind) { return finding_kind_of(kind); }
+
+std::optional<ExpectKind> expect_kind(FindingKind kind) {
+  for (ExpectKind e : all_expect_kinds)
+    if (finding_kind_of(e) == kind) return e;
+  return std::nullopt;
+}
+
+std::string_view spelling(ExpectKind kind) {
+  const auto k = finding_kind_of(kind);
+  return k ? spelling(*k) : "clean";
 }
 
 std::string_view spelling(DeclKind kind) {

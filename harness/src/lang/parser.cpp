@@ -30,15 +30,18 @@ std::optional<MemOrder> memory_order(std::string_view word) {
   return std::nullopt;
 }
 
-std::optional<ExpectKind> expect_kind(std::string_view word) {
+// The words of an `expect` line: clean, and the expectable finding kinds.
+std::optional<ExpectKind> expect_word(std::string_view word) {
   if (word == "clean") return ExpectKind::clean;
-  if (word == "race") return ExpectKind::race;
-  if (word == "failure") return ExpectKind::failure;
-  if (word == "deadlock") return ExpectKind::deadlock;
-  if (word == "livelock") return ExpectKind::livelock;
-  if (word == "crash") return ExpectKind::crash;
-  if (word == "forbidden") return ExpectKind::forbidden;
-  return std::nullopt;
+  const auto kind = finding_kind_named(word);
+  return kind && info(*kind).expectable ? expect_kind(*kind) : std::nullopt;
+}
+
+std::string expect_words() {
+  std::string out = "clean";
+  for (const auto& k : finding_kinds)
+    if (k.expectable) out += fmt::format(", {}", k.spelling);
+  return out;
 }
 
 std::optional<OutcomeClass> outcome_class(std::string_view word) {
@@ -312,10 +315,8 @@ class Parser {
         advance();
         d.kind = DeclKind::expect;
         const Token& k = cur();
-        const auto kind = (k.kind == Tok::identifier || k.kind == Tok::kw_crash) ? expect_kind(k.text) : std::nullopt;
-        if (!kind)
-          fail(k, fmt::format("unknown expectation {}", found(k)),
-               "expect one of: clean, race, failure, deadlock, livelock, crash, forbidden");
+        const auto kind = (k.kind == Tok::identifier || k.kind == Tok::kw_crash) ? expect_word(k.text) : std::nullopt;
+        if (!kind) fail(k, fmt::format("unknown expectation {}", found(k)), "expect one of: " + expect_words());
         advance();
         d.expect = *kind;
         d.name_loc = k.loc;

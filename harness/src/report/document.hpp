@@ -1,5 +1,6 @@
 // The JSON report read back and checked: what the JUnit, SARIF and Markdown renderers
-// (junit.cpp, sarif.cpp, summary.cpp) are made from. Internal to interleave_lib.
+// (junit.cpp, sarif.cpp, summary.cpp) and `merge` (merge.cpp) are made from. Internal to
+// interleave_lib.
 #pragma once
 
 #include <fmt/format.h>
@@ -7,17 +8,16 @@
 #include <algorithm>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace interleave::report_doc {
+#include "interleave/finding_kind.hpp"
 
-// The finding kinds, in the order of the SARIF rules (docs/reports.md).
-inline constexpr std::string_view kinds[] = {"race", "failure", "deadlock", "livelock", "crash", "forbidden",
-                                             "potential-deadlock"};
+namespace interleave::report_doc {
 
 struct Location {
   std::string file;
@@ -41,6 +41,14 @@ struct FindingDoc {
   std::uint64_t first_run = 0, occurrences = 0, steps = 0, preemptions = 0;
   std::vector<Step> trace;
   bool trace_truncated = false;
+  nlohmann::json raw;  // as read, every field: what merge writes back
+};
+
+struct ObservationDoc {
+  std::vector<std::int64_t> values;
+  std::uint64_t count = 0;
+  std::optional<std::uint64_t> stress_count;
+  nlohmann::json raw;  // as read (class, description...)
 };
 
 struct ScenarioDoc {
@@ -51,12 +59,17 @@ struct ScenarioDoc {
   double seconds = 0;
   bool exhaustive = false, stopped_by_time = false, interrupted = false;
   std::vector<FindingDoc> findings;
+  std::vector<ObservationDoc> observations;
+  std::optional<std::uint64_t> stress_runs;
+  nlohmann::json raw;  // as read, every field: what merge writes back
 };
 
 struct ReportDoc {
   std::string command;
   bool has_campaign = false;
   std::uint64_t seed = 0, runs = 0;
+  bool has_shard = false;  // campaign.shard: which shard of how many
+  std::uint64_t shard_index = 0, shard_count = 1;
   std::vector<ScenarioDoc> scenarios;
 };
 
@@ -131,9 +144,7 @@ inline FindingDoc read_finding(const json& j, const std::string& where) {
   if (!j.is_object()) invalid(where, "a finding must be an object");
   FindingDoc f;
   f.kind = str(j, where, "kind");
-  bool known = false;
-  for (auto k : kinds) known = known || k == f.kind;
-  if (!known) invalid(where, fmt::format("unknown finding kind '{}'", f.kind));
+  if (!finding_kind_named(f.kind)) invalid(where, fmt::format("unknown finding kind '{}'", f.kind));
   f.summary = str(j, where, "summary");
   f.details = strings(j, where, "details");
   f.key = str(j, where, "key", false);
@@ -162,6 +173,7 @@ inline FindingDoc read_finding(const json& j, const std::string& where) {
     f.trace.push_back({count(t, at, "step"), str(t, at, "thread"), integer(t, at, "line"), str(t, at, "effect"),
                        str(t, at, "statement")});
   }
+  f.raw = j;
   return f;
 }
 
@@ -190,6 +202,25 @@ inline ScenarioDoc read_scenario(const json& j, const std::string& where) {
   const json& findings = array(j, where, "findings");
   for (std::size_t i = 0; i < findings.size(); ++i)
     s.findings.push_back(read_finding(findings[i], fmt::format("{}.findings[{}]", where, i)));
+  if (j.contains("stress_runs")) s.stress_runs = count(j, where, "stress_runs");
+  if (j.contains("observations")) {
+    const json& observations = array(j, where, "observations");
+    for (std::size_t i = 0; i < observations.size(); ++i) {
+      const std::string at = fmt::format("{}.observations[{}]", where, i);
+      const json& o = observations[i];
+      if (!o.is_object()) invalid(at, "an observation must be an object");
+      ObservationDoc d;
+      for (const auto& v : array(o, at, "values")) {
+        if (!v.is_number_integer()) invalid(at, "'values' must be an array of integers");
+        d.values.push_back(v.get<std::int64_t>());
+      }
+      d.count = count(o, at, "count");
+      if (o.contains("stress_count")) d.stress_count = count(o, at, "stress_count");
+      d.raw = o;
+      s.observations.push_back(std::move(d));
+    }
+  }
+  s.raw = j;
   return s;
 }
 
@@ -212,6 +243,13 @@ inline ReportDoc read_report(const std::string& text) {
     r.has_campaign = true;
     r.seed = detail::count(c, "campaign", "seed", false);
     r.runs = detail::count(c, "campaign", "runs", false);
+    if (c.contains("shard")) {
+      const json& shard = c["shard"];
+      if (!shard.is_object()) detail::invalid("campaign.shard", "must be an object");
+      r.has_shard = true;
+      r.shard_index = detail::count(shard, "campaign.shard", "index");
+      r.shard_count = detail::count(shard, "campaign.shard", "count");
+    }
   }
   const json& scenarios = detail::array(j, "", "scenarios");
   for (std::size_t i = 0; i < scenarios.size(); ++i)

@@ -37,10 +37,10 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
               {"trace", trace},
               {"trace_truncated", ff.trace.size() > max_trace}};
     if (ff.finding.kind == FindingKind::race) f["variable"] = ff.finding.variable;
-    if (!ff.found_by.empty()) f["found_by"] = ff.found_by;
+    if (!ff.found_by.empty()) f["found_by"] = ff.found_by.names();
     if (!ff.runtimes.empty()) f["runtime"] = ff.runtimes.front();
     if (ff.stress_occurrences > 0)
-      f["stress"] = {{"occurrences", ff.stress_occurrences}, {"found_by", ff.stress_found_by}};
+      f["stress"] = {{"occurrences", ff.stress_occurrences}, {"found_by", ff.stress_found_by.names()}};
     findings.push_back(std::move(f));
   }
   // As in the text report: each outcome either runtime saw, and the listed ones neither saw.

@@ -161,7 +161,9 @@ std::string junit_report(const std::string& json_report) {
                        attr(s.scenario), attr(s.file), seconds(s.seconds));
     if (!s.pass) {
       for (const auto& p : problems_of(s)) {
-        const std::string type = p.finding ? "interleave/" + p.finding->kind : "interleave/missed-expectation";
+        // The SARIF rule ids, so that both formats name a problem alike.
+        const std::string type = p.finding ? std::string(info(*finding_kind_named(p.finding->kind)).sarif_rule)
+                                           : "interleave/missed-expectation";
         const std::string body = p.finding ? finding_text(*p.finding, s) : missed_text(p, s);
         out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", attr(p.text), attr(type), text(body));
       }

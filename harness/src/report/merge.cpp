@@ -7,11 +7,13 @@
 #include <set>
 #include <stdexcept>
 
+#include "document.hpp"
 #include "interleave/report.hpp"
 
 namespace interleave {
 
 using nlohmann::json;
+using namespace report_doc;
 
 namespace {
 
@@ -19,121 +21,139 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::runtime_error(what);
 }
 
-// The verdict of a merged scenario, by judge()'s rules.
-void rejudge(json& s) {
-  std::vector<JudgedFinding> findings;
-  for (const auto& f : s["findings"])
-    findings.push_back({f["kind"].get<std::string>(), f.value("variable", ""), f["summary"].get<std::string>(),
-                        f["expected"].get<bool>()});
-  const Verdict v = judge(findings, s["expected"].get<std::vector<std::string>>(),
-                          s["expected_race_on"].get<std::vector<std::string>>(), s["runs"].get<std::uint64_t>());
-  s["found"] = v.found;
-  s["problems"] = v.problems;
-  s["verdict"] = v.pass ? "pass" : "fail";
-}
-
-void merge_scenario(json& into, const json& more) {
-  require(into["scenario"] == more["scenario"] && into["expected"] == more["expected"],
-          fmt::format("{}: the shards disagree on what the scenario is", into["file"].get<std::string>()));
-  for (const char* field : {"runs", "steps"}) into[field] = into[field].get<std::uint64_t>() + more[field].get<std::uint64_t>();
-  into["seconds"] = into["seconds"].get<double>() + more["seconds"].get<double>();
-  for (const char* field : {"exhaustive", "stopped_by_time", "interrupted"})
-    into[field] = into.value(field, false) || more.value(field, false);
+// The shards' scenario entries are read by the renderers' reader (document.hpp) and
+// combined on its typed fields; each entry, finding and observation keeps the rest of
+// its fields (raw) as the shard wrote them.
+void merge_scenario(ScenarioDoc& into, const ScenarioDoc& more) {
+  require(into.scenario == more.scenario && into.expected == more.expected,
+          fmt::format("{}: the shards disagree on what the scenario is", into.file));
+  into.runs += more.runs;
+  into.steps += more.steps;
+  into.seconds += more.seconds;
+  into.exhaustive = into.exhaustive || more.exhaustive;
+  into.stopped_by_time = into.stopped_by_time || more.stopped_by_time;
+  into.interrupted = into.interrupted || more.interrupted;
   // Findings: one per key, from the earliest run slot; occurrences add up.
   std::map<std::string, std::size_t> by_key;
-  json& findings = into["findings"];
-  for (std::size_t i = 0; i < findings.size(); ++i) by_key[findings[i]["key"].get<std::string>()] = i;
-  for (const auto& f : more["findings"]) {
-    const auto key = f["key"].get<std::string>();
-    auto it = by_key.find(key);
+  for (std::size_t i = 0; i < into.findings.size(); ++i) by_key[into.findings[i].key] = i;
+  for (const auto& f : more.findings) {
+    auto it = by_key.find(f.key);
     if (it == by_key.end()) {
-      by_key[key] = findings.size();
-      findings.push_back(f);
+      by_key[f.key] = into.findings.size();
+      into.findings.push_back(f);
       continue;
     }
-    json& have = findings[it->second];
-    const auto occurrences = have["occurrences"].get<std::uint64_t>() + f["occurrences"].get<std::uint64_t>();
-    if (f["first_run"].get<std::uint64_t>() < have["first_run"].get<std::uint64_t>()) have = f;
-    have["occurrences"] = occurrences;
+    FindingDoc& have = into.findings[it->second];
+    const auto occurrences = have.occurrences + f.occurrences;
+    if (f.first_run < have.first_run) have = f;
+    have.occurrences = occurrences;
   }
-  std::stable_sort(findings.begin(), findings.end(),
-                   [](const json& a, const json& b) { return a["first_run"].get<std::uint64_t>() < b["first_run"].get<std::uint64_t>(); });
+  std::stable_sort(into.findings.begin(), into.findings.end(),
+                   [](const FindingDoc& a, const FindingDoc& b) { return a.first_run < b.first_run; });
   // Observations: counts of each runtime add up per outcome; class and description are
   // the scenario's, the same in every shard.
-  if (more.contains("stress_runs"))
-    into["stress_runs"] = into.value("stress_runs", std::uint64_t{0}) + more["stress_runs"].get<std::uint64_t>();
-  std::map<std::vector<std::int64_t>, json> seen;
-  for (const json* side : {static_cast<const json*>(&into), &more})
-    for (const auto& o : (*side)["observations"]) {
-      auto [it, first] = seen.try_emplace(o["values"].get<std::vector<std::int64_t>>(), o);
+  if (more.stress_runs) into.stress_runs = into.stress_runs.value_or(0) + *more.stress_runs;
+  std::map<std::vector<std::int64_t>, ObservationDoc> seen;
+  for (const ScenarioDoc* side : {static_cast<const ScenarioDoc*>(&into), &more})
+    for (const auto& o : side->observations) {
+      auto [it, first] = seen.try_emplace(o.values, o);
       if (first) continue;
-      json& have = it->second;
-      have["count"] = have["count"].get<std::uint64_t>() + o["count"].get<std::uint64_t>();
-      if (o.contains("stress_count"))
-        have["stress_count"] = have.value("stress_count", std::uint64_t{0}) + o["stress_count"].get<std::uint64_t>();
+      ObservationDoc& have = it->second;
+      have.count += o.count;
+      if (o.stress_count) have.stress_count = have.stress_count.value_or(0) + *o.stress_count;
     }
-  json observations = json::array();
+  into.observations.clear();
   for (auto& [values, o] : seen) {
-    if (into.contains("stress_runs") && !o.contains("stress_count")) o["stress_count"] = 0;  // a shard without stress
-    observations.push_back(std::move(o));
+    if (into.stress_runs && !o.stress_count) o.stress_count = 0;  // a shard without stress
+    into.observations.push_back(std::move(o));
   }
-  into["observations"] = observations;
-  std::vector<std::string> notes = into["notes"].get<std::vector<std::string>>();
-  for (const auto& n : more["notes"])
-    if (std::find(notes.begin(), notes.end(), n.get<std::string>()) == notes.end()) notes.push_back(n.get<std::string>());
-  into["notes"] = notes;
+  for (const auto& n : more.notes)
+    if (std::find(into.notes.begin(), into.notes.end(), n) == into.notes.end()) into.notes.push_back(n);
+}
+
+// A merged scenario entry, judged again by judge()'s rules.
+json scenario_json(const ScenarioDoc& s) {
+  std::vector<JudgedFinding> judged;
+  for (const auto& f : s.findings) judged.push_back({f.kind, f.variable, f.summary, f.expected});
+  const Verdict v = judge(judged, s.expected, s.expected_race_on, s.runs);
+  json out = s.raw;
+  out["runs"] = s.runs;
+  out["steps"] = s.steps;
+  out["seconds"] = s.seconds;
+  out["exhaustive"] = s.exhaustive;
+  out["stopped_by_time"] = s.stopped_by_time;
+  out["interrupted"] = s.interrupted;
+  json findings = json::array();
+  for (const auto& f : s.findings) {
+    json j = f.raw;
+    j["occurrences"] = f.occurrences;
+    findings.push_back(std::move(j));
+  }
+  out["findings"] = findings;
+  if (s.stress_runs) out["stress_runs"] = *s.stress_runs;
+  json observations = json::array();
+  for (const auto& o : s.observations) {
+    json j = o.raw;
+    j["count"] = o.count;
+    if (o.stress_count) j["stress_count"] = *o.stress_count;
+    observations.push_back(std::move(j));
+  }
+  out["observations"] = observations;
+  out["notes"] = s.notes;
+  out["found"] = v.found;
+  out["problems"] = v.problems;
+  out["verdict"] = v.pass ? "pass" : "fail";
+  return out;
 }
 
 }  // namespace
 
 std::string merge_reports(const std::vector<std::string>& reports) {
   require(!reports.empty(), "nothing to merge");
-  std::vector<json> docs;
+  std::vector<ReportDoc> docs;
   for (std::size_t i = 0; i < reports.size(); ++i) {
-    json d = json::parse(reports[i], nullptr, false);
-    require(!d.is_discarded() && d.is_object() && d.value("tool", "") == "interleave" && d.value("version", 0) == 1 &&
-                d.contains("campaign") && d.contains("scenarios"),
-            fmt::format("report {} is not an interleave JSON report (version 1)", i + 1));
-    docs.push_back(std::move(d));
+    const std::string refused = fmt::format("report {} is not an interleave JSON report (version 1)", i + 1);
+    try {
+      docs.push_back(read_report(reports[i]));
+    } catch (const std::runtime_error&) {
+      throw std::runtime_error(refused);
+    }
+    require(docs.back().has_campaign && docs.back().has_shard, refused);  // only a campaign's shards merge
   }
-  const json& first = docs.front()["campaign"];
-  std::set<unsigned> shards;
+  const std::uint64_t seed = docs.front().seed, runs = docs.front().runs, of_shards = docs.front().shard_count;
+  std::set<std::uint64_t> shards;
   for (const auto& d : docs) {
-    const json& c = d["campaign"];
-    require(c["seed"] == first["seed"] && c["runs"] == first["runs"] && c["shard"]["count"] == first["shard"]["count"],
+    require(d.seed == seed && d.runs == runs && d.shard_count == of_shards,
             "the reports come from different campaigns (seed, run budget or shard count differ)");
-    require(shards.insert(c["shard"]["index"].get<unsigned>()).second,
-            fmt::format("shard {} appears twice", c["shard"]["index"].get<unsigned>()));
+    require(shards.insert(d.shard_index).second, fmt::format("shard {} appears twice", d.shard_index));
   }
   // Shard 0 first: its strategy line describes the DFS stage that only it reports.
-  std::sort(docs.begin(), docs.end(), [](const json& a, const json& b) {
-    return a["campaign"]["shard"]["index"].get<unsigned>() < b["campaign"]["shard"]["index"].get<unsigned>();
-  });
-  json scenarios = json::array();
+  std::sort(docs.begin(), docs.end(), [](const ReportDoc& a, const ReportDoc& b) { return a.shard_index < b.shard_index; });
+  std::vector<ScenarioDoc> scenarios;
   std::map<std::string, std::size_t> by_file;
   for (const auto& d : docs) {
-    for (const auto& s : d["scenarios"]) {
-      const auto file = s["file"].get<std::string>();
-      auto it = by_file.find(file);
+    for (const auto& s : d.scenarios) {
+      auto it = by_file.find(s.file);
       if (it == by_file.end()) {
-        by_file[file] = scenarios.size();
+        by_file[s.file] = scenarios.size();
         scenarios.push_back(s);
       } else {
         merge_scenario(scenarios[it->second], s);
       }
     }
   }
-  for (auto& s : scenarios) rejudge(s);
+  json entries = json::array();
+  for (const auto& s : scenarios) entries.push_back(scenario_json(s));
   json out = {{"version", 1},
               {"tool", "interleave"},
               {"command", "merge"},
               {"campaign",
-               {{"seed", first["seed"]},
-                {"runs", first["runs"]},
+               {{"seed", seed},
+                {"runs", runs},
                 {"shard", {{"index", 0}, {"count", 1}}},
-                {"merged_shards", std::vector<unsigned>(shards.begin(), shards.end())},
-                {"of_shards", first["shard"]["count"]}}},
-              {"scenarios", scenarios}};
+                {"merged_shards", std::vector<std::uint64_t>(shards.begin(), shards.end())},
+                {"of_shards", of_shards}}},
+              {"scenarios", entries}};
   return out.dump(2) + "\n";
 }
 

@@ -24,47 +24,72 @@ namespace {
 using namespace report_doc;
 using json = nlohmann::ordered_json;  // keeps the order of the SARIF specification's examples
 
-struct Rule {
-  std::string_view kind, name, short_text, full_text;
+// What a rule says: the descriptions of the finding kinds, and of a missed expectation.
+struct RuleText {
+  std::string_view short_text, full_text;
 };
 
-// One rule per finding kind, in report_doc::kinds order, then the rule of an expected
-// finding that was not found. A result's ruleIndex is its rule's place here.
-constexpr Rule rules[] = {
-    {"race", "DataRace", "Data race on a shared variable",
-     "Two accesses to the same plain shared location by different threads, at least one a write, that nothing orders "
-     "(no spawn/join, mutex, condition variable, semaphore, queue or release/acquire atomic creates a happens-before "
-     "edge between them). One race is reported per variable."},
-    {"failure", "PropertyFailure", "A property or assertion failed",
-     "An assert statement, a final property (checked when every thread has finished) or an always property (checked "
-     "between every two steps) evaluated as false in some interleaving."},
-    {"deadlock", "Deadlock", "Threads blocked forever",
-     "Some thread has not finished and no thread can move: each waits for a mutex, condition variable, queue, "
-     "semaphore or thread that will never let it go on."},
-    {"livelock", "Livelock", "A run did not finish within the step bound",
-     "A run exceeded the step bound without finishing, for example threads in an unfair spin loop."},
-    {"crash", "Crash", "A thread crashed",
-     "A crash statement, a division or modulo by zero, an index out of range, or a misuse such as unlocking a mutex "
-     "the thread does not hold or waiting without the mutex."},
-    {"forbidden", "ForbiddenOutcome", "An observe outcome classified forbidden was observed",
-     "The tuple that the scenario's observe line records at the end of a run matched an outcome line classified "
-     "forbidden (or 'outcome else forbidden'): the program reached a result its author ruled out."},
-    {"potential-deadlock", "PotentialDeadlock", "ThreadSanitizer saw a lock-order inversion",
-     "Two or more mutexes are locked in a cycle of orders, each while holding another, so some interleaving may "
-     "deadlock; ThreadSanitizer reports it even when none does (for example under a common gate lock). Information: "
-     "it does not change the verdict."},
-    {"missed-expectation", "MissedExpectation", "An expected finding was not found",
-     "The scenario's expect lines name a finding (or a race on a variable) that no explored interleaving showed: the "
-     "bug the scenario demonstrates was missed, or the scenario was fixed without updating its expect lines."},
-};
+RuleText rule_text(FindingKind kind) {
+  switch (kind) {
+    case FindingKind::race:
+      return {"Data race on a shared variable",
+              "Two accesses to the same plain shared location by different threads, at least one a write, that nothing "
+              "orders (no spawn/join, mutex, condition variable, semaphore, queue or release/acquire atomic creates a "
+              "happens-before edge between them). One race is reported per variable."};
+    case FindingKind::failure:
+      return {"A property or assertion failed",
+              "An assert statement, a final property (checked when every thread has finished) or an always property "
+              "(checked between every two steps) evaluated as false in some interleaving."};
+    case FindingKind::deadlock:
+      return {"Threads blocked forever",
+              "Some thread has not finished and no thread can move: each waits for a mutex, condition variable, queue, "
+              "semaphore or thread that will never let it go on."};
+    case FindingKind::livelock:
+      return {"A run did not finish within the step bound",
+              "A run exceeded the step bound without finishing, for example threads in an unfair spin loop."};
+    case FindingKind::crash:
+      return {"A thread crashed",
+              "A crash statement, a division or modulo by zero, an index out of range, or a misuse such as unlocking a "
+              "mutex the thread does not hold or waiting without the mutex."};
+    case FindingKind::forbidden:
+      return {"An observe outcome classified forbidden was observed",
+              "The tuple that the scenario's observe line records at the end of a run matched an outcome line classified "
+              "forbidden (or 'outcome else forbidden'): the program reached a result its author ruled out."};
+    case FindingKind::potential_deadlock:
+      return {"ThreadSanitizer saw a lock-order inversion",
+              "Two or more mutexes are locked in a cycle of orders, each while holding another, so some interleaving may "
+              "deadlock; ThreadSanitizer reports it even when none does (for example under a common gate lock). "
+              "Information: it does not change the verdict."};
+  }
+  throw std::logic_error("no SARIF rule text for a finding kind");
+}
 
+// The rule of an expected finding that was not found: after the finding kinds' rules.
+constexpr std::string_view missed = "missed-expectation";
+constexpr RuleText missed_text = {
+    "An expected finding was not found",
+    "The scenario's expect lines name a finding (or a race on a variable) that no explored interleaving showed: the "
+    "bug the scenario demonstrates was missed, or the scenario was fixed without updating its expect lines."};
+
+// A result's ruleIndex is its rule's place: the finding kinds in finding_kinds order, then
+// the missed expectation.
 std::size_t rule_index(std::string_view kind) {
-  for (std::size_t i = 0; i < std::size(rules); ++i)
-    if (rules[i].kind == kind) return i;
+  if (kind == missed) return finding_kind_count;
+  if (const auto k = finding_kind_named(kind)) return index_of(*k);
   throw std::logic_error("no SARIF rule for finding kind " + std::string(kind));
 }
 
-std::string rule_id(std::string_view kind) { return "interleave/" + std::string(kind); }
+std::string rule_id(std::string_view kind) {
+  if (const auto k = finding_kind_named(kind)) return std::string(info(*k).sarif_rule);
+  return "interleave/" + std::string(kind);
+}
+
+// Expected findings are notes (the bug a scenario demonstrates on purpose); information
+// keeps its own level whatever the expectations say.
+std::string_view result_level(const FindingDoc& f) {
+  const FindingKindInfo& k = info(*finding_kind_named(f.kind));  // read_report checked the kind
+  return f.expected && k.decides_verdict ? "note" : k.sarif_level;
+}
 
 // A file path as a URI reference: '/' separators, "./" dropped, bytes other than
 // unreserved characters and '/' percent-encoded; absolute paths become file: URIs.
@@ -158,7 +183,7 @@ json finding_result(const FindingDoc& f, const ScenarioDoc& s) {
   text += "\nreplay: " + f.replay_command;
   json r = {{"ruleId", rule_id(f.kind)},
             {"ruleIndex", rule_index(f.kind)},
-            {"level", f.kind == "potential-deadlock" ? "warning" : f.expected ? "note" : "error"},
+            {"level", result_level(f)},
             {"message", {{"text", text}}}};
   json locations = json::array(), related = json::array();
   for (std::size_t i = 0; i < f.locations.size(); ++i) {
@@ -196,12 +221,12 @@ json missed_result(const Problem& p, const ScenarioDoc& s) {
   // "expected race on x, not found in 20 runs": the part before the run count is stable.
   const std::string what = p.text.substr(0, p.text.find(", not found"));
   std::string text = fmt::format("{} ({}: {} runs, {})", p.text, s.scenario, s.runs, s.strategy);
-  json r = {{"ruleId", rule_id("missed-expectation")},
-            {"ruleIndex", rule_index("missed-expectation")},
+  json r = {{"ruleId", rule_id(missed)},
+            {"ruleIndex", rule_index(missed)},
             {"level", "error"},
             {"message", {{"text", text}}},
             {"locations", json::array({{{"physicalLocation", physical(s.file, 1, 0)}}})},
-            {"partialFingerprints", {{"interleaveFinding/v1", fingerprint({"missed-expectation", what, s.file})}}},
+            {"partialFingerprints", {{"interleaveFinding/v1", fingerprint({missed, what, s.file})}}},
             {"properties",
              {{"scenario", s.scenario},
               {"file", s.file},
@@ -217,17 +242,19 @@ json missed_result(const Problem& p, const ScenarioDoc& s) {
 std::string sarif_report(const std::string& json_report) {
   const ReportDoc doc = read_report(json_report);
   json rule_list = json::array();
-  for (const auto& rule : rules) {
-    rule_list.push_back({{"id", rule_id(rule.kind)},
-                         {"name", rule.name},
-                         {"shortDescription", {{"text", rule.short_text}}},
-                         {"fullDescription", {{"text", rule.full_text}}},
-                         {"help", {{"text", std::string(rule.full_text) +
+  const auto add_rule = [&](std::string_view id, std::string_view name, const RuleText& text) {
+    rule_list.push_back({{"id", id},
+                         {"name", name},
+                         {"shortDescription", {{"text", text.short_text}}},
+                         {"fullDescription", {{"text", text.full_text}}},
+                         {"help", {{"text", std::string(text.full_text) +
                                                 " Each result carries the command that replays its interleaving "
                                                 "(properties.replayCommand); docs/findings.md explains how to read it."}}},
                          {"defaultConfiguration", {{"level", "error"}}},
                          {"properties", {{"tags", {"concurrency", "correctness"}}, {"precision", "very-high"}}}});
-  }
+  };
+  for (const auto& k : finding_kinds) add_rule(k.sarif_rule, k.sarif_name, rule_text(k.kind));
+  add_rule(rule_id(missed), "MissedExpectation", missed_text);
   json driver = {{"name", "interleave"}, {"rules", rule_list}};
 #ifdef INTERLEAVE_VERSION
   driver["version"] = INTERLEAVE_VERSION;

@@ -11,16 +11,8 @@
 
 namespace interleave {
 
-namespace {
-
-std::string kind_word(ExpectKind k) { return std::string(spelling(k)); }
-
-}  // namespace
-
 bool is_expected(const Module& m, const Finding& f) {
-  const auto want = std::string(spelling(f.kind));
-  const bool kind_ok = std::any_of(m.expected.begin(), m.expected.end(), [&](ExpectKind k) { return kind_word(k) == want; });
-  if (!kind_ok) return false;
+  if (std::find(m.expected.begin(), m.expected.end(), expect_kind(f.kind)) == m.expected.end()) return false;
   if (f.kind != FindingKind::race || m.expected_race_on.empty()) return true;
   return std::find(m.expected_race_on.begin(), m.expected_race_on.end(), f.variable) != m.expected_race_on.end();
 }
@@ -30,17 +22,18 @@ Verdict judge(const std::vector<JudgedFinding>& findings, const std::vector<std:
   Verdict v;
   std::set<std::string> found, raced;
   for (const auto& f : findings) {
-    // TSan's lock-order inversions are information: a scenario can have one and never
-    // deadlock (docs/runtime.md), so they never decide a verdict.
-    if (f.kind == "potential-deadlock") continue;
+    // Information (TSan's lock-order inversions: a scenario can have one and never
+    // deadlock, docs/runtime.md) never decides a verdict.
+    const auto kind = finding_kind_named(f.kind);
+    if (kind && !info(*kind).decides_verdict) continue;
     found.insert(f.kind);
-    if (f.kind == "race") raced.insert(f.variable);
+    if (kind == FindingKind::race) raced.insert(f.variable);
     if (!f.expected) v.problems.push_back(fmt::format("unexpected {}", f.summary));
   }
   const std::set<std::string> expected(expected_kinds.begin(), expected_kinds.end());
   for (const auto& k : expected) {
     if (found.count(k)) continue;
-    if (k == "race" && !expected_race_on.empty()) continue;  // reported per variable below
+    if (finding_kind_named(k) == FindingKind::race && !expected_race_on.empty()) continue;  // reported per variable below
     v.problems.push_back(fmt::format("expected {}, not found in {} runs", k, runs));
   }
   for (const auto& var : expected_race_on)
@@ -57,7 +50,7 @@ Verdict judge(const Module& m, const ExploreResult& r) {
     findings.push_back({std::string(spelling(ff.finding.kind)), ff.finding.variable, ff.finding.summary,
                         is_expected(m, ff.finding)});
   std::vector<std::string> expected;
-  for (ExpectKind k : m.expected) expected.push_back(kind_word(k));
+  for (ExpectKind k : m.expected) expected.push_back(std::string(spelling(k)));
   return judge(findings, expected, m.expected_race_on, r.runs);
 }
 
@@ -101,9 +94,9 @@ std::string render_trace(const std::vector<TraceStep>& trace, const std::string&
 
 // Both detectors run in a ThreadSanitizer build; a race that only one of them saw is a
 // disagreement that the agreement test (docs/development.md) exists to catch.
-std::string found_by_line(const std::vector<std::string>& found_by) {
-  const bool hb = std::find(found_by.begin(), found_by.end(), "happens-before") != found_by.end();
-  const bool ts = std::find(found_by.begin(), found_by.end(), "tsan") != found_by.end();
+std::string found_by_line(Detectors found_by) {
+  const bool hb = found_by.has(Detector::happens_before);
+  const bool ts = found_by.has(Detector::tsan);
   if (hb && ts) return "found by both detectors: the built-in happens-before detector and ThreadSanitizer";
   if (ts) return "found by ThreadSanitizer only (the built-in detector saw no race: a disagreement)";
   return "found by the built-in happens-before detector only (ThreadSanitizer saw no race: a disagreement)";
@@ -113,15 +106,15 @@ std::string render_finding(const Module& m, const FoundFinding& f, const ReportC
   const std::string_view kind = spelling(f.finding.kind);
   const bool says_kind = f.finding.summary.compare(0, kind.size(), kind) == 0;
   std::string out = fmt::format("  {}{}{}\n", says_kind ? "" : std::string(kind) + ": ", f.finding.summary,
-                                f.finding.kind == FindingKind::potential_deadlock ? "  [information]"
-                                : m.expected.empty()                             ? ""
-                                : is_expected(m, f.finding)                      ? "  [expected]"
-                                                                                 : "  [NOT expected]");
+                                !info(f.finding.kind).decides_verdict ? "  [information]"
+                                : m.expected.empty()                  ? ""
+                                : is_expected(m, f.finding)           ? "  [expected]"
+                                                                      : "  [NOT expected]");
   for (const auto& d : f.finding.details) out += "    " + d + "\n";
   if (tsan::available && f.finding.kind == FindingKind::race && !f.token.empty())
     out += "    " + found_by_line(f.found_by) + "\n";
   if (f.stress_occurrences > 0) {
-    const bool tsan_saw = std::find(f.stress_found_by.begin(), f.stress_found_by.end(), "tsan") != f.stress_found_by.end();
+    const bool tsan_saw = f.stress_found_by.has(Detector::tsan);
     out += fmt::format("    stress runtime (real threads): seen in {} run{}{}\n", f.stress_occurrences,
                        f.stress_occurrences == 1 ? "" : "s", tsan_saw ? ", reported by ThreadSanitizer" : "");
   }

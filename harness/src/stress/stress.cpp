@@ -19,6 +19,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "../model/findings.hpp"
 #include "../vm/arithmetic.hpp"
 #include "batch.hpp"
 #if __has_include("interleave/outcomes.hpp")
@@ -58,7 +59,7 @@ std::int64_t eval_property(const Module& m, const Property& p, const std::atomic
         s.pop_back();
         const Variable& v = m.shared[static_cast<std::size_t>(i.a)];
         if (idx < 0 || idx >= static_cast<std::int64_t>(v.size))
-          throw PropertyError{fmt::format("index {} is out of range for {} (size {})", idx, v.name, v.size)};
+          throw PropertyError{findings::crash_text::out_of_range(v.name, idx, v.size)};
         s.push_back(cell(v.first_cell + static_cast<std::uint32_t>(idx)));
         break;
       }
@@ -86,37 +87,23 @@ std::string shown_values(const Module& m, const Property& p, const std::atomic<s
   for (std::uint32_t v : p.shows) {
     const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
     if (!out.empty()) out += ", ";
-    if (var.size == 0) {
-      out += fmt::format("{} = {}", var.name, mem[var.first_cell].load(std::memory_order_relaxed));
-    } else {
-      out += var.name + " = [";
-      for (std::uint32_t k = 0; k < var.size && k < 16; ++k)
-        out += fmt::format("{}{}", k ? ", " : "", mem[var.first_cell + k].load(std::memory_order_relaxed));
-      out += var.size > 16 ? ", ...]" : "]";
-    }
+    out += findings::shown_variable(var.name, var.size,
+                                    [&](std::uint32_t k) { return mem[var.first_cell + k].load(std::memory_order_relaxed); });
   }
   return out;
 }
 
-// Null when the property holds, else the finding (as execution.cpp's property_failed).
+// Null when the property holds, else the finding.
 std::optional<Finding> check_property(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem,
-                                      const std::string& when) {
+                                      std::string_view when) {
   std::string why;
   try {
     if (eval_property(m, p, mem) != 0) return std::nullopt;
-    why = p.shows.empty() ? "the expression is false" : "with " + shown_values(m, p, mem);
+    why = findings::property_false(p.shows.empty() ? std::string() : shown_values(m, p, mem));
   } catch (const PropertyError& e) {
-    why = "it cannot be evaluated: " + e.what;
+    why = findings::property_error(e.what);
   }
-  const Site& s = m.sites[p.site];
-  Finding f;
-  f.kind = FindingKind::failure;
-  f.summary = fmt::format("{} failed {}", s.text, when);
-  if (p.message) f.details.push_back(fmt::format("message: {}", *p.message));
-  f.details.push_back(why);
-  f.locations = {s.loc};
-  f.key = fmt::format("failure:{}:{}", spelling(p.kind), s.loc.line);
-  return f;
+  return findings::property_failed(p.kind, findings::place(m, p.site), p.message, when, why);
 }
 
 // The threads an instance needs: those of one default controlled run (more are added
@@ -268,7 +255,7 @@ class Runner {
     init_space(mem.data());
     for (const Property& p : m_.properties)
       if (p.kind == DeclKind::always)
-        if (auto f = check_property(m_, p, mem.data(), "in the initial state")) add(std::move(*f), 1);
+        if (auto f = check_property(m_, p, mem.data(), findings::in_initial_state)) add(std::move(*f), 1);
   }
 
   void init_space(std::atomic<std::int64_t>* mem) const {
@@ -373,9 +360,21 @@ class Runner {
   // go on as things stand: a join whose target has not finished, a spawn whose child has
   // not reached its first step, or a sync wait (mutex, cond, semaphore, queue). A thread
   // outside a wait, even one that makes no progress (descheduled, spinning), means no.
+  static bool has_unfinished_thread(Batch& b, std::uint64_t i, std::uint32_t process) {
+    for (std::uint32_t k = 0; k < b.W; ++k) {
+      const ThreadRec& y = b.rec(i, k);
+      if ((b.rec_index(i, k) == process || y.process == process) && y.ready.load(std::memory_order_acquire) &&
+          !y.finished.load(std::memory_order_acquire))
+        return true;
+    }
+    return false;
+  }
+
   bool frozen(Batch& b, std::uint64_t i, std::vector<std::uint64_t>& states, std::vector<std::uint32_t>& polls) const {
     states.assign(b.W, 0);
     polls.assign(b.W, 0);
+    // A stopped instance (a crash, a failed assert) is ending, not stuck.
+    if (b.inst[i].stopped.load(std::memory_order_acquire)) return false;
     bool any = false;
     for (std::uint32_t k = 0; k < b.W; ++k) {
       const ThreadRec& t = b.rec(i, k);
@@ -390,6 +389,10 @@ class Runner {
           if (!x.ready.load(std::memory_order_acquire)) return false;
           const bool over = x.is_process ? x.proc_live.load(std::memory_order_acquire) == 0 : x.finished.load(std::memory_order_acquire);
           if (over) return false;
+          // A process is live through its unfinished threads, which this loop checks. A
+          // thread that has flagged itself finished but not yet left the process's count
+          // is between two stores: not a state to judge.
+          if (x.is_process && !has_unfinished_thread(b, i, b.rec_index(i, target))) return false;
           break;
         }
         case wait_spawn:
@@ -494,7 +497,7 @@ class Runner {
       if (p.kind != DeclKind::final && p.kind != DeclKind::always) continue;
       // `always` is checked in the initial state and at the end of each run only: between
       // steps the other threads' state is not observable without stopping them.
-      if (auto f = check_property(m_, p, mem, p.kind == DeclKind::final ? "when every thread had finished" : "at the end of the run")) {
+      if (auto f = check_property(m_, p, mem, p.kind == DeclKind::final ? findings::when_finished : findings::at_end_of_run)) {
         add(std::move(*f), run);
         if (p.kind == DeclKind::final) break;  // the controlled runtime stops at the first failed final
       }
@@ -502,115 +505,92 @@ class Runner {
   }
 
   // ---- deadlock ----------------------------------------------------------------------------
-  std::string where(std::uint32_t site) const { return fmt::format("{}:{}", m_.path, m_.sites[site].loc.line); }
+  std::string where(std::uint32_t site) const { return findings::where(m_, site); }
   const Instr& instr_of(const ThreadRec& t) const { return m_.bodies[t.blocked.body].code[t.blocked.pc]; }
   bool unfinished(const ThreadRec& t) const { return t.started && !t.finished.load(std::memory_order_relaxed); }
-  std::string state(const ThreadRec& t) const {
-    if (t.crashed.load(std::memory_order_relaxed)) return "crashed";
-    if (t.finished.load(std::memory_order_relaxed)) return "finished";
-    if (!t.started) return "not started";
-    if (!t.blocked.is) return "running";
-    return fmt::format("at {}", where(instr_of(t).site));
+  findings::ThreadState state(const ThreadRec& t) const {
+    using S = findings::ThreadState;
+    if (t.crashed.load(std::memory_order_relaxed)) return {S::crashed, {}};
+    if (t.finished.load(std::memory_order_relaxed)) return {S::finished, {}};
+    if (!t.started) return {S::not_started, {}};
+    if (!t.blocked.is) return {S::running, {}};
+    return {S::at, where(instr_of(t).site)};
   }
 
   // The stuck run's threads and what each waits for are the finding, as the controlled
   // runtime reports a deadlock.
   void report_deadlock(Batch& b, std::uint64_t base, std::uint64_t stuck) {
-    Finding f;
-    f.kind = FindingKind::deadlock;
-    f.key = "deadlock";
-    std::vector<std::uint32_t> lines;
-    std::size_t blocked = 0;
+    using findings::Wait;
+    std::vector<findings::Blocked> blocked;
     for (std::uint32_t k = 0; k < b.W; ++k) {
       const ThreadRec& t = b.rec(stuck, k);
       if (!unfinished(t) || !t.blocked.is) continue;
-      ++blocked;
       const Instr& i = instr_of(t);
-      const Site& s = m_.sites[i.site];
-      lines.push_back(s.loc.line);
-      f.locations.push_back(s.loc);
-      std::string what;
+      const auto a = static_cast<std::size_t>(i.a);
+      Wait w;
       switch (i.op) {
         case Op::lock: {
-          const Mutex& mu = b.mutexes[stuck * m_.mutexes.size() + static_cast<std::size_t>(i.a)];
+          const Mutex& mu = b.mutexes[stuck * m_.mutexes.size() + a];
           const std::uint32_t owner = mu.owner.load(std::memory_order_relaxed);
-          if (owner == none) {
-            what = fmt::format("waits to lock {}", m_.mutexes[static_cast<std::size_t>(i.a)]);
+          if (owner == none) {  // released meanwhile: the owner is not known any more
+            w = Wait::lock(m_.mutexes[a], {}, Wait::Owner::running, {});
             break;
           }
           const ThreadRec& o = b.recs[owner];
-          const bool self = &o == &t;
-          const bool crashed = o.process != none && b.recs[o.process].crashed.load(std::memory_order_relaxed);
-          what = fmt::format("waits to lock {}, held by {}{} since {}", m_.mutexes[static_cast<std::size_t>(i.a)],
-                             self ? "itself" : thread_name(m_, o),
-                             self                                           ? ""
-                             : crashed                                      ? " (whose process crashed while it held it)"
-                             : o.finished.load(std::memory_order_relaxed) ? " (which has finished without unlocking it)"
-                                                                            : "",
-                             where(mu.site.load(std::memory_order_relaxed)));
-          if (self) what += " (a mutex is not recursive)";
+          const auto state = &o == &t ? Wait::Owner::itself
+                             : o.process != none && b.recs[o.process].crashed.load(std::memory_order_relaxed)
+                                 ? Wait::Owner::process_crashed
+                             : o.finished.load(std::memory_order_relaxed) ? Wait::Owner::finished
+                                                                          : Wait::Owner::running;
+          w = Wait::lock(m_.mutexes[a], thread_name(m_, o), state, where(mu.site.load(std::memory_order_relaxed)));
           break;
         }
         case Op::wait:
-          what = t.notified.load(std::memory_order_relaxed)
-                     ? fmt::format("was woken from {} but cannot relock {}", m_.conds[static_cast<std::size_t>(i.a)],
-                                   m_.mutexes[static_cast<std::size_t>(i.b)])
-                     : fmt::format("waits on {} and no thread will notify it", m_.conds[static_cast<std::size_t>(i.a)]);
+          w = Wait::cond(m_.conds[a], t.notified.load(std::memory_order_relaxed), m_.mutexes[static_cast<std::size_t>(i.b)]);
           break;
-        case Op::sem_acquire:
-          what = fmt::format("waits for a permit of {} (none left)", m_.semaphores[static_cast<std::size_t>(i.a)]);
-          break;
-        case Op::put: {
-          const auto cap = m_.queue_capacity[static_cast<std::size_t>(i.a)];
-          what = fmt::format("waits to put into {}, which is full ({} item{})", m_.queues[static_cast<std::size_t>(i.a)], cap,
-                             cap == 1 ? "" : "s");
-          break;
-        }
-        case Op::get: what = fmt::format("waits to get from {}, which is empty", m_.queues[static_cast<std::size_t>(i.a)]); break;
+        case Op::sem_acquire: w = Wait::permit(m_.semaphores[a]); break;
+        case Op::put: w = Wait::put(m_.queues[a], m_.queue_capacity[a]); break;
+        case Op::get: w = Wait::get(m_.queues[a]); break;
         case Op::join: {
-          const ThreadRec& target = b.rec(stuck, static_cast<std::uint32_t>(t.blocked.join_target));
+          const auto target_index = static_cast<std::uint32_t>(t.blocked.join_target);
+          const ThreadRec& target = b.rec(stuck, target_index);
           if (target.is_process) {
-            std::string inside;
-            const std::uint32_t pid = b.rec_index(stuck, static_cast<std::uint32_t>(t.blocked.join_target));
+            std::vector<std::pair<std::string, findings::ThreadState>> inside;
+            const std::uint32_t pid = b.rec_index(stuck, target_index);
             for (std::uint32_t x = 0; x < b.W; ++x) {
               const ThreadRec& y = b.rec(stuck, x);
-              if (y.process == pid && unfinished(y))
-                inside += fmt::format("{}{} {}", inside.empty() ? "" : ", ", thread_name(m_, y), state(y));
+              if (y.process == pid && unfinished(y)) inside.emplace_back(thread_name(m_, y), state(y));
             }
-            what = fmt::format("waits to join process {}, whose threads are still blocked: {}", thread_name(m_, target), inside);
+            w = Wait::join_process(thread_name(m_, target), std::move(inside));
           } else {
-            what = fmt::format("waits to join {}, which is blocked {}", thread_name(m_, target), state(target));
+            w = Wait::join(thread_name(m_, target), state(target));
           }
           break;
         }
-        default: what = "is blocked"; break;
+        default: break;
       }
-      f.details.push_back(fmt::format("{} at {} ({}): {}", thread_name(m_, t), where(i.site), s.text, what));
+      blocked.push_back({thread_name(m_, t), findings::place(m_, i.site), std::move(w)});
     }
-    f.summary = fmt::format("deadlock: {} thread{} blocked forever", blocked, blocked == 1 ? "" : "s");
+    Finding f = findings::deadlock(blocked);
     f.details.push_back("(stress: every unfinished thread of the run was in a wait that its frozen state can never satisfy; the run was stopped)");
-    std::sort(lines.begin(), lines.end());
-    for (auto l : lines) f.key += fmt::format(":{}", l);
     add(std::move(f), base + stuck + 1);
   }
 
   // ---- ThreadSanitizer ---------------------------------------------------------------------
+  // TSan's reports about this batch, as findings (model/findings.hpp converts them; this
+  // runtime maps the stand-in blocks, which it owns).
   void take_tsan_reports(Batch& b) {
     if (!use_tsan_) return;
     std::vector<tsan::Report> reports = tsan::take_reports();
     if (reports.empty()) return;
     // Which variable (and element) each stand-in block stands for.
-    struct Cell {
-      std::uint32_t var;
-      std::int64_t index;
-      bool element;
-    };
-    std::vector<Cell> of_cell(m_.cell_count);
+    std::vector<findings::Cell> of_cell(m_.cell_count);
     for (std::uint32_t v = 0; v < m_.shared.size(); ++v) {
       const Variable& var = m_.shared[v];
-      for (std::uint32_t c = 0; c < std::max<std::uint32_t>(var.size, 1); ++c) of_cell[var.first_cell + c] = Cell{v, c, var.size > 0};
+      for (std::uint32_t c = 0; c < std::max<std::uint32_t>(var.size, 1); ++c)
+        of_cell[var.first_cell + c] = findings::Cell{v, c, var.size > 0};
     }
-    std::unordered_map<std::uintptr_t, Cell> slots;
+    std::unordered_map<std::uintptr_t, findings::Cell> slots;
     auto map_space = [&](std::int64_t* const* s) {
       for (std::uint32_t c = 0; c < m_.cell_count; ++c) slots.emplace(reinterpret_cast<std::uintptr_t>(s[c]), of_cell[c]);
     };
@@ -621,47 +601,17 @@ class Runner {
     for (std::uint64_t i = 0; i < b.B * m_.mutexes.size(); ++i)
       mutex_names.emplace(reinterpret_cast<std::uintptr_t>(&b.mutexes[i]), m_.mutexes[i % m_.mutexes.size()]);
 
-    const std::uint64_t run = r_.runs;
-    for (const tsan::Report& rep : reports) {
-      if (rep.kind == "data-race") {
-        const Cell* cell = nullptr;
-        for (const auto& a : rep.accesses)
-          if (auto it = slots.find(a.address); it != slots.end()) {
-            cell = &it->second;
-            break;
-          }
-        if (!cell) continue;
-        const Variable& var = m_.shared[cell->var];
-        Finding f;
-        f.kind = FindingKind::race;
-        f.variable = var.name;
-        f.summary = fmt::format("race on {}", cell->element ? fmt::format("{}[{}]", var.name, cell->index) : var.name);
-        for (const auto& a : rep.accesses) {
-          if (!a.has_site || a.site >= m_.sites.size()) continue;
-          f.details.push_back(fmt::format("{} by {} at {}: {}", a.write ? "write" : "read", a.thread, where(a.site), m_.sites[a.site].text));
-          f.locations.push_back(m_.sites[a.site].loc);
-        }
-        f.details.push_back("nothing orders them: no lock, join, queue, semaphore or release/acquire atomic creates a "
-                            "happens-before edge between the two (relaxed atomics create none)");
-        f.key = fmt::format("race:{}", f.variable);
-        f.detector = "tsan";
-        add(std::move(f), run);
-      } else if (rep.kind == "lock-order-inversion") {
-        std::vector<std::string> names;
-        for (auto a : rep.mutexes)
-          if (auto it = mutex_names.find(a); it != mutex_names.end()) names.push_back(it->second);
-        if (names.empty()) continue;
-        std::sort(names.begin(), names.end());
-        names.erase(std::unique(names.begin(), names.end()), names.end());
-        Finding f;
-        f.kind = FindingKind::potential_deadlock;
-        f.summary = fmt::format("potential deadlock: lock order inversion of {}", fmt::join(names, ", "));
-        f.details.push_back("ThreadSanitizer saw these mutexes locked in a cycle of orders (whether or not this run deadlocked)");
-        f.key = fmt::format("potential-deadlock:{}", fmt::join(names, ","));
-        f.detector = "tsan";
-        add(std::move(f), run);
-      }
-    }
+    findings::TsanAddresses addresses;
+    addresses.cell = [&](std::uintptr_t a) -> std::optional<findings::Cell> {
+      const auto it = slots.find(a);
+      return it == slots.end() ? std::nullopt : std::optional(it->second);
+    };
+    addresses.mutex = [&](std::uintptr_t a) -> std::optional<std::string> {
+      const auto it = mutex_names.find(a);
+      return it == mutex_names.end() ? std::nullopt : std::optional(it->second);
+    };
+    for (const tsan::Report& rep : reports)
+      if (auto converted = findings::from_tsan(m_, rep, addresses)) add(std::move(converted->finding), r_.runs);
   }
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "../model/findings.hpp"
 #include "../vm/arithmetic.hpp"
 #include "batch.hpp"
 #include "interleave/tsan_bridge.hpp"
@@ -278,7 +279,7 @@ class Worker {
   }
 
   // ---- findings ----------------------------------------------------------------------------
-  std::string where(std::uint32_t site) const { return fmt::format("{}:{}", m_.path, m_.sites[site].loc.line); }
+  std::string where(std::uint32_t site) const { return findings::where(m_, site); }
   std::string name() const { return thread_name(m_, *c_.rec); }
   std::uint32_t site() const { return m_.bodies[c_.body].code[c_.pc].site; }
 
@@ -291,20 +292,10 @@ class Worker {
   // A crash in a process ends that process only; in a thread it ends the run.
   [[noreturn]] void crash(const std::string& what) {
     const std::uint32_t s = site();
-    if (c_.rec->process == none) {
-      Finding f;
-      f.kind = FindingKind::crash;
-      f.summary = fmt::format("{} crashed at {}: {}", name(), where(s), what);
-      f.details.push_back(fmt::format("statement: {}", m_.sites[s].text));
-      f.details.push_back("a crash in a thread ends the whole program");
-      f.locations = {m_.sites[s].loc};
-      f.key = fmt::format("crash:{}", m_.sites[s].loc.line);
-      stop_instance(std::move(f));
-    }
+    if (c_.rec->process == none) stop_instance(findings::crash(name(), findings::place(m_, s), what));
     ThreadRec& proc = b_.recs[c_.rec->process];
     if (ws_.notes.size() < 100)
-      ws_.notes.push_back(fmt::format("process {} crashed at {}: {} (the rest of the run went on)",
-                                      thread_name(m_, proc), where(s), what));
+      ws_.notes.push_back(findings::process_crash_note(thread_name(m_, proc), where(s), what));
     proc.crashed.store(true, std::memory_order_relaxed);
     proc.proc_stop.store(true, std::memory_order_relaxed);
     throw ProcessCrashed{};
@@ -312,14 +303,9 @@ class Worker {
 
   [[noreturn]] void livelock() {
     const std::uint32_t s = site();
-    Finding f;
-    f.kind = FindingKind::livelock;
-    f.summary = fmt::format("livelock: {} took more than {} steps in one run", name(), b_.o.max_steps);
-    f.details.push_back("this might be caused by an unfair schedule, e.g. a spin loop that waits for another thread "
-                        "without a yield (raise the bound with --max-steps if the scenario is just long)");
-    f.details.push_back(fmt::format("{} is at {}: {}", name(), where(s), m_.sites[s].text));
-    f.locations = {m_.sites[s].loc};
-    f.key = "livelock";
+    // The controlled runtime's livelock (the bound is per thread here: docs/runtime.md).
+    Finding f = findings::livelock(b_.o.max_steps, {{name(), findings::place(m_, s)}});
+    f.details.push_back(fmt::format("(stress: {} took more than {} steps in one run)", name(), b_.o.max_steps));
     stop_instance(std::move(f));
   }
 
@@ -329,7 +315,7 @@ class Worker {
   }
   std::uint32_t element(const Variable& v, std::int64_t index) {
     if (index < 0 || index >= static_cast<std::int64_t>(v.size))
-      crash(fmt::format("index {} is out of range for {} (size {})", index, v.name, v.size));
+      crash(findings::crash_text::out_of_range(v.name, index, v.size));
     return v.first_cell + static_cast<std::uint32_t>(index);
   }
   std::int64_t pop() {
@@ -362,13 +348,11 @@ class Worker {
     const std::uint32_t owner = mu.owner.load(std::memory_order_relaxed);
     if (owner != c_.id) {
       const std::string& mname = m_.mutexes[static_cast<std::size_t>(a)];
-      const std::string what = m_.sites[site].text.rfind("with ", 0) == 0
-                                   ? fmt::format("leaving the with block unlocks {}", mname)
-                                   : fmt::format("unlock of {}", mname);
-      if (owner == none) crash(fmt::format("{}, which is not locked (was it unlocked twice?)", what));
+      const std::string& text = m_.sites[site].text;
+      if (owner == none) crash(findings::crash_text::bad_unlock(text, mname, {}));
       ThreadRec& o = b_.recs[owner];
       o.ready.load(std::memory_order_acquire);  // its name fields were written before ready
-      crash(fmt::format("{}, which is held by {}", what, thread_name(m_, o)));
+      crash(findings::crash_text::bad_unlock(text, mname, thread_name(m_, o)));
     }
     mu.owner.store(none, std::memory_order_release);
   }
@@ -378,7 +362,7 @@ class Worker {
     Cond& c = cond(i.a);
     const std::string& mname = m_.mutexes[static_cast<std::size_t>(i.b)];
     if (mu.owner.load(std::memory_order_relaxed) != c_.id)
-      crash(fmt::format("{}.wait({}) without holding {}", m_.conds[static_cast<std::size_t>(i.a)], mname, mname));
+      crash(findings::crash_text::wait_without_mutex(m_.conds[static_cast<std::size_t>(i.a)], mname));
     c_.rec->notified.store(false, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> g(c.mu);
@@ -488,8 +472,8 @@ class Worker {
   bool join() {
     const std::int64_t h = c_.stack.back();
     const std::uint32_t count = std::min(c_.inst->spawned.load(std::memory_order_relaxed), b_.W);
-    if (h < 0 || h >= static_cast<std::int64_t>(count)) crash(fmt::format("join of {}, which is not a thread handle", h));
-    if (h == static_cast<std::int64_t>(k_)) crash(fmt::format("{} joins itself", name()));
+    if (h < 0 || h >= static_cast<std::int64_t>(count)) crash(findings::crash_text::not_a_thread(h));
+    if (h == static_cast<std::int64_t>(k_)) crash(findings::crash_text::joins_itself(name()));
     ThreadRec& t = b_.rec(c_.index, static_cast<std::uint32_t>(h));
     if (!t.ready.load(std::memory_order_acquire)) wait_until([&] { return t.ready.load(std::memory_order_acquire); });
     auto over = [&] {
@@ -503,7 +487,7 @@ class Worker {
     unblock();
     // A thread that crashed stopped the run before it finished: the joiner must not go on.
     check_stop();
-    if (t.joined.exchange(true, std::memory_order_relaxed)) crash(fmt::format("{} was already joined", thread_name(m_, t)));
+    if (t.joined.exchange(true, std::memory_order_relaxed)) crash(findings::crash_text::already_joined(thread_name(m_, t)));
     c_.stack.pop_back();
     c_.stack.push_back(t.is_process ? (t.crashed.load(std::memory_order_relaxed) ? 1 : 0) : t.result);
     return true;
@@ -540,15 +524,9 @@ class Worker {
       if (v != 0) return;
       shown = fmt::format("{}", v);
     }
-    const Site& s = m_.sites[i.site];
-    Finding f;
-    f.kind = FindingKind::failure;
-    f.summary = fmt::format("{} failed in {} at {}", s.text, name(), where(i.site));
-    if (i.a >= 0) f.details.push_back(fmt::format("message: {}", m_.messages[static_cast<std::size_t>(i.a)]));
-    f.details.push_back(fmt::format("the condition evaluated as {}", shown));
-    f.locations = {s.loc};
-    f.key = fmt::format("failure:assert:{}", s.loc.line);
-    stop_instance(std::move(f));
+    const std::optional<std::string> message =
+        i.a >= 0 ? std::optional(m_.messages[static_cast<std::size_t>(i.a)]) : std::nullopt;
+    stop_instance(findings::assert_failed(name(), findings::place(m_, i.site), message, shown));
   }
 
   // ---- the interpreter ---------------------------------------------------------------------
@@ -590,13 +568,7 @@ class Worker {
         resumed = false;
         budget = max_local;
       } else if (--budget == 0) {
-        Finding f;
-        f.kind = FindingKind::livelock;
-        f.summary = fmt::format("{} spins without a visible step at {}", name(), where(i.site));
-        f.details.push_back(fmt::format("it ran {} instructions without touching shared state: a loop whose condition can never change", max_local));
-        f.locations = {m_.sites[i.site].loc};
-        f.key = fmt::format("livelock:spin:{}", m_.sites[i.site].loc.line);
-        stop_instance(std::move(f));
+        stop_instance(findings::spin(name(), findings::place(m_, i.site), max_local));
       }
       switch (i.op) {
         case Op::push: s.push_back(m_.constants[static_cast<std::size_t>(i.a)]); break;
@@ -634,14 +606,14 @@ class Worker {
         case Op::any: {
           const std::int64_t hi = pop();
           const std::int64_t lo = pop();
-          if (lo > hi) crash(fmt::format("any({}, {}) has an empty range", lo, hi));
+          if (lo > hi) crash(findings::crash_text::empty_range(lo, hi));
           const std::uint64_t range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
           const std::uint64_t r = range == 0 ? rng_.next() : rng_.next() % range;
           s.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + r));
           break;
         }
         case Op::call: {
-          if (c_.frames.size() >= max_depth) crash(fmt::format("calls nested deeper than {} (runaway recursion?)", max_depth));
+          if (c_.frames.size() >= max_depth) crash(findings::crash_text::too_deep(max_depth));
           const Body& callee = m_.bodies[static_cast<std::size_t>(i.a)];
           c_.frames.push_back(Frame{c_.body, c_.pc + 1, c_.base});
           const auto nb = static_cast<std::uint32_t>(c_.locals.size());
@@ -667,7 +639,9 @@ class Worker {
         case Op::print:
           for (std::int32_t a = 0; a < i.b; ++a) s.pop_back();  // output is not captured under stress
           break;
-        case Op::crash: crash(i.a >= 0 ? m_.messages[static_cast<std::size_t>(i.a)] : std::string("crash")); break;
+        case Op::crash:
+          crash(findings::crash_text::statement(i.a >= 0 ? std::optional(m_.messages[static_cast<std::size_t>(i.a)]) : std::nullopt));
+          break;
 
         // ---- steps ----
         case Op::read: {

@@ -9,24 +9,12 @@
 #include <limits>
 
 #include "interleave/outcomes.hpp"
+#include "../model/findings.hpp"
 #include "arithmetic.hpp"
 #include "interleave/race_detector.hpp"
 #include "interleave/tsan_bridge.hpp"
 
 namespace interleave {
-
-std::string_view spelling(FindingKind kind) {
-  switch (kind) {
-    case FindingKind::race: return "race";
-    case FindingKind::failure: return "failure";
-    case FindingKind::deadlock: return "deadlock";
-    case FindingKind::livelock: return "livelock";
-    case FindingKind::crash: return "crash";
-    case FindingKind::potential_deadlock: return "potential-deadlock";
-    case FindingKind::forbidden: return "forbidden";
-  }
-  return "?";
-}
 
 namespace {
 
@@ -146,8 +134,8 @@ struct Execution::Impl {
   // ---- helpers ---------------------------------------------------------------------------
   const Instr& at(const Thread& t) const { return t.code[t.pc]; }
   const Site& site_of(const Thread& t) const { return m.sites[at(t).site]; }
-  std::string where(const Site& s) const { return fmt::format("{}:{}", m.path, s.loc.line); }
-  std::string where(std::uint32_t site) const { return where(m.sites[site]); }
+  std::string where(std::uint32_t site) const { return findings::where(m, site); }
+  findings::Place place(std::uint32_t site) const { return findings::place(m, site); }
   std::int64_t pop(Thread& t) {
     const std::int64_t v = t.stack.back();
     t.stack.pop_back();
@@ -161,10 +149,11 @@ struct Execution::Impl {
     const Site& s = m.sites[site];
     r->trace.push_back(TraceStep{step, t.name, s.loc, s.text, std::move(effect)});
   }
-  std::string thread_state(const Thread& t) const {
-    if (t.crashed) return "crashed";
-    if (t.finished) return "finished";
-    return fmt::format("at {}", where(site_of(t)));  // callers say why it is there
+  findings::ThreadState thread_state(const Thread& t) const {
+    using S = findings::ThreadState;
+    if (t.crashed) return {S::crashed, {}};
+    if (t.finished) return {S::finished, {}};
+    return {S::at, where(at(t).site)};  // callers say why it is there
   }
 
   [[noreturn]] void stop(Finding f) {
@@ -209,12 +198,7 @@ struct Execution::Impl {
   std::uint32_t new_thread(std::uint32_t body, std::string name, std::optional<std::uint32_t> parent, bool process) {
     const auto id = static_cast<std::uint32_t>(threads.size());
     if (id >= o.max_threads) {
-      Finding f;
-      f.kind = FindingKind::crash;
-      f.summary = fmt::format("more than {} threads were started", o.max_threads);
-      f.details.push_back("a spawn inside an unbounded loop?");
-      f.key = "crash:threads";
-      stop(std::move(f));
+      stop(findings::too_many_threads(o.max_threads));
     }
     threads.emplace_back();
     Thread& t = threads.back();
@@ -441,7 +425,7 @@ struct Execution::Impl {
       case Op::wait:
         if (t.wait_phase == 0) {
           if (mutexes[i.b].owner != t.id)
-            crash(t, fmt::format("{}.wait({}) without holding {}", m.conds[i.a], m.mutexes[i.b], m.mutexes[i.b]));
+            crash(t, findings::crash_text::wait_without_mutex(m.conds[i.a], m.mutexes[i.b]));
           unlock(t, static_cast<std::uint32_t>(i.b), i.site);
           cond_waiters[i.a].push_back(t.id);
           t.wait_phase = 1;
@@ -539,10 +523,10 @@ struct Execution::Impl {
       case Op::join: {
         const std::int64_t h = pop(t);
         if (h < 0 || h >= static_cast<std::int64_t>(threads.size()))
-          crash(t, fmt::format("join of {}, which is not a thread handle", h));
-        if (h == t.id) crash(t, fmt::format("{} joins itself", t.name));
+          crash(t, findings::crash_text::not_a_thread(h));
+        if (h == t.id) crash(t, findings::crash_text::joins_itself(t.name));
         Thread& target = threads[static_cast<std::size_t>(h)];
-        if (target.joined) crash(t, fmt::format("{} was already joined", target.name));
+        if (target.joined) crash(t, findings::crash_text::already_joined(target.name));
         target.joined = true;
         if (o.detect_races)
           for (const Thread& x : threads)
@@ -587,18 +571,15 @@ struct Execution::Impl {
 
   std::uint32_t element(Thread& t, const Variable& v, std::int64_t index) {
     if (index < 0 || index >= static_cast<std::int64_t>(v.size))
-      crash(t, fmt::format("index {} is out of range for {} (size {})", index, v.name, v.size));
+      crash(t, findings::crash_text::out_of_range(v.name, index, v.size));
     return v.first_cell + static_cast<std::uint32_t>(index);
   }
 
   void unlock(Thread& t, std::uint32_t mutex, std::uint32_t site) {
     Mutex& mu = mutexes[mutex];
     if (mu.owner != t.id) {
-      const std::string what = m.sites[site].text.rfind("with ", 0) == 0
-                                   ? fmt::format("leaving the with block unlocks {}", m.mutexes[mutex])
-                                   : fmt::format("unlock of {}", m.mutexes[mutex]);
-      crash(t, mu.owner == none ? fmt::format("{}, which is not locked (was it unlocked twice?)", what)
-                                : fmt::format("{}, which is held by {}", what, threads[mu.owner].name));
+      crash(t, findings::crash_text::bad_unlock(m.sites[site].text, m.mutexes[mutex],
+                                                mu.owner == none ? std::string() : threads[mu.owner].name));
     }
     mu.owner = none;
     if (o.detect_races) races.release(t.id, sync_mutex(mutex));
@@ -676,31 +657,17 @@ struct Execution::Impl {
     const auto race = write ? races.write(t.space, cell, a) : races.read(t.space, cell, a);
     if (!race || raced_vars[var]) return;
     raced_vars[var] = 1;
-    const auto kind = [](bool w) { return w ? "write" : "read"; };
     const Access& e = race->earlier;
-    const std::string name = cell_name(var, index, element);
-    Finding f;
-    f.kind = FindingKind::race;
-    f.detector = "happens-before";
-    f.variable = m.shared[var].name;
-    f.summary = fmt::format("race on {}", name);
-    f.details.push_back(fmt::format("{} by {} at {} (step {}): {}", kind(e.write), threads[e.thread].name, where(e.site),
-                                    e.step, m.sites[e.site].text));
-    f.details.push_back(fmt::format("{} by {} at {} (step {}): {}", kind(write), t.name, where(i.site), step,
-                                    m.sites[i.site].text));
-    f.details.push_back("nothing orders them: no lock, join, queue, semaphore or release/acquire atomic creates a "
-                        "happens-before edge between the two (relaxed atomics create none)");
-    f.locations = {m.sites[e.site].loc, m.sites[i.site].loc};
-    // One race finding per variable: minimisation then looks for its shortest witness,
-    // whichever pair of accesses that is.
-    f.key = fmt::format("race:{}", f.variable);
+    Finding f = findings::race(m.shared[var].name, cell_name(var, index, element),
+                               {e.write, threads[e.thread].name, place(e.site), e.step},
+                               {write, t.name, place(i.site), step});
     f.step = step;
     f.preemptions = r->preemptions;
     // TSan may have reported this race first (it sees the access just before): one
     // finding, with this detector's account, that names both detectors.
     for (Finding& known : r->findings)
-      if (known.key == f.key && known.detector == "tsan") {
-        f.detector = "happens-before,tsan";
+      if (known.key == f.key && known.detector == Detector::tsan) {
+        f.detector |= Detector::tsan;
         known = std::move(f);
         return;
       }
@@ -712,73 +679,49 @@ struct Execution::Impl {
     if (tsan::has_reports()) collect_tsan();
   }
 
-  // TSan's reports about this run, as findings in the built-in detector's format.
+  // TSan's reports about this run, as findings (model/findings.hpp converts them; this
+  // runtime maps the addresses, which it owns).
   void collect_tsan() {
-    for (const tsan::Report& rep : tsan::take_reports()) {
-      if (rep.kind == "data-race" && rep.accesses.size() == 2) tsan_race(rep);
-      if (rep.kind == "lock-order-inversion") tsan_lock_order(rep);
-    }
-  }
-
-  void tsan_race(const tsan::Report& rep) {
-    // TSan lists the current access first, then the earlier one.
-    const tsan::ReportedAccess& later = rep.accesses[0];
-    const tsan::ReportedAccess& earlier = rep.accesses[1];
-    std::uint32_t space = 0, cell = 0;
-    if (!bridge.cell_at(later.address, space, cell)) return;
-    std::uint32_t var = 0;
-    while (var + 1 < m.shared.size() && m.shared[var + 1].first_cell <= cell) ++var;
-    if (var >= m.shared.size() || tsan_raced_vars[var]) return;
-    tsan_raced_vars[var] = 1;
-    tsan_muted[var] = 1;
-    const Variable& v = m.shared[var];
-    const auto describe = [&](const tsan::ReportedAccess& a) {
-      const std::string what = a.write ? "write" : "read";
-      if (!a.has_site || a.site >= m.sites.size()) return fmt::format("{} by {}", what, a.thread);
-      return fmt::format("{} by {} at {}: {}", what, a.thread, where(a.site), m.sites[a.site].text);
+    findings::TsanAddresses addresses;
+    addresses.cell = [&](std::uintptr_t address) -> std::optional<findings::Cell> {
+      std::uint32_t space = 0, cell = 0;
+      if (!bridge.cell_at(address, space, cell)) return std::nullopt;
+      std::uint32_t var = 0;
+      while (var + 1 < m.shared.size() && m.shared[var + 1].first_cell <= cell) ++var;
+      if (var >= m.shared.size()) return std::nullopt;
+      return findings::Cell{var, cell - m.shared[var].first_cell, m.shared[var].size > 0};
     };
-    Finding f;
-    f.kind = FindingKind::race;
-    f.detector = "tsan";
-    f.variable = v.name;
-    f.summary = fmt::format("race on {}", v.size == 0 ? v.name : fmt::format("{}[{}]", v.name, cell - v.first_cell));
-    f.details.push_back(describe(earlier));
-    f.details.push_back(describe(later) + fmt::format(" (step {})", step));
-    f.details.push_back("ThreadSanitizer: data race (the two accesses are not ordered by happens-before)");
-    for (const auto* a : {&earlier, &later})
-      if (a->has_site && a->site < m.sites.size()) f.locations.push_back(m.sites[a->site].loc);
-    f.key = fmt::format("race:{}", f.variable);
-    f.step = step;
-    f.preemptions = r->preemptions;
-    for (Finding& known : r->findings)
-      if (known.key == f.key && known.detector == "happens-before") {
-        known.detector = "happens-before,tsan";  // the same race, seen by both: one finding
-        return;
-      }
-    r->findings.push_back(std::move(f));
-  }
-
-  void tsan_lock_order(const tsan::Report& rep) {
-    if (tsan_lock_order_seen) return;
-    tsan_lock_order_seen = true;
-    bridge.plain_mutexes();  // the same inversion would be reported in every later run
-    std::vector<std::string> names;
-    for (std::uintptr_t a : rep.mutexes) {
+    addresses.mutex = [&](std::uintptr_t address) -> std::optional<std::string> {
       std::uint32_t k = 0;
-      if (bridge.mutex_at(a, k)) names.push_back(m.mutexes[k]);
+      if (!bridge.mutex_at(address, k)) return std::nullopt;
+      return m.mutexes[k];
+    };
+    for (const tsan::Report& rep : tsan::take_reports()) {
+      if (rep.kind == "lock-order-inversion") {
+        if (tsan_lock_order_seen) continue;
+        tsan_lock_order_seen = true;
+        bridge.plain_mutexes();  // the same inversion would be reported in every later run
+      }
+      auto converted = findings::from_tsan(m, rep, addresses, step);
+      if (!converted || !r) continue;
+      Finding& f = converted->finding;
+      if (converted->cell) {  // a race: one per variable and run, and not again once TSan reported it
+        const std::uint32_t var = converted->cell->var;
+        if (tsan_raced_vars[var]) continue;
+        tsan_raced_vars[var] = 1;
+        tsan_muted[var] = 1;
+      }
+      f.step = step;
+      f.preemptions = r->preemptions;
+      const auto known = std::find_if(r->findings.begin(), r->findings.end(), [&](const Finding& k) {
+        return k.key == f.key && k.detector == Detector::happens_before;
+      });
+      if (known != r->findings.end()) {
+        known->detector |= Detector::tsan;  // the same race, seen by both: one finding, the built-in detector's account
+        continue;
+      }
+      r->findings.push_back(std::move(f));
     }
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    Finding f;
-    f.kind = FindingKind::potential_deadlock;
-    f.detector = "tsan";
-    f.summary = fmt::format("potential deadlock: lock order inversion between {}", fmt::join(names, ", "));
-    f.details.push_back("ThreadSanitizer: the mutexes are locked in a cycle of orders (each while holding another), "
-                        "so some interleaving can deadlock, even if this run did not");
-    f.key = "potential-deadlock";
-    f.step = step;
-    f.preemptions = r ? r->preemptions : 0;
-    if (r) r->findings.push_back(std::move(f));
   }
 
   // ---- local computation -----------------------------------------------------------------
@@ -797,14 +740,7 @@ struct Execution::Impl {
       const Instr& i = body->code[t.pc];
       if (is_step(i.op)) return;
       if (--budget == 0) {
-        Finding f;
-        f.kind = FindingKind::livelock;
-        f.summary = fmt::format("{} spins without a visible step at {}", t.name, where(i.site));
-        f.details.push_back(fmt::format("it ran {} instructions without touching shared state: a loop whose condition can never change",
-                                        o.max_local_instructions));
-        f.locations = {m.sites[i.site].loc};
-        f.key = fmt::format("livelock:spin:{}", m.sites[i.site].loc.line);
-        stop(std::move(f));
+        stop(findings::spin(t.name, place(i.site), o.max_local_instructions));
       }
       auto& s = t.stack;
       switch (i.op) {
@@ -843,13 +779,13 @@ struct Execution::Impl {
         case Op::any: {
           const std::int64_t hi = pop(t);
           const std::int64_t lo = pop(t);
-          if (lo > hi) crash(t, fmt::format("any({}, {}) has an empty range", lo, hi));
+          if (lo > hi) crash(t, findings::crash_text::empty_range(lo, hi));
           s.push_back(choose(lo, hi));
           break;
         }
         case Op::call: {
           if (t.frames.size() >= o.max_call_depth)
-            crash(t, fmt::format("calls nested deeper than {} (runaway recursion?)", o.max_call_depth));
+            crash(t, findings::crash_text::too_deep(o.max_call_depth));
           const Body& callee = m.bodies[i.a];
           t.frames.push_back(Frame{t.body, t.pc + 1, t.locals_base});
           const auto base = static_cast<std::uint32_t>(t.locals.size());
@@ -876,7 +812,7 @@ struct Execution::Impl {
         case Op::assert_: assert_op(t, i); break;
         case Op::print: print_op(t, i); break;
         case Op::crash:
-          crash(t, i.a >= 0 ? m.messages[i.a] : std::string("crash"));
+          crash(t, findings::crash_text::statement(i.a >= 0 ? std::optional(m.messages[i.a]) : std::nullopt));
           break;
         default: break;
       }
@@ -905,14 +841,8 @@ struct Execution::Impl {
       shown = fmt::format("{}", v);
     }
     if (ok) return;
-    const Site& s = m.sites[i.site];
-    Finding f;
-    f.kind = FindingKind::failure;
-    f.summary = fmt::format("{} failed in {} at {}", s.text, t.name, where(s));
-    if (i.a >= 0) f.details.push_back(fmt::format("message: {}", m.messages[i.a]));
-    f.details.push_back(fmt::format("the condition evaluated as {}", shown));
-    f.locations = {s.loc};
-    f.key = fmt::format("failure:assert:{}", s.loc.line);
+    const std::optional<std::string> message = i.a >= 0 ? std::optional(m.messages[i.a]) : std::nullopt;
+    Finding f = findings::assert_failed(t.name, place(i.site), message, shown);
     if (o.record_trace) trace(t, i.site, fmt::format("assert fails: {}", shown));
     stop(std::move(f));
   }
@@ -935,14 +865,7 @@ struct Execution::Impl {
   }
 
   [[noreturn]] void crash_finding(Thread& t, const std::string& what) {
-    const Site& s = site_of(t);
-    Finding f;
-    f.kind = FindingKind::crash;
-    f.summary = fmt::format("{} crashed at {}: {}", t.name, where(s), what);
-    f.details.push_back(fmt::format("statement: {}", s.text));
-    f.details.push_back("a crash in a thread ends the whole program");
-    f.locations = {s.loc};
-    f.key = fmt::format("crash:{}", s.loc.line);
+    Finding f = findings::crash(t.name, place(at(t).site), what);
     if (o.record_trace) trace(t, at(t).site, "crash: " + what);
     stop(std::move(f));
   }
@@ -951,8 +874,7 @@ struct Execution::Impl {
   [[noreturn]] void crash(Thread& t, const std::string& what) {
     if (t.process == 0 && !t.is_process) crash_finding(t, what);
     const std::uint32_t process = t.process;
-    const Site& s = site_of(t);
-    r->notes.push_back(fmt::format("process {} crashed at {}: {} (the rest of the run went on)", threads[process].name, where(s), what));
+    r->notes.push_back(findings::process_crash_note(threads[process].name, where(at(t).site), what));
     if (o.record_trace) trace(t, at(t).site, "crash: " + what + " (ends the process)");
     threads[process].crashed = true;  // its exit status, even if its first thread had already ended
     for (Thread& x : threads) {
@@ -966,81 +888,51 @@ struct Execution::Impl {
 
   // ---- findings at the end or between steps -----------------------------------------------
   [[noreturn]] void deadlock() {
-    Finding f;
-    f.kind = FindingKind::deadlock;
-    std::size_t blocked = 0;
-    std::vector<std::uint32_t> lines;
+    using findings::Wait;
+    std::vector<findings::Blocked> blocked;
     for (const Thread& t : threads) {
       if (t.finished) continue;
-      ++blocked;
       const Instr& i = at(t);
-      const Site& s = site_of(t);
-      lines.push_back(s.loc.line);
-      f.locations.push_back(s.loc);
-      std::string what;
+      Wait w;
       switch (i.op) {
         case Op::lock: {
           const Mutex& mu = mutexes[i.a];
           const Thread& owner = threads[mu.owner];
-          what = fmt::format("waits to lock {}, held by {}{} since {}", m.mutexes[i.a],
-                             owner.id == t.id ? "itself" : owner.name,
-                             owner.id == t.id   ? ""
-                             : owner.crashed    ? " (whose process crashed while it held it)"
-                             : owner.finished   ? " (which has finished without unlocking it)"
-                                                : "",
-                             where(mu.site));
-          if (owner.id == t.id) what += " (a mutex is not recursive)";
+          const auto state = owner.id == t.id ? Wait::Owner::itself
+                             : owner.crashed  ? Wait::Owner::process_crashed
+                             : owner.finished ? Wait::Owner::finished
+                                              : Wait::Owner::running;
+          w = Wait::lock(m.mutexes[i.a], owner.name, state, where(mu.site));
           break;
         }
-        case Op::wait:
-          what = fmt::format("waits on {} and no thread will notify it", m.conds[i.a]);
-          if (t.notified) what = fmt::format("was woken from {} but cannot relock {}", m.conds[i.a], m.mutexes[i.b]);
-          break;
-        case Op::sem_acquire: what = fmt::format("waits for a permit of {} (none left)", m.semaphores[i.a]); break;
-        case Op::put:
-          what = fmt::format("waits to put into {}, which is full ({} item{})", m.queues[i.a], m.queue_capacity[i.a],
-                             m.queue_capacity[i.a] == 1 ? "" : "s");
-          break;
-        case Op::get: what = fmt::format("waits to get from {}, which is empty", m.queues[i.a]); break;
+        case Op::wait: w = Wait::cond(m.conds[i.a], t.notified, m.mutexes[i.b]); break;
+        case Op::sem_acquire: w = Wait::permit(m.semaphores[i.a]); break;
+        case Op::put: w = Wait::put(m.queues[i.a], m.queue_capacity[i.a]); break;
+        case Op::get: w = Wait::get(m.queues[i.a]); break;
         case Op::join: {
           const Thread& target = threads[static_cast<std::size_t>(t.stack.back())];
           if (target.is_process) {
-            std::string inside;
+            std::vector<std::pair<std::string, findings::ThreadState>> inside;
             for (const Thread& x : threads)
-              if (x.process == target.process && !x.finished) inside += fmt::format("{}{} {}", inside.empty() ? "" : ", ", x.name, thread_state(x));
-            what = fmt::format("waits to join process {}, whose threads are still blocked: {}", target.name, inside);
+              if (x.process == target.process && !x.finished) inside.emplace_back(x.name, thread_state(x));
+            w = Wait::join_process(target.name, std::move(inside));
           } else {
-            what = fmt::format("waits to join {}, which is blocked {}", target.name, thread_state(target));
+            w = Wait::join(target.name, thread_state(target));
           }
           break;
         }
-        default: what = "is blocked"; break;
+        default: break;
       }
-      f.details.push_back(fmt::format("{} at {} ({}): {}", t.name, where(s), s.text, what));
+      blocked.push_back({t.name, place(i.site), std::move(w)});
     }
-    f.summary = fmt::format("deadlock: {} thread{} blocked forever", blocked, blocked == 1 ? "" : "s");
-    std::sort(lines.begin(), lines.end());
-    f.key = "deadlock";
-    for (auto l : lines) f.key += fmt::format(":{}", l);
-    stop(std::move(f));
+    stop(findings::deadlock(blocked));
   }
 
   [[noreturn]] void livelock() {
-    Finding f;
-    f.kind = FindingKind::livelock;
-    f.summary = fmt::format("livelock: the run did not finish within {} steps", o.max_steps);
-    f.details.push_back("this might be caused by an unfair schedule, e.g. a spin loop that waits for another thread "
-                        "without a yield (raise the bound with --max-steps if the scenario is just long)");
-    for (const Thread& t : threads) {
-      if (t.finished) continue;
-      const Site& s = site_of(t);
-      f.details.push_back(fmt::format("{} is at {}: {}", t.name, where(s), s.text));
-      f.locations.push_back(s.loc);
-    }
-    // One livelock per scenario: where the threads happen to stand when the bound is hit
-    // varies from run to run and says little.
-    f.key = "livelock";
-    stop(std::move(f));
+    std::vector<findings::Standing> unfinished;
+    for (const Thread& t : threads)
+      if (!t.finished) unfinished.push_back({t.name, place(at(t).site)});
+    stop(findings::livelock(o.max_steps, unfinished));
   }
 
   std::int64_t eval_property(const Property& p) {
@@ -1056,7 +948,7 @@ struct Execution::Impl {
         case Op::read_elem: {
           const std::int64_t idx = pop1();
           const Variable& v = m.shared[i.a];
-          if (idx < 0 || idx >= static_cast<std::int64_t>(v.size)) throw PropertyError{fmt::format("index {} is out of range for {} (size {})", idx, v.name, v.size)};
+          if (idx < 0 || idx >= static_cast<std::int64_t>(v.size)) throw PropertyError{findings::crash_text::out_of_range(v.name, idx, v.size)};
           s.push_back(mem[v.first_cell + static_cast<std::uint32_t>(idx)]);
           break;
         }
@@ -1088,35 +980,21 @@ struct Execution::Impl {
     for (std::uint32_t v : p.shows) {
       const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
       if (!out.empty()) out += ", ";
-      if (var.size == 0) {
-        out += fmt::format("{} = {}", var.name, mem[var.first_cell]);
-      } else {
-        out += var.name + " = [";
-        for (std::uint32_t k = 0; k < var.size && k < 16; ++k) out += fmt::format("{}{}", k ? ", " : "", mem[var.first_cell + k]);
-        out += var.size > 16 ? ", ...]" : "]";
-      }
+      out += findings::shown_variable(var.name, var.size, [&](std::uint32_t k) { return mem[var.first_cell + k]; });
     }
     return out;
   }
 
-  void property_failed(const Property& p, const std::string& when, const std::string& why) {
-    const Site& s = m.sites[p.site];
-    Finding f;
-    f.kind = FindingKind::failure;
-    f.summary = fmt::format("{} failed {}", s.text, when);
-    if (p.message) f.details.push_back(fmt::format("message: {}", *p.message));
-    f.details.push_back(why);
-    f.locations = {s.loc};
-    f.key = fmt::format("failure:{}:{}", spelling(p.kind), s.loc.line);
-    stop(std::move(f));
+  void property_failed(const Property& p, std::string_view when, const std::string& why) {
+    stop(findings::property_failed(p.kind, place(p.site), p.message, when, why));
   }
 
   bool holds(const Property& p, std::string& why) {
     try {
       if (eval_property(p) != 0) return true;
-      why = p.shows.empty() ? "the expression is false" : "with " + shown_values(p);
+      why = findings::property_false(p.shows.empty() ? std::string() : shown_values(p));
     } catch (const PropertyError& e) {
-      why = "it cannot be evaluated: " + e.what;
+      why = findings::property_error(e.what);
     }
     return false;
   }
@@ -1125,7 +1003,7 @@ struct Execution::Impl {
     for (const Property& p : m.properties) {
       if (p.kind != DeclKind::always) continue;
       std::string why;
-      if (!holds(p, why)) property_failed(p, fmt::format("after step {}", step), why);
+      if (!holds(p, why)) property_failed(p, findings::after_step(step), why);
     }
   }
 
@@ -1133,7 +1011,7 @@ struct Execution::Impl {
     for (const Property& p : m.properties) {
       if (p.kind != DeclKind::final) continue;
       std::string why;
-      if (!holds(p, why)) property_failed(p, "when every thread had finished", why);
+      if (!holds(p, why)) property_failed(p, findings::when_finished, why);
     }
   }
 

@@ -373,7 +373,7 @@ TEST_CASE("stress: ThreadSanitizer's races on scenario variables become race fin
   REQUIRE(f);
   CHECK(f->finding.key == "race:balance");
   CHECK(f->finding.variable == "balance");
-  CHECK(f->finding.detector == "tsan");
+  CHECK(f->finding.detector == Detector::tsan);
   CHECK(f->finding.summary == "race on balance");
 
   // The locked balance: every access ordered by the mutex, as TSan must see it too.
