@@ -7,29 +7,9 @@
 
 #include "interleave/bytecode.hpp"
 #include "interleave/explore.hpp"
+#include "interleave/verdict.hpp"
 
 namespace interleave {
-
-// The verdict of one scenario: its findings against its `expect` lines.
-struct Verdict {
-  bool pass = false;
-  std::vector<std::string> found;     // distinct kinds found, sorted ("race", "failure")
-  std::vector<std::string> expected;  // distinct kinds expected (empty: clean)
-  std::vector<std::string> problems;  // why it fails: "unexpected deadlock", "expected race on x, not found"
-};
-Verdict judge(const Module& module, const ExploreResult& result);
-
-// The verdict rules themselves, on plain data, so that a merged JSON report is judged by
-// the same code as a fresh exploration.
-struct JudgedFinding {
-  std::string kind;      // "race", "failure"...
-  std::string variable;  // races: the variable
-  std::string summary;
-  bool expected = false;
-};
-Verdict judge(const std::vector<JudgedFinding>& findings, const std::vector<std::string>& expected_kinds,
-              const std::vector<std::string>& expected_race_on, std::uint64_t runs);
-bool is_expected(const Module& module, const Finding& finding);
 
 struct ReportContext {
   std::string file;                  // as given on the command line

@@ -8,6 +8,7 @@
 
 #include "interleave/scheduler.hpp"
 #include "interleave/stress.hpp"
+#include "interleave/verdict.hpp"
 
 namespace interleave {
 
@@ -251,7 +252,7 @@ class Explorer {
         note_detector(known, sf.finding.detector);
         continue;
       }
-      if (!stress_evidence(sf.finding)) {
+      if (!stress_finding_decides(sf.finding)) {
         // A long run on real threads is what a descheduled thread looks like too: it
         // decides nothing (docs/runtime.md, "Verdicts"); the controlled runtime's step
         // bound, counted in scheduled steps, is the livelock verdict.
@@ -277,16 +278,6 @@ class Explorer {
       note_detector(ff, ff.finding.detector);
       res_.findings.push_back(std::move(ff));
     }
-  }
-
-  // Whether a finding of the stress runtime is evidence that OS scheduling cannot fake:
-  // a ThreadSanitizer report, a failed assert/final/always or a forbidden outcome that was
-  // observed, a crash, a deadlock by the watchdog's rule (every unfinished thread in a wait
-  // that the frozen state can never satisfy), or a loop that spins without reading shared
-  // state. Not the step bound: on real threads a yield loop whose partner the OS has
-  // descheduled runs as long as a livelock.
-  static bool stress_evidence(const Finding& f) {
-    return f.kind != FindingKind::livelock || f.key.rfind("livelock:spin:", 0) == 0;
   }
 
   static void note_detector(FoundFinding& ff, Detectors detectors) { ff.found_by |= detectors; }
