@@ -19,7 +19,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "../vm/arithmetic.hpp"
+#include "../model/properties.hpp"
 #include "batch.hpp"
 #if __has_include("interleave/outcomes.hpp")
 #include "interleave/outcomes.hpp"
@@ -39,84 +39,12 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-struct PropertyError {
-  std::string what;
-};
-
-// Properties read memory directly (no steps), as the controlled runtime's eval_property.
-std::int64_t eval_property(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem) {
-  std::vector<std::int64_t> s;
-  auto cell = [&](std::uint32_t c) { return mem[c].load(std::memory_order_relaxed); };
-  for (std::uint32_t pc = 0;;) {
-    const Instr& i = p.code[pc];
-    switch (i.op) {
-      case Op::push: s.push_back(m.constants[static_cast<std::size_t>(i.a)]); break;
-      case Op::read: s.push_back(cell(m.shared[static_cast<std::size_t>(i.a)].first_cell)); break;
-      case Op::atomic_load: s.push_back(cell(m.atomics[static_cast<std::size_t>(i.a)].first_cell)); break;
-      case Op::read_elem: {
-        const std::int64_t idx = s.back();
-        s.pop_back();
-        const Variable& v = m.shared[static_cast<std::size_t>(i.a)];
-        if (idx < 0 || idx >= static_cast<std::int64_t>(v.size))
-          throw PropertyError{fmt::format("index {} is out of range for {} (size {})", idx, v.name, v.size)};
-        s.push_back(cell(v.first_cell + static_cast<std::uint32_t>(idx)));
-        break;
-      }
-      case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
-      case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-        if (const char* error = arithmetic(i.op, s)) throw PropertyError{error};
-        break;
-      case Op::jump_if_false_keep:
-        if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-        s.pop_back();
-        break;
-      case Op::jump_if_true_keep:
-        if (s.back() != 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-        s.pop_back();
-        break;
-      case Op::end: return s.back();
-      default: break;
-    }
-    ++pc;
-  }
-}
-
-std::string shown_values(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem) {
-  std::string out;
-  for (std::uint32_t v : p.shows) {
-    const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
-    if (!out.empty()) out += ", ";
-    if (var.size == 0) {
-      out += fmt::format("{} = {}", var.name, mem[var.first_cell].load(std::memory_order_relaxed));
-    } else {
-      out += var.name + " = [";
-      for (std::uint32_t k = 0; k < var.size && k < 16; ++k)
-        out += fmt::format("{}{}", k ? ", " : "", mem[var.first_cell + k].load(std::memory_order_relaxed));
-      out += var.size > 16 ? ", ...]" : "]";
-    }
-  }
-  return out;
-}
-
-// Null when the property holds, else the finding (as execution.cpp's property_failed).
+// Null when the property holds, else the finding (as the controlled runtime's).
 std::optional<Finding> check_property(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem,
                                       const std::string& when) {
-  std::string why;
-  try {
-    if (eval_property(m, p, mem) != 0) return std::nullopt;
-    why = p.shows.empty() ? "the expression is false" : "with " + shown_values(m, p, mem);
-  } catch (const PropertyError& e) {
-    why = "it cannot be evaluated: " + e.what;
-  }
-  const Site& s = m.sites[p.site];
-  Finding f;
-  f.kind = FindingKind::failure;
-  f.summary = fmt::format("{} failed {}", s.text, when);
-  if (p.message) f.details.push_back(fmt::format("message: {}", *p.message));
-  f.details.push_back(why);
-  f.locations = {s.loc};
-  f.key = fmt::format("failure:{}:{}", spelling(p.kind), s.loc.line);
-  return f;
+  auto why = property_violation(m, p, RelaxedCells{mem});
+  if (!why) return std::nullopt;
+  return property_finding(m, p, when, std::move(*why));
 }
 
 // The threads an instance needs: those of one default controlled run (more are added
@@ -473,11 +401,7 @@ class Runner {
     for (const Property& p : m_.properties) {
       if (p.kind != DeclKind::observe) continue;
       observes = true;
-      try {
-        observed.push_back(eval_property(m_, p, mem));
-      } catch (const PropertyError&) {
-        observed.push_back(0);
-      }
+      observed.push_back(observed_value(m_, p, RelaxedCells{mem}));
     }
     if (observes) {
       auto [it, fresh] = r_.observations.try_emplace(std::move(observed), 0);

@@ -10,6 +10,7 @@
 
 #include "interleave/outcomes.hpp"
 #include "arithmetic.hpp"
+#include "../model/properties.hpp"
 #include "interleave/race_detector.hpp"
 #include "interleave/tsan_bridge.hpp"
 
@@ -1043,108 +1044,31 @@ struct Execution::Impl {
     stop(std::move(f));
   }
 
-  std::int64_t eval_property(const Property& p) {
-    std::vector<std::int64_t> s;
-    const auto& mem = spaces[0];
-    for (std::uint32_t pc = 0;;) {
-      const Instr& i = p.code[pc];
-      auto pop1 = [&] { const auto v = s.back(); s.pop_back(); return v; };
-      switch (i.op) {
-        case Op::push: s.push_back(m.constants[i.a]); break;
-        case Op::read: s.push_back(mem[m.shared[i.a].first_cell]); break;
-        case Op::atomic_load: s.push_back(mem[m.atomics[i.a].first_cell]); break;
-        case Op::read_elem: {
-          const std::int64_t idx = pop1();
-          const Variable& v = m.shared[i.a];
-          if (idx < 0 || idx >= static_cast<std::int64_t>(v.size)) throw PropertyError{fmt::format("index {} is out of range for {} (size {})", idx, v.name, v.size)};
-          s.push_back(mem[v.first_cell + static_cast<std::uint32_t>(idx)]);
-          break;
-        }
-        case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
-        case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-          if (const char* error = arithmetic(i.op, s)) throw PropertyError{error};
-          break;
-        case Op::jump_if_false_keep:
-          if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::jump_if_true_keep:
-          if (s.back() != 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::end: return s.back();
-        default: break;
-      }
-      ++pc;
-    }
-  }
-  struct PropertyError {
-    std::string what;
-  };
+  // Properties read the root process's memory (model/properties.hpp).
+  PlainCells root_cells() const { return PlainCells{spaces[0].data()}; }
 
-  std::string shown_values(const Property& p) const {
-    std::string out;
-    const auto& mem = spaces[0];
-    for (std::uint32_t v : p.shows) {
-      const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
-      if (!out.empty()) out += ", ";
-      if (var.size == 0) {
-        out += fmt::format("{} = {}", var.name, mem[var.first_cell]);
-      } else {
-        out += var.name + " = [";
-        for (std::uint32_t k = 0; k < var.size && k < 16; ++k) out += fmt::format("{}{}", k ? ", " : "", mem[var.first_cell + k]);
-        out += var.size > 16 ? ", ...]" : "]";
-      }
-    }
-    return out;
-  }
-
-  void property_failed(const Property& p, const std::string& when, const std::string& why) {
-    const Site& s = m.sites[p.site];
-    Finding f;
-    f.kind = FindingKind::failure;
-    f.summary = fmt::format("{} failed {}", s.text, when);
-    if (p.message) f.details.push_back(fmt::format("message: {}", *p.message));
-    f.details.push_back(why);
-    f.locations = {s.loc};
-    f.key = fmt::format("failure:{}:{}", spelling(p.kind), s.loc.line);
-    stop(std::move(f));
-  }
-
-  bool holds(const Property& p, std::string& why) {
-    try {
-      if (eval_property(p) != 0) return true;
-      why = p.shows.empty() ? "the expression is false" : "with " + shown_values(p);
-    } catch (const PropertyError& e) {
-      why = "it cannot be evaluated: " + e.what;
-    }
-    return false;
+  void property_failed(const Property& p, const std::string& when, std::string why) {
+    stop(property_finding(m, p, when, std::move(why)));
   }
 
   void check_always() {
     for (const Property& p : m.properties) {
       if (p.kind != DeclKind::always) continue;
-      std::string why;
-      if (!holds(p, why)) property_failed(p, fmt::format("after step {}", step), why);
+      if (auto why = property_violation(m, p, root_cells())) property_failed(p, fmt::format("after step {}", step), std::move(*why));
     }
   }
 
   void check_final() {
     for (const Property& p : m.properties) {
       if (p.kind != DeclKind::final) continue;
-      std::string why;
-      if (!holds(p, why)) property_failed(p, "when every thread had finished", why);
+      if (auto why = property_violation(m, p, root_cells())) property_failed(p, "when every thread had finished", std::move(*why));
     }
   }
 
   void observe() {
     for (const Property& p : m.properties) {
       if (p.kind != DeclKind::observe) continue;
-      try {
-        r->observed.push_back(eval_property(p));
-      } catch (const PropertyError&) {
-        r->observed.push_back(0);
-      }
+      r->observed.push_back(observed_value(m, p, root_cells()));
     }
     // Not run-ending: the final properties are still checked after it.
     if (r->observed.empty()) return;
