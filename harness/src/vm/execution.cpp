@@ -9,7 +9,7 @@
 #include <limits>
 
 #include "interleave/outcomes.hpp"
-#include "arithmetic.hpp"
+#include "interpreter.hpp"
 #include "../model/properties.hpp"
 #include "interleave/race_detector.hpp"
 #include "interleave/tsan_bridge.hpp"
@@ -33,25 +33,14 @@ namespace {
 
 constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
 
-struct Frame {
-  std::uint32_t body;
-  std::uint32_t pc;           // where to continue in the caller
-  std::uint32_t locals_base;  // the caller's
-};
-
-struct Thread {
+// The interpreter registers (body, code, pc, locals, stack, frames) come from the core
+// shared with the stress runtime (interpreter.hpp).
+struct Thread : vm::Registers {
   std::uint32_t id = 0;
   std::string name;
   std::uint32_t space = 0;    // address space: 0 for the root process
   std::uint32_t process = 0;  // id of the thread that started this process (0: root)
   bool is_process = false;    // started by spawning a process body
-  std::uint32_t body = 0;
-  const Instr* code = nullptr;  // m.bodies[body].code.data(): one load less per instruction
-  std::uint32_t pc = 0;
-  std::uint32_t locals_base = 0;
-  std::vector<std::int64_t> locals;
-  std::vector<std::int64_t> stack;
-  std::vector<Frame> frames;
   bool finished = false;
   bool crashed = false;
   bool joined = false;
@@ -790,160 +779,46 @@ struct Execution::Impl {
     return v;
   }
 
+  // The controlled runtime's side of the interpreter core (interpreter.hpp): findings stop
+  // the run, `any` is a scheduler choice, prints are captured or traced.
+  struct Local {
+    Impl& x;
+    Thread& t;
+    [[noreturn]] void spin(const Instr& i) {
+      x.stop(vm::spin_finding(x.m, t.name, i.site, x.o.max_local_instructions));
+    }
+    [[noreturn]] void crash(const std::string& what) { x.crash(t, what); }
+    [[noreturn]] void assert_failed(const Instr& i, const std::string& shown) {
+      Finding f = vm::assert_finding(x.m, t.name, i, shown);
+      if (x.o.record_trace) x.trace(t, i.site, fmt::format("assert fails: {}", shown));
+      x.stop(std::move(f));
+    }
+    std::int64_t choose(std::int64_t lo, std::int64_t hi) { return x.choose(lo, hi); }
+    std::uint32_t max_call_depth() const { return x.o.max_call_depth; }
+    void print(const Instr& i, const std::int64_t* values) {
+      if (!x.o.capture_output && !x.o.record_trace) return;
+      std::string line;
+      std::size_t next = 0;
+      for (const auto& part : x.m.prints[static_cast<std::size_t>(i.a)].parts) {
+        if (!line.empty()) line += ' ';
+        if (part.kind == PrintFormat::Part::text) line += part.literal;
+        else if (part.kind == PrintFormat::Part::thread_name) line += t.name;
+        else line += std::to_string(values[next++]);
+      }
+      if (x.o.capture_output) x.r->output.push_back(line);
+      if (x.o.record_trace)
+        x.r->trace.push_back(TraceStep{x.step, t.name, x.m.sites[i.site].loc, x.m.sites[i.site].text, "prints: " + line});
+    }
+  };
+
   // Runs thread t's invisible instructions until it stands in front of its next step.
   void advance(Thread& t) {
-    std::uint64_t budget = o.max_local_instructions;
-    const Body* body = &m.bodies[t.body];
-    for (;;) {
-      const Instr& i = body->code[t.pc];
-      if (is_step(i.op)) return;
-      if (--budget == 0) {
-        Finding f;
-        f.kind = FindingKind::livelock;
-        f.summary = fmt::format("{} spins without a visible step at {}", t.name, where(i.site));
-        f.details.push_back(fmt::format("it ran {} instructions without touching shared state: a loop whose condition can never change",
-                                        o.max_local_instructions));
-        f.locations = {m.sites[i.site].loc};
-        f.key = fmt::format("livelock:spin:{}", m.sites[i.site].loc.line);
-        stop(std::move(f));
-      }
-      auto& s = t.stack;
-      switch (i.op) {
-        case Op::push: s.push_back(m.constants[i.a]); break;
-        case Op::pop: s.pop_back(); break;
-        case Op::load_local: s.push_back(t.locals[t.locals_base + i.a]); break;
-        case Op::store_local: t.locals[t.locals_base + i.a] = pop(t); break;
-        case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
-        case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-          if (const char* error = arithmetic(i.op, s)) crash(t, error);
-          break;
-        case Op::jump: t.pc = static_cast<std::uint32_t>(i.a); continue;
-        case Op::jump_if_false:
-          if (pop(t) == 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
-          break;
-        case Op::jump_if_false_keep:
-          if (s.back() == 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::jump_if_true_keep:
-          if (s.back() != 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::count_down: {
-          std::int64_t& n = t.locals[t.locals_base + i.a];
-          if (n <= 0) { t.pc = static_cast<std::uint32_t>(i.b); continue; }
-          --n;
-          break;
-        }
-        case Op::count_up: {
-          std::int64_t& n = t.locals[t.locals_base + i.a];
-          if (n >= t.locals[t.locals_base + i.a + 1]) { t.pc = static_cast<std::uint32_t>(i.b); continue; }
-          s.push_back(n++);
-          break;
-        }
-        case Op::any: {
-          const std::int64_t hi = pop(t);
-          const std::int64_t lo = pop(t);
-          if (lo > hi) crash(t, fmt::format("any({}, {}) has an empty range", lo, hi));
-          s.push_back(choose(lo, hi));
-          break;
-        }
-        case Op::call: {
-          if (t.frames.size() >= o.max_call_depth)
-            crash(t, fmt::format("calls nested deeper than {} (runaway recursion?)", o.max_call_depth));
-          const Body& callee = m.bodies[i.a];
-          t.frames.push_back(Frame{t.body, t.pc + 1, t.locals_base});
-          const auto base = static_cast<std::uint32_t>(t.locals.size());
-          t.locals.resize(base + callee.frame_size, 0);
-          for (std::int32_t k = i.b; k > 0; --k) t.locals[base + static_cast<std::uint32_t>(k) - 1] = pop(t);
-          t.locals_base = base;
-          t.body = static_cast<std::uint32_t>(i.a);
-          t.code = callee.code.data();
-          t.pc = 0;
-          body = &callee;
-          continue;
-        }
-        case Op::ret: {
-          const Frame f = t.frames.back();
-          t.frames.pop_back();
-          t.locals.resize(t.locals_base);
-          t.locals_base = f.locals_base;
-          t.body = f.body;
-          t.code = m.bodies[f.body].code.data();
-          t.pc = f.pc;
-          body = &m.bodies[t.body];
-          continue;
-        }
-        case Op::assert_: assert_op(t, i); break;
-        case Op::print: print_op(t, i); break;
-        case Op::crash:
-          crash(t, i.a >= 0 ? m.messages[i.a] : std::string("crash"));
-          break;
-        default: break;
-      }
-      ++t.pc;
-    }
-  }
-
-  void assert_op(Thread& t, const Instr& i) {
-    std::string shown;
-    bool ok;
-    if (i.b == 1) {
-      const std::int64_t rhs = pop(t);
-      const std::int64_t lhs = pop(t);
-      switch (static_cast<BinOp>(i.aux)) {
-        case BinOp::eq: ok = lhs == rhs; break;
-        case BinOp::ne: ok = lhs != rhs; break;
-        case BinOp::lt: ok = lhs < rhs; break;
-        case BinOp::le: ok = lhs <= rhs; break;
-        case BinOp::gt: ok = lhs > rhs; break;
-        default: ok = lhs >= rhs; break;
-      }
-      shown = fmt::format("{} {} {}", lhs, spelling(static_cast<BinOp>(i.aux)), rhs);
-    } else {
-      const std::int64_t v = pop(t);
-      ok = v != 0;
-      shown = fmt::format("{}", v);
-    }
-    if (ok) return;
-    const Site& s = m.sites[i.site];
-    Finding f;
-    f.kind = FindingKind::failure;
-    f.summary = fmt::format("{} failed in {} at {}", s.text, t.name, where(s));
-    if (i.a >= 0) f.details.push_back(fmt::format("message: {}", m.messages[i.a]));
-    f.details.push_back(fmt::format("the condition evaluated as {}", shown));
-    f.locations = {s.loc};
-    f.key = fmt::format("failure:assert:{}", s.loc.line);
-    if (o.record_trace) trace(t, i.site, fmt::format("assert fails: {}", shown));
-    stop(std::move(f));
-  }
-
-  void print_op(Thread& t, const Instr& i) {
-    const PrintFormat& fmt_ = m.prints[i.a];
-    std::vector<std::int64_t> values(static_cast<std::size_t>(i.b));
-    for (std::int32_t k = i.b; k > 0; --k) values[static_cast<std::size_t>(k - 1)] = pop(t);
-    if (!o.capture_output && !o.record_trace) return;
-    std::string line;
-    std::size_t next = 0;
-    for (const auto& part : fmt_.parts) {
-      if (!line.empty()) line += ' ';
-      if (part.kind == PrintFormat::Part::text) line += part.literal;
-      else if (part.kind == PrintFormat::Part::thread_name) line += t.name;
-      else line += std::to_string(values[next++]);
-    }
-    if (o.capture_output) r->output.push_back(line);
-    if (o.record_trace) r->trace.push_back(TraceStep{step, t.name, m.sites[i.site].loc, m.sites[i.site].text, "prints: " + line});
+    Local cx{*this, t};
+    vm::run_local(m, t, cx, o.max_local_instructions);
   }
 
   [[noreturn]] void crash_finding(Thread& t, const std::string& what) {
-    const Site& s = site_of(t);
-    Finding f;
-    f.kind = FindingKind::crash;
-    f.summary = fmt::format("{} crashed at {}: {}", t.name, where(s), what);
-    f.details.push_back(fmt::format("statement: {}", s.text));
-    f.details.push_back("a crash in a thread ends the whole program");
-    f.locations = {s.loc};
-    f.key = fmt::format("crash:{}", s.loc.line);
+    Finding f = vm::crash_finding(m, t.name, at(t).site, what);
     if (o.record_trace) trace(t, at(t).site, "crash: " + what);
     stop(std::move(f));
   }

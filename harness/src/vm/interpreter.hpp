@@ -1,0 +1,211 @@
+// The interpreter core of local (invisible) instructions, shared by the controlled runtime
+// (vm/execution.cpp) and the stress runtime (stress/worker.cpp): stack ops, locals,
+// arithmetic, jumps, loop counters, any, calls and returns, assert, print and crash are
+// written once here, so the two runtimes cannot drift apart. Visible steps (memory, sync,
+// spawn, join, end) stay in each runtime.
+//
+// A header of templates, so that each runtime's hot loop is compiled with its context
+// inlined (no indirect call per instruction).
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "arithmetic.hpp"
+#include "interleave/bytecode.hpp"
+#include "interleave/execution.hpp"
+
+namespace interleave::vm {
+
+struct Frame {
+  std::uint32_t body;
+  std::uint32_t pc;           // where to continue in the caller
+  std::uint32_t locals_base;  // the caller's
+};
+
+// A scenario thread's interpreter state: plain data, so that the controlled runtime can
+// switch threads and the stress runtime can park a thread at a join for nothing.
+struct Registers {
+  std::uint32_t body = 0;
+  const Instr* code = nullptr;  // m.bodies[body].code.data(): one load less per instruction
+  std::uint32_t pc = 0;
+  std::uint32_t locals_base = 0;
+  std::vector<std::int64_t> locals;
+  std::vector<std::int64_t> stack;
+  std::vector<Frame> frames;
+
+  std::int64_t pop() {
+    const std::int64_t v = stack.back();
+    stack.pop_back();
+    return v;
+  }
+  const Instr& at() const { return code[pc]; }
+};
+
+// ---- the findings of local instructions, worded alike in both runtimes ----------------------
+inline std::string where(const Module& m, std::uint32_t site) { return fmt::format("{}:{}", m.path, m.sites[site].loc.line); }
+
+inline Finding crash_finding(const Module& m, std::string_view thread, std::uint32_t site, std::string_view what) {
+  const Site& s = m.sites[site];
+  Finding f;
+  f.kind = FindingKind::crash;
+  f.summary = fmt::format("{} crashed at {}: {}", thread, where(m, site), what);
+  f.details.push_back(fmt::format("statement: {}", s.text));
+  f.details.push_back("a crash in a thread ends the whole program");
+  f.locations = {s.loc};
+  f.key = fmt::format("crash:{}", s.loc.line);
+  return f;
+}
+
+inline Finding assert_finding(const Module& m, std::string_view thread, const Instr& i, std::string_view shown) {
+  const Site& s = m.sites[i.site];
+  Finding f;
+  f.kind = FindingKind::failure;
+  f.summary = fmt::format("{} failed in {} at {}", s.text, thread, where(m, i.site));
+  if (i.a >= 0) f.details.push_back(fmt::format("message: {}", m.messages[static_cast<std::size_t>(i.a)]));
+  f.details.push_back(fmt::format("the condition evaluated as {}", shown));
+  f.locations = {s.loc};
+  f.key = fmt::format("failure:assert:{}", s.loc.line);
+  return f;
+}
+
+// A thread that ran `limit` local instructions without a step: its loop cannot end.
+inline Finding spin_finding(const Module& m, std::string_view thread, std::uint32_t site, std::uint64_t limit) {
+  Finding f;
+  f.kind = FindingKind::livelock;
+  f.summary = fmt::format("{} spins without a visible step at {}", thread, where(m, site));
+  f.details.push_back(fmt::format("it ran {} instructions without touching shared state: a loop whose condition can never change", limit));
+  f.locations = {m.sites[site].loc};
+  f.key = fmt::format("livelock:spin:{}", m.sites[site].loc.line);
+  return f;
+}
+
+// Pops an assert's operands; empty when it holds, else the operands as shown in the
+// finding ("3 == 4"). Formats only on failure: asserts that hold are the hot case.
+inline bool assert_holds(const Instr& i, Registers& r, std::string& shown) {
+  if (i.b == 1) {
+    const std::int64_t rhs = r.pop();
+    const std::int64_t lhs = r.pop();
+    bool ok;
+    switch (static_cast<BinOp>(i.aux)) {
+      case BinOp::eq: ok = lhs == rhs; break;
+      case BinOp::ne: ok = lhs != rhs; break;
+      case BinOp::lt: ok = lhs < rhs; break;
+      case BinOp::le: ok = lhs <= rhs; break;
+      case BinOp::gt: ok = lhs > rhs; break;
+      default: ok = lhs >= rhs; break;
+    }
+    if (!ok) shown = fmt::format("{} {} {}", lhs, spelling(static_cast<BinOp>(i.aux)), rhs);
+    return ok;
+  }
+  const std::int64_t v = r.pop();
+  if (v == 0) shown = fmt::format("{}", v);
+  return v != 0;
+}
+
+// Runs r's local instructions until it stands in front of its next visible step
+// (is_step(r.at().op)), which the runtime then performs itself.
+//
+// Cx, the runtime's context, provides:
+//   [[noreturn]] void spin(const Instr&)     `budget` local instructions ran without a step
+//   [[noreturn]] void crash(std::string)     the thread crashes at r's pc
+//   [[noreturn]] void assert_failed(const Instr&, std::string shown)
+//   std::int64_t choose(std::int64_t lo, std::int64_t hi)   the value of `any` (lo <= hi)
+//   std::uint32_t max_call_depth()
+//   void print(const Instr&, const std::int64_t* values)    i.b values, in order; popped after
+template <class Cx>
+inline void run_local(const Module& m, Registers& r, Cx& cx, std::uint64_t budget) {
+  auto& s = r.stack;
+  for (;;) {
+    const Instr& i = r.code[r.pc];
+    if (is_step(i.op)) return;
+    if (__builtin_expect(--budget == 0, 0)) cx.spin(i);
+    switch (i.op) {
+      case Op::push: s.push_back(m.constants[static_cast<std::size_t>(i.a)]); break;
+      case Op::pop: s.pop_back(); break;
+      case Op::load_local: s.push_back(r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)]); break;
+      case Op::store_local: r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)] = r.pop(); break;
+      case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
+      case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
+        if (const char* error = arithmetic(i.op, s)) cx.crash(error);
+        break;
+      case Op::jump: r.pc = static_cast<std::uint32_t>(i.a); continue;
+      case Op::jump_if_false:
+        if (r.pop() == 0) { r.pc = static_cast<std::uint32_t>(i.a); continue; }
+        break;
+      case Op::jump_if_false_keep:
+        if (s.back() == 0) { r.pc = static_cast<std::uint32_t>(i.a); continue; }
+        s.pop_back();
+        break;
+      case Op::jump_if_true_keep:
+        if (s.back() != 0) { r.pc = static_cast<std::uint32_t>(i.a); continue; }
+        s.pop_back();
+        break;
+      case Op::count_down: {
+        std::int64_t& n = r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)];
+        if (n <= 0) { r.pc = static_cast<std::uint32_t>(i.b); continue; }
+        --n;
+        break;
+      }
+      case Op::count_up: {
+        std::int64_t& n = r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)];
+        if (n >= r.locals[r.locals_base + static_cast<std::uint32_t>(i.a) + 1]) { r.pc = static_cast<std::uint32_t>(i.b); continue; }
+        s.push_back(n++);
+        break;
+      }
+      case Op::any: {
+        const std::int64_t hi = r.pop();
+        const std::int64_t lo = r.pop();
+        if (lo > hi) cx.crash(fmt::format("any({}, {}) has an empty range", lo, hi));
+        s.push_back(cx.choose(lo, hi));
+        break;
+      }
+      case Op::call: {
+        if (r.frames.size() >= cx.max_call_depth())
+          cx.crash(fmt::format("calls nested deeper than {} (runaway recursion?)", cx.max_call_depth()));
+        const Body& callee = m.bodies[static_cast<std::size_t>(i.a)];
+        r.frames.push_back(Frame{r.body, r.pc + 1, r.locals_base});
+        const auto base = static_cast<std::uint32_t>(r.locals.size());
+        r.locals.resize(base + callee.frame_size, 0);
+        for (std::int32_t k = i.b; k > 0; --k) r.locals[base + static_cast<std::uint32_t>(k) - 1] = r.pop();
+        r.locals_base = base;
+        r.body = static_cast<std::uint32_t>(i.a);
+        r.code = callee.code.data();
+        r.pc = 0;
+        continue;
+      }
+      case Op::ret: {
+        const Frame f = r.frames.back();
+        r.frames.pop_back();
+        r.locals.resize(r.locals_base);
+        r.locals_base = f.locals_base;
+        r.body = f.body;
+        r.code = m.bodies[f.body].code.data();
+        r.pc = f.pc;
+        continue;
+      }
+      case Op::assert_: {
+        std::string shown;
+        if (!assert_holds(i, r, shown)) cx.assert_failed(i, std::move(shown));
+        break;
+      }
+      case Op::print: {
+        const auto n = static_cast<std::size_t>(i.b);
+        cx.print(i, s.data() + (s.size() - n));
+        s.resize(s.size() - n);
+        break;
+      }
+      case Op::crash:
+        cx.crash(i.a >= 0 ? m.messages[static_cast<std::size_t>(i.a)] : std::string("crash"));
+        break;
+      default: break;
+    }
+    ++r.pc;
+  }
+}
+
+}  // namespace interleave::vm
