@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../vm/arithmetic.hpp"
+#include "../vm/errors.hpp"
 #include "interleave/bytecode.hpp"
 #include "interleave/execution.hpp"
 
@@ -50,8 +51,7 @@ std::int64_t eval_property(const Module& m, const Property& p, const Cells& cell
         const std::int64_t idx = s.back();
         s.pop_back();
         const Variable& v = m.shared[static_cast<std::size_t>(i.a)];
-        if (idx < 0 || idx >= static_cast<std::int64_t>(v.size))
-          throw PropertyError{fmt::format("index {} is out of range for {} (size {})", idx, v.name, v.size)};
+        if (idx < 0 || idx >= static_cast<std::int64_t>(v.size)) throw PropertyError{vm::errors::index_out_of_range(v, idx)};
         s.push_back(cell(v.first_cell + static_cast<std::uint32_t>(idx)));
         break;
       }

@@ -313,7 +313,7 @@ class Worker {
   }
   std::uint32_t element(const Variable& v, std::int64_t index) {
     if (index < 0 || index >= static_cast<std::int64_t>(v.size))
-      crash(fmt::format("index {} is out of range for {} (size {})", index, v.name, v.size));
+      crash(vm::errors::index_out_of_range(v, index));
     return v.first_cell + static_cast<std::uint32_t>(index);
   }
   std::int64_t pop() {
@@ -345,14 +345,12 @@ class Worker {
     Mutex& mu = mutex(a);
     const std::uint32_t owner = mu.owner.load(std::memory_order_relaxed);
     if (owner != c_.id) {
-      const std::string& mname = m_.mutexes[static_cast<std::size_t>(a)];
-      const std::string what = m_.sites[site].text.rfind("with ", 0) == 0
-                                   ? fmt::format("leaving the with block unlocks {}", mname)
-                                   : fmt::format("unlock of {}", mname);
-      if (owner == none) crash(fmt::format("{}, which is not locked (was it unlocked twice?)", what));
+      const auto k = static_cast<std::uint32_t>(a);
+      if (owner == none) crash(vm::errors::bad_unlock(m_, k, site, nullptr));
       ThreadRec& o = b_.recs[owner];
       o.ready.load(std::memory_order_acquire);  // its name fields were written before ready
-      crash(fmt::format("{}, which is held by {}", what, thread_name(m_, o)));
+      const std::string holder = thread_name(m_, o);
+      crash(vm::errors::bad_unlock(m_, k, site, &holder));
     }
     mu.owner.store(none, std::memory_order_release);
   }
@@ -360,9 +358,8 @@ class Worker {
   void cond_wait(const Instr& i) {
     Mutex& mu = mutex(i.b);
     Cond& c = cond(i.a);
-    const std::string& mname = m_.mutexes[static_cast<std::size_t>(i.b)];
     if (mu.owner.load(std::memory_order_relaxed) != c_.id)
-      crash(fmt::format("{}.wait({}) without holding {}", m_.conds[static_cast<std::size_t>(i.a)], mname, mname));
+      crash(vm::errors::wait_without_lock(m_, static_cast<std::uint32_t>(i.a), static_cast<std::uint32_t>(i.b)));
     c_.rec->notified.store(false, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> g(c.mu);
@@ -472,8 +469,8 @@ class Worker {
   bool join() {
     const std::int64_t h = c_.stack.back();
     const std::uint32_t count = std::min(c_.inst->spawned.load(std::memory_order_relaxed), b_.W);
-    if (h < 0 || h >= static_cast<std::int64_t>(count)) crash(fmt::format("join of {}, which is not a thread handle", h));
-    if (h == static_cast<std::int64_t>(k_)) crash(fmt::format("{} joins itself", name()));
+    if (h < 0 || h >= static_cast<std::int64_t>(count)) crash(vm::errors::join_not_a_handle(h));
+    if (h == static_cast<std::int64_t>(k_)) crash(vm::errors::join_itself(name()));
     ThreadRec& t = b_.rec(c_.index, static_cast<std::uint32_t>(h));
     if (!t.ready.load(std::memory_order_acquire)) wait_until([&] { return t.ready.load(std::memory_order_acquire); });
     auto over = [&] {
@@ -487,7 +484,7 @@ class Worker {
     unblock();
     // A thread that crashed stopped the run before it finished: the joiner must not go on.
     check_stop();
-    if (t.joined.exchange(true, std::memory_order_relaxed)) crash(fmt::format("{} was already joined", thread_name(m_, t)));
+    if (t.joined.exchange(true, std::memory_order_relaxed)) crash(vm::errors::joined_twice(thread_name(m_, t)));
     c_.stack.pop_back();
     c_.stack.push_back(t.is_process ? (t.crashed.load(std::memory_order_relaxed) ? 1 : 0) : t.result);
     return true;

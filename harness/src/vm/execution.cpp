@@ -431,7 +431,7 @@ struct Execution::Impl {
       case Op::wait:
         if (t.wait_phase == 0) {
           if (mutexes[i.b].owner != t.id)
-            crash(t, fmt::format("{}.wait({}) without holding {}", m.conds[i.a], m.mutexes[i.b], m.mutexes[i.b]));
+            crash(t, vm::errors::wait_without_lock(m, static_cast<std::uint32_t>(i.a), static_cast<std::uint32_t>(i.b)));
           unlock(t, static_cast<std::uint32_t>(i.b), i.site);
           cond_waiters[i.a].push_back(t.id);
           t.wait_phase = 1;
@@ -529,10 +529,10 @@ struct Execution::Impl {
       case Op::join: {
         const std::int64_t h = pop(t);
         if (h < 0 || h >= static_cast<std::int64_t>(threads.size()))
-          crash(t, fmt::format("join of {}, which is not a thread handle", h));
-        if (h == t.id) crash(t, fmt::format("{} joins itself", t.name));
+          crash(t, vm::errors::join_not_a_handle(h));
+        if (h == t.id) crash(t, vm::errors::join_itself(t.name));
         Thread& target = threads[static_cast<std::size_t>(h)];
-        if (target.joined) crash(t, fmt::format("{} was already joined", target.name));
+        if (target.joined) crash(t, vm::errors::joined_twice(target.name));
         target.joined = true;
         if (o.detect_races)
           for (const Thread& x : threads)
@@ -577,19 +577,13 @@ struct Execution::Impl {
 
   std::uint32_t element(Thread& t, const Variable& v, std::int64_t index) {
     if (index < 0 || index >= static_cast<std::int64_t>(v.size))
-      crash(t, fmt::format("index {} is out of range for {} (size {})", index, v.name, v.size));
+      crash(t, vm::errors::index_out_of_range(v, index));
     return v.first_cell + static_cast<std::uint32_t>(index);
   }
 
   void unlock(Thread& t, std::uint32_t mutex, std::uint32_t site) {
     Mutex& mu = mutexes[mutex];
-    if (mu.owner != t.id) {
-      const std::string what = m.sites[site].text.rfind("with ", 0) == 0
-                                   ? fmt::format("leaving the with block unlocks {}", m.mutexes[mutex])
-                                   : fmt::format("unlock of {}", m.mutexes[mutex]);
-      crash(t, mu.owner == none ? fmt::format("{}, which is not locked (was it unlocked twice?)", what)
-                                : fmt::format("{}, which is held by {}", what, threads[mu.owner].name));
-    }
+    if (mu.owner != t.id) crash(t, vm::errors::bad_unlock(m, mutex, site, mu.owner == none ? nullptr : &threads[mu.owner].name));
     mu.owner = none;
     if (o.detect_races) races.release(t.id, sync_mutex(mutex));
     if (tsan_on) bridge.unlock(t.id, mutex);

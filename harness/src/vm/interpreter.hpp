@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "arithmetic.hpp"
+#include "errors.hpp"
 #include "interleave/bytecode.hpp"
 #include "interleave/execution.hpp"
 
