@@ -85,22 +85,24 @@ inline Finding spin_finding(const Module& m, std::string_view thread, std::uint3
   return f;
 }
 
-// Pops an assert's operands; empty when it holds, else the operands as shown in the
-// finding ("3 == 4"). Formats only on failure: asserts that hold are the hot case.
+// The opcode of a comparison BinOp: the two enums list eq..ge in the same order, so an
+// assert compares with the same arithmetic as an expression.
+constexpr Op comparison_op(BinOp b) {
+  return static_cast<Op>(static_cast<int>(Op::eq) + (static_cast<int>(b) - static_cast<int>(BinOp::eq)));
+}
+static_assert(comparison_op(BinOp::eq) == Op::eq && comparison_op(BinOp::ne) == Op::ne && comparison_op(BinOp::lt) == Op::lt &&
+              comparison_op(BinOp::le) == Op::le && comparison_op(BinOp::gt) == Op::gt && comparison_op(BinOp::ge) == Op::ge);
+
+// Pops an assert's operands and says whether it holds; when it does not, `shown` gets the
+// operands as the finding shows them ("3 == 4"). Formats only on failure: asserts that
+// hold are the hot case.
 inline bool assert_holds(const Instr& i, Registers& r, std::string& shown) {
   if (i.b == 1) {
-    const std::int64_t rhs = r.pop();
-    const std::int64_t lhs = r.pop();
-    bool ok;
-    switch (static_cast<BinOp>(i.aux)) {
-      case BinOp::eq: ok = lhs == rhs; break;
-      case BinOp::ne: ok = lhs != rhs; break;
-      case BinOp::lt: ok = lhs < rhs; break;
-      case BinOp::le: ok = lhs <= rhs; break;
-      case BinOp::gt: ok = lhs > rhs; break;
-      default: ok = lhs >= rhs; break;
-    }
-    if (!ok) shown = fmt::format("{} {} {}", lhs, spelling(static_cast<BinOp>(i.aux)), rhs);
+    const auto bin = static_cast<BinOp>(i.aux);
+    const std::int64_t lhs = r.stack.end()[-2], rhs = r.stack.back();
+    arithmetic(comparison_op(bin), r.stack);  // a comparison cannot fail
+    const bool ok = r.pop() != 0;
+    if (!ok) shown = fmt::format("{} {} {}", lhs, spelling(bin), rhs);
     return ok;
   }
   const std::int64_t v = r.pop();
