@@ -122,11 +122,22 @@ inline bool assert_holds(const Instr& i, Registers& r, std::string& shown) {
 //   void print(const Instr&, const std::int64_t* values)    i.b values, in order; popped after
 template <class Cx>
 inline void run_local(const Module& m, Registers& r, Cx& cx, std::uint64_t budget) {
+  // pc and code stay in registers in the loop (stores through the stack's pointers could
+  // otherwise alias them); r gets them back before the context can look at r.
+  const Instr* code = r.code;
+  std::uint32_t pc = r.pc;
+  const auto sync = [&] {
+    r.code = code;
+    r.pc = pc;
+  };
   auto& s = r.stack;
   for (;;) {
-    const Instr& i = r.code[r.pc];
-    if (is_step(i.op)) return;
-    if (__builtin_expect(--budget == 0, 0)) cx.spin(i);
+    const Instr& i = code[pc];
+    if (is_step(i.op)) return sync();
+    if (__builtin_expect(--budget == 0, 0)) {
+      sync();
+      cx.spin(i);
+    }
     switch (i.op) {
       case Op::push: s.push_back(m.constants[static_cast<std::size_t>(i.a)]); break;
       case Op::pop: s.pop_back(); break;
@@ -134,51 +145,57 @@ inline void run_local(const Module& m, Registers& r, Cx& cx, std::uint64_t budge
       case Op::store_local: r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)] = r.pop(); break;
       case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
       case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-        if (const char* error = arithmetic(i.op, s)) cx.crash(error);
+        if (const char* error = arithmetic(i.op, s)) {
+          sync();
+          cx.crash(error);
+        }
         break;
-      case Op::jump: r.pc = static_cast<std::uint32_t>(i.a); continue;
+      case Op::jump: pc = static_cast<std::uint32_t>(i.a); continue;
       case Op::jump_if_false:
-        if (r.pop() == 0) { r.pc = static_cast<std::uint32_t>(i.a); continue; }
+        if (r.pop() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
         break;
       case Op::jump_if_false_keep:
-        if (s.back() == 0) { r.pc = static_cast<std::uint32_t>(i.a); continue; }
+        if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
         s.pop_back();
         break;
       case Op::jump_if_true_keep:
-        if (s.back() != 0) { r.pc = static_cast<std::uint32_t>(i.a); continue; }
+        if (s.back() != 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
         s.pop_back();
         break;
       case Op::count_down: {
         std::int64_t& n = r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)];
-        if (n <= 0) { r.pc = static_cast<std::uint32_t>(i.b); continue; }
+        if (n <= 0) { pc = static_cast<std::uint32_t>(i.b); continue; }
         --n;
         break;
       }
       case Op::count_up: {
         std::int64_t& n = r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)];
-        if (n >= r.locals[r.locals_base + static_cast<std::uint32_t>(i.a) + 1]) { r.pc = static_cast<std::uint32_t>(i.b); continue; }
+        if (n >= r.locals[r.locals_base + static_cast<std::uint32_t>(i.a) + 1]) { pc = static_cast<std::uint32_t>(i.b); continue; }
         s.push_back(n++);
         break;
       }
       case Op::any: {
         const std::int64_t hi = r.pop();
         const std::int64_t lo = r.pop();
+        sync();
         if (lo > hi) cx.crash(fmt::format("any({}, {}) has an empty range", lo, hi));
         s.push_back(cx.choose(lo, hi));
         break;
       }
       case Op::call: {
-        if (r.frames.size() >= cx.max_call_depth())
+        if (r.frames.size() >= cx.max_call_depth()) {
+          sync();
           cx.crash(fmt::format("calls nested deeper than {} (runaway recursion?)", cx.max_call_depth()));
+        }
         const Body& callee = m.bodies[static_cast<std::size_t>(i.a)];
-        r.frames.push_back(Frame{r.body, r.pc + 1, r.locals_base});
+        r.frames.push_back(Frame{r.body, pc + 1, r.locals_base});
         const auto base = static_cast<std::uint32_t>(r.locals.size());
         r.locals.resize(base + callee.frame_size, 0);
         for (std::int32_t k = i.b; k > 0; --k) r.locals[base + static_cast<std::uint32_t>(k) - 1] = r.pop();
         r.locals_base = base;
         r.body = static_cast<std::uint32_t>(i.a);
-        r.code = callee.code.data();
-        r.pc = 0;
+        code = callee.code.data();
+        pc = 0;
         continue;
       }
       case Op::ret: {
@@ -187,27 +204,32 @@ inline void run_local(const Module& m, Registers& r, Cx& cx, std::uint64_t budge
         r.locals.resize(r.locals_base);
         r.locals_base = f.locals_base;
         r.body = f.body;
-        r.code = m.bodies[f.body].code.data();
-        r.pc = f.pc;
+        code = m.bodies[f.body].code.data();
+        pc = f.pc;
         continue;
       }
       case Op::assert_: {
         std::string shown;
-        if (!assert_holds(i, r, shown)) cx.assert_failed(i, std::move(shown));
+        if (!assert_holds(i, r, shown)) {
+          sync();
+          cx.assert_failed(i, std::move(shown));
+        }
         break;
       }
       case Op::print: {
         const auto n = static_cast<std::size_t>(i.b);
+        sync();
         cx.print(i, s.data() + (s.size() - n));
         s.resize(s.size() - n);
         break;
       }
       case Op::crash:
+        sync();
         cx.crash(i.a >= 0 ? m.messages[static_cast<std::size_t>(i.a)] : std::string("crash"));
         break;
       default: break;
     }
-    ++r.pc;
+    ++pc;
   }
 }
 
