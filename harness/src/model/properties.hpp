@@ -60,12 +60,8 @@ std::int64_t eval_property(const Module& m, const Property& p, const Cells& cell
         if (const char* error = arithmetic(i.op, s)) throw PropertyError{error};
         break;
       case Op::jump_if_false_keep:
-        if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-        s.pop_back();
-        break;
       case Op::jump_if_true_keep:
-        if (s.back() != 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-        s.pop_back();
+        if (short_circuit(i.op, s)) { pc = static_cast<std::uint32_t>(i.a); continue; }
         break;
       case Op::end: return s.back();
       default: break;

@@ -155,12 +155,8 @@ inline void run_local(const Module& m, Registers& r, Cx& cx, std::uint64_t budge
         if (r.pop() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
         break;
       case Op::jump_if_false_keep:
-        if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-        s.pop_back();
-        break;
       case Op::jump_if_true_keep:
-        if (s.back() != 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-        s.pop_back();
+        if (short_circuit(i.op, s)) { pc = static_cast<std::uint32_t>(i.a); continue; }
         break;
       case Op::count_down: {
         std::int64_t& n = r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)];
