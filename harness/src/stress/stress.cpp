@@ -20,7 +20,7 @@
 #include <unordered_map>
 
 #include "../model/findings.hpp"
-#include "../vm/arithmetic.hpp"
+#include "../model/properties.hpp"
 #include "batch.hpp"
 #if __has_include("interleave/outcomes.hpp")
 #include "interleave/outcomes.hpp"
@@ -40,70 +40,12 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-struct PropertyError {
-  std::string what;
-};
-
-// Properties read memory directly (no steps), as the controlled runtime's eval_property.
-std::int64_t eval_property(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem) {
-  std::vector<std::int64_t> s;
-  auto cell = [&](std::uint32_t c) { return mem[c].load(std::memory_order_relaxed); };
-  for (std::uint32_t pc = 0;;) {
-    const Instr& i = p.code[pc];
-    switch (i.op) {
-      case Op::push: s.push_back(m.constants[static_cast<std::size_t>(i.a)]); break;
-      case Op::read: s.push_back(cell(m.shared[static_cast<std::size_t>(i.a)].first_cell)); break;
-      case Op::atomic_load: s.push_back(cell(m.atomics[static_cast<std::size_t>(i.a)].first_cell)); break;
-      case Op::read_elem: {
-        const std::int64_t idx = s.back();
-        s.pop_back();
-        const Variable& v = m.shared[static_cast<std::size_t>(i.a)];
-        if (idx < 0 || idx >= static_cast<std::int64_t>(v.size))
-          throw PropertyError{findings::crash_text::out_of_range(v.name, idx, v.size)};
-        s.push_back(cell(v.first_cell + static_cast<std::uint32_t>(idx)));
-        break;
-      }
-      case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
-      case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-        if (const char* error = arithmetic(i.op, s)) throw PropertyError{error};
-        break;
-      case Op::jump_if_false_keep:
-        if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-        s.pop_back();
-        break;
-      case Op::jump_if_true_keep:
-        if (s.back() != 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-        s.pop_back();
-        break;
-      case Op::end: return s.back();
-      default: break;
-    }
-    ++pc;
-  }
-}
-
-std::string shown_values(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem) {
-  std::string out;
-  for (std::uint32_t v : p.shows) {
-    const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
-    if (!out.empty()) out += ", ";
-    out += findings::shown_variable(var.name, var.size,
-                                    [&](std::uint32_t k) { return mem[var.first_cell + k].load(std::memory_order_relaxed); });
-  }
-  return out;
-}
-
-// Null when the property holds, else the finding.
+// Null when the property holds, else the finding (as the controlled runtime's).
 std::optional<Finding> check_property(const Module& m, const Property& p, const std::atomic<std::int64_t>* mem,
                                       std::string_view when) {
-  std::string why;
-  try {
-    if (eval_property(m, p, mem) != 0) return std::nullopt;
-    why = findings::property_false(p.shows.empty() ? std::string() : shown_values(m, p, mem));
-  } catch (const PropertyError& e) {
-    why = findings::property_error(e.what);
-  }
-  return findings::property_failed(p.kind, findings::place(m, p.site), p.message, when, why);
+  auto why = property_violation(m, p, RelaxedCells{mem});
+  if (!why) return std::nullopt;
+  return findings::property_failed(p.kind, findings::place(m, p.site), p.message, when, *why);
 }
 
 // The threads an instance needs: those of one default controlled run (more are added
@@ -479,11 +421,7 @@ class Runner {
     for (const Property& p : m_.properties) {
       if (p.kind != DeclKind::observe) continue;
       observes = true;
-      try {
-        observed.push_back(eval_property(m_, p, mem));
-      } catch (const PropertyError&) {
-        observed.push_back(0);
-      }
+      observed.push_back(observed_value(m_, p, RelaxedCells{mem}));
     }
     if (observes) {
       auto [it, fresh] = r_.observations.try_emplace(std::move(observed), 0);

@@ -6,17 +6,13 @@
 #include <algorithm>
 
 #include "../model/findings.hpp"
-#include "../vm/arithmetic.hpp"
+#include "../vm/interpreter.hpp"
 #include "batch.hpp"
 #include "interleave/tsan_bridge.hpp"
 
 namespace interleave::stress_detail {
 
 namespace {
-
-struct Frame {
-  std::uint32_t body, pc, locals_base;
-};
 
 // splitmix64: per-thread, seeded from the run seed, the batch and the worker.
 struct Rng {
@@ -55,8 +51,9 @@ std::memory_order rmw_order(MemOrder o) {
 }
 
 // A scenario thread's interpreter state: plain data, so worker 0 can park main at a join
-// and run the next instance's main meanwhile.
-struct Ctx {
+// and run the next instance's main meanwhile. The registers (body, code, pc, locals,
+// stack, frames) are the interpreter core's, shared with the controlled runtime.
+struct Ctx : vm::Registers {
   Instance* inst = nullptr;
   std::uint64_t index = 0;
   ThreadRec* rec = nullptr;
@@ -64,10 +61,7 @@ struct Ctx {
   std::atomic<std::int64_t>* mem = nullptr;
   std::int64_t* const* slots = nullptr;
   const std::atomic<bool>* proc_stop = nullptr;
-  std::uint32_t body = 0, pc = 0, base = 0;
   std::uint64_t steps = 0;
-  std::vector<std::int64_t> locals, stack;
-  std::vector<Frame> frames;
   bool resume = false;  // continue at pc (a parked join or spawn) instead of starting the body
   bool announced = false;  // rec->reached is set
   std::uint32_t pending_spawn = none;  // parked at a spawn made: the child (record in the instance)
@@ -360,9 +354,8 @@ class Worker {
   void cond_wait(const Instr& i) {
     Mutex& mu = mutex(i.b);
     Cond& c = cond(i.a);
-    const std::string& mname = m_.mutexes[static_cast<std::size_t>(i.b)];
     if (mu.owner.load(std::memory_order_relaxed) != c_.id)
-      crash(findings::crash_text::wait_without_mutex(m_.conds[static_cast<std::size_t>(i.a)], mname));
+      crash(findings::crash_text::wait_without_mutex(m_.conds[static_cast<std::size_t>(i.a)], m_.mutexes[static_cast<std::size_t>(i.b)]));
     c_.rec->notified.store(false, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> g(c.mu);
@@ -503,43 +496,38 @@ class Worker {
     }
   }
 
-  void assert_op(const Instr& i) {
-    std::string shown;
-    bool ok;
-    if (i.b == 1) {
-      const std::int64_t rhs = pop();
-      const std::int64_t lhs = pop();
-      switch (static_cast<BinOp>(i.aux)) {
-        case BinOp::eq: ok = lhs == rhs; break;
-        case BinOp::ne: ok = lhs != rhs; break;
-        case BinOp::lt: ok = lhs < rhs; break;
-        case BinOp::le: ok = lhs <= rhs; break;
-        case BinOp::gt: ok = lhs > rhs; break;
-        default: ok = lhs >= rhs; break;
-      }
-      if (ok) return;
-      shown = fmt::format("{} {} {}", lhs, spelling(static_cast<BinOp>(i.aux)), rhs);
-    } else {
-      const std::int64_t v = pop();
-      if (v != 0) return;
-      shown = fmt::format("{}", v);
-    }
-    const std::optional<std::string> message =
-        i.a >= 0 ? std::optional(m_.messages[static_cast<std::size_t>(i.a)]) : std::nullopt;
-    stop_instance(findings::assert_failed(name(), findings::place(m_, i.site), message, shown));
-  }
+  // ---- the interpreter ----------------------------------------------------------------------
+  // The controlled runtime's default bounds: the same scenario spins or recurses too deep
+  // at the same point in both runtimes.
+  static constexpr std::uint64_t max_local = ExecOptions{}.max_local_instructions;
+  static constexpr std::uint32_t max_depth = ExecOptions{}.max_call_depth;
 
-  // ---- the interpreter ---------------------------------------------------------------------
+  // This runtime's side of the interpreter core (vm/interpreter.hpp): findings stop the
+  // instance, `any` is random, output is not captured under stress.
+  struct Local {
+    Worker& w;
+    [[noreturn]] void spin(const Instr& i) { w.stop_instance(vm::spin_finding(w.m_, w.name(), i.site, max_local)); }
+    [[noreturn]] void crash(const std::string& what) { w.crash(what); }
+    [[noreturn]] void assert_failed(const Instr& i, const std::string& shown) {
+      w.stop_instance(vm::assert_finding(w.m_, w.name(), i, shown));
+    }
+    std::int64_t choose(std::int64_t lo, std::int64_t hi) {
+      const std::uint64_t range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
+      const std::uint64_t r = range == 0 ? w.rng_.next() : w.rng_.next() % range;  // 0: the whole int64 range
+      return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + r);
+    }
+    static std::uint32_t max_call_depth() { return max_depth; }
+    static void print(const Instr&, const std::int64_t*) {}
+  };
+
   // Returns true when main parked at a join (pc stays there), false when the thread ended.
   bool interpret() {
     const StressOptions& o = b_.o;
-    constexpr std::uint64_t max_local = 1'000'000;  // as ExecOptions::max_local_instructions
-    constexpr std::uint32_t max_depth = 1'000;
     bool resumed = c_.resume;
     if (!resumed) {
       c_.body = c_.rec->body;
       c_.pc = 0;
-      c_.base = 0;
+      c_.locals_base = 0;
       c_.locals.assign(m_.bodies[c_.body].frame_size, 0);
       std::copy(c_.rec->args.begin(), c_.rec->args.end(), c_.locals.begin());
       c_.stack.clear();
@@ -549,101 +537,25 @@ class Worker {
       c_.pending_spawn = none;
     }
     c_.resume = false;
-    const Instr* code = m_.bodies[c_.body].code.data();
-    std::uint64_t budget = max_local;
+    c_.code = m_.bodies[c_.body].code.data();
+    Local cx{*this};
     auto& s = c_.stack;
     for (;;) {
-      const Instr& i = code[c_.pc];
-      if (is_step(i.op)) {
-        if (__builtin_expect(!c_.announced, 0)) {
-          c_.announced = true;
-          c_.rec->reached.store(true, std::memory_order_release);  // its spawner may go on
-        }
-        check_stop();
-        if (!resumed) {  // a resumed join was counted when it parked
-          ws_.progress.store(++progress_, std::memory_order_relaxed);
-          if (++c_.steps > o.max_steps) livelock();
-          if (o.noise > 0 && rng_.unit() < o.noise) noise();
-        }
-        resumed = false;
-        budget = max_local;
-      } else if (--budget == 0) {
-        stop_instance(findings::spin(name(), findings::place(m_, i.site), max_local));
+      // A fresh budget after each step: the bound is on local instructions between two steps.
+      vm::run_local(m_, c_, cx, max_local);
+      const Instr& i = c_.code[c_.pc];
+      if (__builtin_expect(!c_.announced, 0)) {
+        c_.announced = true;
+        c_.rec->reached.store(true, std::memory_order_release);  // its spawner may go on
       }
+      check_stop();
+      if (!resumed) {  // a resumed join was counted when it parked
+        ws_.progress.store(++progress_, std::memory_order_relaxed);
+        if (++c_.steps > o.max_steps) livelock();
+        if (o.noise > 0 && rng_.unit() < o.noise) noise();
+      }
+      resumed = false;
       switch (i.op) {
-        case Op::push: s.push_back(m_.constants[static_cast<std::size_t>(i.a)]); break;
-        case Op::pop: s.pop_back(); break;
-        case Op::load_local: s.push_back(c_.locals[c_.base + static_cast<std::uint32_t>(i.a)]); break;
-        case Op::store_local: c_.locals[c_.base + static_cast<std::uint32_t>(i.a)] = pop(); break;
-        case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
-        case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-          if (const char* error = arithmetic(i.op, s)) crash(error);
-          break;
-        case Op::jump: c_.pc = static_cast<std::uint32_t>(i.a); continue;
-        case Op::jump_if_false:
-          if (pop() == 0) { c_.pc = static_cast<std::uint32_t>(i.a); continue; }
-          break;
-        case Op::jump_if_false_keep:
-          if (s.back() == 0) { c_.pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::jump_if_true_keep:
-          if (s.back() != 0) { c_.pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::count_down: {
-          std::int64_t& n = c_.locals[c_.base + static_cast<std::uint32_t>(i.a)];
-          if (n <= 0) { c_.pc = static_cast<std::uint32_t>(i.b); continue; }
-          --n;
-          break;
-        }
-        case Op::count_up: {
-          std::int64_t& n = c_.locals[c_.base + static_cast<std::uint32_t>(i.a)];
-          if (n >= c_.locals[c_.base + static_cast<std::uint32_t>(i.a) + 1]) { c_.pc = static_cast<std::uint32_t>(i.b); continue; }
-          s.push_back(n++);
-          break;
-        }
-        case Op::any: {
-          const std::int64_t hi = pop();
-          const std::int64_t lo = pop();
-          if (lo > hi) crash(findings::crash_text::empty_range(lo, hi));
-          const std::uint64_t range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
-          const std::uint64_t r = range == 0 ? rng_.next() : rng_.next() % range;
-          s.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + r));
-          break;
-        }
-        case Op::call: {
-          if (c_.frames.size() >= max_depth) crash(findings::crash_text::too_deep(max_depth));
-          const Body& callee = m_.bodies[static_cast<std::size_t>(i.a)];
-          c_.frames.push_back(Frame{c_.body, c_.pc + 1, c_.base});
-          const auto nb = static_cast<std::uint32_t>(c_.locals.size());
-          c_.locals.resize(nb + callee.frame_size, 0);
-          for (std::int32_t a = i.b; a > 0; --a) c_.locals[nb + static_cast<std::uint32_t>(a) - 1] = pop();
-          c_.base = nb;
-          c_.body = static_cast<std::uint32_t>(i.a);
-          code = callee.code.data();
-          c_.pc = 0;
-          continue;
-        }
-        case Op::ret: {
-          const Frame f = c_.frames.back();
-          c_.frames.pop_back();
-          c_.locals.resize(c_.base);
-          c_.base = f.locals_base;
-          c_.body = f.body;
-          code = m_.bodies[c_.body].code.data();
-          c_.pc = f.pc;
-          continue;
-        }
-        case Op::assert_: assert_op(i); break;
-        case Op::print:
-          for (std::int32_t a = 0; a < i.b; ++a) s.pop_back();  // output is not captured under stress
-          break;
-        case Op::crash:
-          crash(findings::crash_text::statement(i.a >= 0 ? std::optional(m_.messages[static_cast<std::size_t>(i.a)]) : std::nullopt));
-          break;
-
-        // ---- steps ----
         case Op::read: {
           const std::uint32_t cell = m_.shared[static_cast<std::size_t>(i.a)].first_cell;
           touch(cell, i.site, false);

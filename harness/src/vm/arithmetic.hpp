@@ -1,7 +1,8 @@
 // Local arithmetic of the scenario language on an operand stack, shared by the controlled
 // runtime (thread code and properties) and the stress runtime, so that both compute the
 // same values: wrapping two's-complement +, -, *, as the hardware does; division rounding
-// toward zero. Returns the error of a division by zero, or nullptr.
+// toward zero; and the short-circuit of `and` / `or`. arithmetic() returns the error of a
+// division by zero, or nullptr.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,14 @@ inline const char* arithmetic(Op op, std::vector<std::int64_t>& s) {
     default: a = a >= b; break;
   }
   return nullptr;
+}
+
+// `and` / `or` (jump_if_false_keep / jump_if_true_keep): true when the jump is taken, the
+// deciding operand staying as the value; else the operand is popped and the right side runs.
+inline bool short_circuit(Op op, std::vector<std::int64_t>& s) {
+  if ((s.back() != 0) == (op == Op::jump_if_true_keep)) return true;
+  s.pop_back();
+  return false;
 }
 
 }  // namespace interleave

@@ -10,7 +10,8 @@
 
 #include "interleave/outcomes.hpp"
 #include "../model/findings.hpp"
-#include "arithmetic.hpp"
+#include "../model/properties.hpp"
+#include "interpreter.hpp"
 #include "interleave/race_detector.hpp"
 #include "interleave/tsan_bridge.hpp"
 
@@ -20,25 +21,14 @@ namespace {
 
 constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
 
-struct Frame {
-  std::uint32_t body;
-  std::uint32_t pc;           // where to continue in the caller
-  std::uint32_t locals_base;  // the caller's
-};
-
-struct Thread {
+// The interpreter registers (body, code, pc, locals, stack, frames) come from the core
+// shared with the stress runtime (interpreter.hpp).
+struct Thread : vm::Registers {
   std::uint32_t id = 0;
   std::string name;
   std::uint32_t space = 0;    // address space: 0 for the root process
   std::uint32_t process = 0;  // id of the thread that started this process (0: root)
   bool is_process = false;    // started by spawning a process body
-  std::uint32_t body = 0;
-  const Instr* code = nullptr;  // m.bodies[body].code.data(): one load less per instruction
-  std::uint32_t pc = 0;
-  std::uint32_t locals_base = 0;
-  std::vector<std::int64_t> locals;
-  std::vector<std::int64_t> stack;
-  std::vector<Frame> frames;
   bool finished = false;
   bool crashed = false;
   bool joined = false;
@@ -732,136 +722,42 @@ struct Execution::Impl {
     return v;
   }
 
+  // The controlled runtime's side of the interpreter core (interpreter.hpp): findings stop
+  // the run, `any` is a scheduler choice, prints are captured or traced.
+  struct Local {
+    Impl& x;
+    Thread& t;
+    [[noreturn]] void spin(const Instr& i) {
+      x.stop(vm::spin_finding(x.m, t.name, i.site, x.o.max_local_instructions));
+    }
+    [[noreturn]] void crash(const std::string& what) { x.crash(t, what); }
+    [[noreturn]] void assert_failed(const Instr& i, const std::string& shown) {
+      Finding f = vm::assert_finding(x.m, t.name, i, shown);
+      if (x.o.record_trace) x.trace(t, i.site, fmt::format("assert fails: {}", shown));
+      x.stop(std::move(f));
+    }
+    std::int64_t choose(std::int64_t lo, std::int64_t hi) { return x.choose(lo, hi); }
+    std::uint32_t max_call_depth() const { return x.o.max_call_depth; }
+    void print(const Instr& i, const std::int64_t* values) {
+      if (!x.o.capture_output && !x.o.record_trace) return;
+      std::string line;
+      std::size_t next = 0;
+      for (const auto& part : x.m.prints[static_cast<std::size_t>(i.a)].parts) {
+        if (!line.empty()) line += ' ';
+        if (part.kind == PrintFormat::Part::text) line += part.literal;
+        else if (part.kind == PrintFormat::Part::thread_name) line += t.name;
+        else line += std::to_string(values[next++]);
+      }
+      if (x.o.capture_output) x.r->output.push_back(line);
+      if (x.o.record_trace)
+        x.r->trace.push_back(TraceStep{x.step, t.name, x.m.sites[i.site].loc, x.m.sites[i.site].text, "prints: " + line});
+    }
+  };
+
   // Runs thread t's invisible instructions until it stands in front of its next step.
   void advance(Thread& t) {
-    std::uint64_t budget = o.max_local_instructions;
-    const Body* body = &m.bodies[t.body];
-    for (;;) {
-      const Instr& i = body->code[t.pc];
-      if (is_step(i.op)) return;
-      if (--budget == 0) {
-        stop(findings::spin(t.name, place(i.site), o.max_local_instructions));
-      }
-      auto& s = t.stack;
-      switch (i.op) {
-        case Op::push: s.push_back(m.constants[i.a]); break;
-        case Op::pop: s.pop_back(); break;
-        case Op::load_local: s.push_back(t.locals[t.locals_base + i.a]); break;
-        case Op::store_local: t.locals[t.locals_base + i.a] = pop(t); break;
-        case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
-        case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-          if (const char* error = arithmetic(i.op, s)) crash(t, error);
-          break;
-        case Op::jump: t.pc = static_cast<std::uint32_t>(i.a); continue;
-        case Op::jump_if_false:
-          if (pop(t) == 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
-          break;
-        case Op::jump_if_false_keep:
-          if (s.back() == 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::jump_if_true_keep:
-          if (s.back() != 0) { t.pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::count_down: {
-          std::int64_t& n = t.locals[t.locals_base + i.a];
-          if (n <= 0) { t.pc = static_cast<std::uint32_t>(i.b); continue; }
-          --n;
-          break;
-        }
-        case Op::count_up: {
-          std::int64_t& n = t.locals[t.locals_base + i.a];
-          if (n >= t.locals[t.locals_base + i.a + 1]) { t.pc = static_cast<std::uint32_t>(i.b); continue; }
-          s.push_back(n++);
-          break;
-        }
-        case Op::any: {
-          const std::int64_t hi = pop(t);
-          const std::int64_t lo = pop(t);
-          if (lo > hi) crash(t, findings::crash_text::empty_range(lo, hi));
-          s.push_back(choose(lo, hi));
-          break;
-        }
-        case Op::call: {
-          if (t.frames.size() >= o.max_call_depth)
-            crash(t, findings::crash_text::too_deep(o.max_call_depth));
-          const Body& callee = m.bodies[i.a];
-          t.frames.push_back(Frame{t.body, t.pc + 1, t.locals_base});
-          const auto base = static_cast<std::uint32_t>(t.locals.size());
-          t.locals.resize(base + callee.frame_size, 0);
-          for (std::int32_t k = i.b; k > 0; --k) t.locals[base + static_cast<std::uint32_t>(k) - 1] = pop(t);
-          t.locals_base = base;
-          t.body = static_cast<std::uint32_t>(i.a);
-          t.code = callee.code.data();
-          t.pc = 0;
-          body = &callee;
-          continue;
-        }
-        case Op::ret: {
-          const Frame f = t.frames.back();
-          t.frames.pop_back();
-          t.locals.resize(t.locals_base);
-          t.locals_base = f.locals_base;
-          t.body = f.body;
-          t.code = m.bodies[f.body].code.data();
-          t.pc = f.pc;
-          body = &m.bodies[t.body];
-          continue;
-        }
-        case Op::assert_: assert_op(t, i); break;
-        case Op::print: print_op(t, i); break;
-        case Op::crash:
-          crash(t, findings::crash_text::statement(i.a >= 0 ? std::optional(m.messages[i.a]) : std::nullopt));
-          break;
-        default: break;
-      }
-      ++t.pc;
-    }
-  }
-
-  void assert_op(Thread& t, const Instr& i) {
-    std::string shown;
-    bool ok;
-    if (i.b == 1) {
-      const std::int64_t rhs = pop(t);
-      const std::int64_t lhs = pop(t);
-      switch (static_cast<BinOp>(i.aux)) {
-        case BinOp::eq: ok = lhs == rhs; break;
-        case BinOp::ne: ok = lhs != rhs; break;
-        case BinOp::lt: ok = lhs < rhs; break;
-        case BinOp::le: ok = lhs <= rhs; break;
-        case BinOp::gt: ok = lhs > rhs; break;
-        default: ok = lhs >= rhs; break;
-      }
-      shown = fmt::format("{} {} {}", lhs, spelling(static_cast<BinOp>(i.aux)), rhs);
-    } else {
-      const std::int64_t v = pop(t);
-      ok = v != 0;
-      shown = fmt::format("{}", v);
-    }
-    if (ok) return;
-    const std::optional<std::string> message = i.a >= 0 ? std::optional(m.messages[i.a]) : std::nullopt;
-    Finding f = findings::assert_failed(t.name, place(i.site), message, shown);
-    if (o.record_trace) trace(t, i.site, fmt::format("assert fails: {}", shown));
-    stop(std::move(f));
-  }
-
-  void print_op(Thread& t, const Instr& i) {
-    const PrintFormat& fmt_ = m.prints[i.a];
-    std::vector<std::int64_t> values(static_cast<std::size_t>(i.b));
-    for (std::int32_t k = i.b; k > 0; --k) values[static_cast<std::size_t>(k - 1)] = pop(t);
-    if (!o.capture_output && !o.record_trace) return;
-    std::string line;
-    std::size_t next = 0;
-    for (const auto& part : fmt_.parts) {
-      if (!line.empty()) line += ' ';
-      if (part.kind == PrintFormat::Part::text) line += part.literal;
-      else if (part.kind == PrintFormat::Part::thread_name) line += t.name;
-      else line += std::to_string(values[next++]);
-    }
-    if (o.capture_output) r->output.push_back(line);
-    if (o.record_trace) r->trace.push_back(TraceStep{step, t.name, m.sites[i.site].loc, m.sites[i.site].text, "prints: " + line});
+    Local cx{*this, t};
+    vm::run_local(m, t, cx, o.max_local_instructions);
   }
 
   [[noreturn]] void crash_finding(Thread& t, const std::string& what) {
@@ -935,94 +831,31 @@ struct Execution::Impl {
     stop(findings::livelock(o.max_steps, unfinished));
   }
 
-  std::int64_t eval_property(const Property& p) {
-    std::vector<std::int64_t> s;
-    const auto& mem = spaces[0];
-    for (std::uint32_t pc = 0;;) {
-      const Instr& i = p.code[pc];
-      auto pop1 = [&] { const auto v = s.back(); s.pop_back(); return v; };
-      switch (i.op) {
-        case Op::push: s.push_back(m.constants[i.a]); break;
-        case Op::read: s.push_back(mem[m.shared[i.a].first_cell]); break;
-        case Op::atomic_load: s.push_back(mem[m.atomics[i.a].first_cell]); break;
-        case Op::read_elem: {
-          const std::int64_t idx = pop1();
-          const Variable& v = m.shared[i.a];
-          if (idx < 0 || idx >= static_cast<std::int64_t>(v.size)) throw PropertyError{findings::crash_text::out_of_range(v.name, idx, v.size)};
-          s.push_back(mem[v.first_cell + static_cast<std::uint32_t>(idx)]);
-          break;
-        }
-        case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
-        case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-          if (const char* error = arithmetic(i.op, s)) throw PropertyError{error};
-          break;
-        case Op::jump_if_false_keep:
-          if (s.back() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::jump_if_true_keep:
-          if (s.back() != 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
-          s.pop_back();
-          break;
-        case Op::end: return s.back();
-        default: break;
-      }
-      ++pc;
-    }
-  }
-  struct PropertyError {
-    std::string what;
-  };
-
-  std::string shown_values(const Property& p) const {
-    std::string out;
-    const auto& mem = spaces[0];
-    for (std::uint32_t v : p.shows) {
-      const Variable& var = v < m.shared.size() ? m.shared[v] : m.atomics[v - m.shared.size()];
-      if (!out.empty()) out += ", ";
-      out += findings::shown_variable(var.name, var.size, [&](std::uint32_t k) { return mem[var.first_cell + k]; });
-    }
-    return out;
-  }
+  // Properties read the root process's memory (model/properties.hpp).
+  PlainCells root_cells() const { return PlainCells{spaces[0].data()}; }
 
   void property_failed(const Property& p, std::string_view when, const std::string& why) {
     stop(findings::property_failed(p.kind, place(p.site), p.message, when, why));
   }
 
-  bool holds(const Property& p, std::string& why) {
-    try {
-      if (eval_property(p) != 0) return true;
-      why = findings::property_false(p.shows.empty() ? std::string() : shown_values(p));
-    } catch (const PropertyError& e) {
-      why = findings::property_error(e.what);
-    }
-    return false;
-  }
-
   void check_always() {
     for (const Property& p : m.properties) {
       if (p.kind != DeclKind::always) continue;
-      std::string why;
-      if (!holds(p, why)) property_failed(p, findings::after_step(step), why);
+      if (auto why = property_violation(m, p, root_cells())) property_failed(p, findings::after_step(step), *why);
     }
   }
 
   void check_final() {
     for (const Property& p : m.properties) {
       if (p.kind != DeclKind::final) continue;
-      std::string why;
-      if (!holds(p, why)) property_failed(p, findings::when_finished, why);
+      if (auto why = property_violation(m, p, root_cells())) property_failed(p, findings::when_finished, *why);
     }
   }
 
   void observe() {
     for (const Property& p : m.properties) {
       if (p.kind != DeclKind::observe) continue;
-      try {
-        r->observed.push_back(eval_property(p));
-      } catch (const PropertyError&) {
-        r->observed.push_back(0);
-      }
+      r->observed.push_back(observed_value(m, p, root_cells()));
     }
     // Not run-ending: the final properties are still checked after it.
     if (r->observed.empty()) return;
