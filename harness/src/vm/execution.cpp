@@ -154,7 +154,8 @@ struct Execution::Impl {
   Impl(const Module& m, ExecOptions o)
       : m(m), o(o), has_always(std::any_of(m.properties.begin(), m.properties.end(),
                                            [](const Property& p) { return p.kind == DeclKind::always; })),
-        tsan_on(tsan::available && o.tsan && o.detect_races), hb(m, false, o.detect_races, tsan_on) {}
+        tsan_on(tsan::available && o.tsan && o.detect_races),
+        hb(m, /*clocks=*/false, o.detect_races, tsan_on) {}  // clocks on their own: for a memory model to come
 
   const Module& m;
   ExecOptions o;
