@@ -68,10 +68,13 @@ class Causality final : public HbListener {
  private:
   static void join_into(VectorClock& into, const VectorClock& from);
   void tick(std::uint32_t thread) { ++clocks_[thread][thread]; }
+  // Growth is rare (a process's copy of the atomics) and kept out of line, so that the
+  // hot acquire and release stay small enough to inline.
   VectorClock& sync(std::uint32_t id) {
-    if (sync_.size() <= id) sync_.resize(id + 1);
+    if (sync_.size() <= id) [[unlikely]] grow_sync(id);
     return sync_[id];
   }
+  void grow_sync(std::uint32_t id);
   void ensure_fence_state(std::uint32_t thread);
 
   std::uint32_t threads_ = 0;

@@ -37,8 +37,16 @@ class RaceDetector final : public HbListener {
   void reset(std::uint32_t cells);
 
   // Returns the first race this access completes, if any.
-  std::optional<Race> read(std::uint32_t space, std::uint32_t cell, const Access& a);
-  std::optional<Race> write(std::uint32_t space, std::uint32_t cell, const Access& a);
+  std::optional<Race> read(std::uint32_t space, std::uint32_t cell, const Access& a) {
+    std::optional<Race> race;
+    read(space, cell, a, race);
+    return race;
+  }
+  std::optional<Race> write(std::uint32_t space, std::uint32_t cell, const Access& a) {
+    std::optional<Race> race;
+    write(space, cell, a, race);
+    return race;
+  }
 
   // The race that the last access() completed, if any.
   const std::optional<Race>& found() const { return found_; }
@@ -62,7 +70,8 @@ class RaceDetector final : public HbListener {
   void get_item(std::uint32_t, std::uint32_t) override {}
   void access(const HbAccess& a) override {
     const Access x{a.thread, a.step, a.site, a.write};
-    found_ = a.write ? write(a.space, a.cell, x) : read(a.space, a.cell, x);
+    found_.reset();  // filled in place: no copy of a Race on every access
+    a.write ? write(a.space, a.cell, x, found_) : read(a.space, a.cell, x, found_);
   }
 
  private:
@@ -75,6 +84,10 @@ class RaceDetector final : public HbListener {
     std::uint32_t w_thread = 0, w_clock = 0, w_step = 0, w_site = 0;  // w_clock 0: never written
     std::vector<ReadEntry> reads;  // by thread
   };
+
+  // `race` is empty on entry and set if the access completes one.
+  void read(std::uint32_t space, std::uint32_t cell, const Access& a, std::optional<Race>& race);
+  void write(std::uint32_t space, std::uint32_t cell, const Access& a, std::optional<Race>& race);
 
   const Causality& causality_;
   std::uint32_t cells_per_space_ = 0;

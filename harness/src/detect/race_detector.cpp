@@ -23,19 +23,16 @@ void RaceDetector::add_space(std::uint32_t space, std::uint32_t copy_of) {
   spaces_[space].assign(cells_per_space_, Cell{});
 }
 
-std::optional<Race> RaceDetector::read(std::uint32_t space, std::uint32_t cell, const Access& a) {
+void RaceDetector::read(std::uint32_t space, std::uint32_t cell, const Access& a, std::optional<Race>& race) {
   Cell& m = spaces_[space][cell];
-  std::optional<Race> race;
   if (m.w_clock != 0 && m.w_thread != a.thread && !causality_.happened_before(m.w_thread, m.w_clock, a.thread))
     race = Race{space, cell, Access{m.w_thread, m.w_step, m.w_site, true}, a};
   if (m.reads.size() <= a.thread) m.reads.resize(a.thread + 1);
   m.reads[a.thread] = ReadEntry{causality_.epoch(a.thread), a.step, a.site};
-  return race;
 }
 
-std::optional<Race> RaceDetector::write(std::uint32_t space, std::uint32_t cell, const Access& a) {
+void RaceDetector::write(std::uint32_t space, std::uint32_t cell, const Access& a, std::optional<Race>& race) {
   Cell& m = spaces_[space][cell];
-  std::optional<Race> race;
   if (m.w_clock != 0 && m.w_thread != a.thread && !causality_.happened_before(m.w_thread, m.w_clock, a.thread))
     race = Race{space, cell, Access{m.w_thread, m.w_step, m.w_site, true}, a};
   for (std::uint32_t t = 0; !race && t < m.reads.size(); ++t) {
@@ -52,7 +49,6 @@ std::optional<Race> RaceDetector::write(std::uint32_t space, std::uint32_t cell,
   for (std::uint32_t t = 0; t < m.reads.size(); ++t)
     if (m.reads[t].clock != 0 && (t == a.thread || causality_.happened_before(t, m.reads[t].clock, a.thread)))
       m.reads[t].clock = 0;
-  return race;
 }
 
 }  // namespace interleave

@@ -15,6 +15,8 @@ void Causality::reset(std::uint32_t sync_objects) {
   std::fill(queue_heads_.begin(), queue_heads_.end(), 0);
 }
 
+[[gnu::noinline, gnu::cold]] void Causality::grow_sync(std::uint32_t id) { sync_.resize(id + 1); }
+
 void Causality::join_into(VectorClock& into, const VectorClock& from) {
   if (into.size() < from.size()) into.resize(from.size(), 0);
   for (std::size_t i = 0; i < from.size(); ++i) into[i] = std::max(into[i], from[i]);

@@ -144,7 +144,7 @@ class HbListeners {
   void each(F&& f) {
     if (clocks_on_) f(causality);
     if (races_on_) f(races);
-    if (tsan_on_) f(bridge);
+    if (tsan::available && tsan_on_) f(bridge);  // compiled out where TSan is not
   }
 };
 
