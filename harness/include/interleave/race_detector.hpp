@@ -39,12 +39,12 @@ class RaceDetector final : public HbListener {
   // Returns the first race this access completes, if any.
   std::optional<Race> read(std::uint32_t space, std::uint32_t cell, const Access& a) {
     std::optional<Race> race;
-    read(space, cell, a, race);
+    read(HbAccess{a.thread, 0, space, cell, a.site, a.step, false}, race);
     return race;
   }
   std::optional<Race> write(std::uint32_t space, std::uint32_t cell, const Access& a) {
     std::optional<Race> race;
-    write(space, cell, a, race);
+    write(HbAccess{a.thread, 0, space, cell, a.site, a.step, true}, race);
     return race;
   }
 
@@ -69,9 +69,8 @@ class RaceDetector final : public HbListener {
   void put_item(std::uint32_t, std::uint32_t) override {}
   void get_item(std::uint32_t, std::uint32_t) override {}
   void access(const HbAccess& a) override {
-    const Access x{a.thread, a.step, a.site, a.write};
     found_.reset();  // filled in place: no copy of a Race on every access
-    a.write ? write(a.space, a.cell, x, found_) : read(a.space, a.cell, x, found_);
+    a.write ? write(a, found_) : read(a, found_);
   }
 
  private:
@@ -86,8 +85,8 @@ class RaceDetector final : public HbListener {
   };
 
   // `race` is empty on entry and set if the access completes one.
-  void read(std::uint32_t space, std::uint32_t cell, const Access& a, std::optional<Race>& race);
-  void write(std::uint32_t space, std::uint32_t cell, const Access& a, std::optional<Race>& race);
+  void read(const HbAccess& a, std::optional<Race>& race);
+  void write(const HbAccess& a, std::optional<Race>& race);
 
   const Causality& causality_;
   std::uint32_t cells_per_space_ = 0;

@@ -23,22 +23,28 @@ void RaceDetector::add_space(std::uint32_t space, std::uint32_t copy_of) {
   spaces_[space].assign(cells_per_space_, Cell{});
 }
 
-void RaceDetector::read(std::uint32_t space, std::uint32_t cell, const Access& a, std::optional<Race>& race) {
+namespace {
+Access later(const HbAccess& a) { return Access{a.thread, a.step, a.site, a.write}; }
+}  // namespace
+
+void RaceDetector::read(const HbAccess& a, std::optional<Race>& race) {
+  const std::uint32_t space = a.space, cell = a.cell;
   Cell& m = spaces_[space][cell];
   if (m.w_clock != 0 && m.w_thread != a.thread && !causality_.happened_before(m.w_thread, m.w_clock, a.thread))
-    race = Race{space, cell, Access{m.w_thread, m.w_step, m.w_site, true}, a};
+    race = Race{space, cell, Access{m.w_thread, m.w_step, m.w_site, true}, later(a)};
   if (m.reads.size() <= a.thread) m.reads.resize(a.thread + 1);
   m.reads[a.thread] = ReadEntry{causality_.epoch(a.thread), a.step, a.site};
 }
 
-void RaceDetector::write(std::uint32_t space, std::uint32_t cell, const Access& a, std::optional<Race>& race) {
+void RaceDetector::write(const HbAccess& a, std::optional<Race>& race) {
+  const std::uint32_t space = a.space, cell = a.cell;
   Cell& m = spaces_[space][cell];
   if (m.w_clock != 0 && m.w_thread != a.thread && !causality_.happened_before(m.w_thread, m.w_clock, a.thread))
-    race = Race{space, cell, Access{m.w_thread, m.w_step, m.w_site, true}, a};
+    race = Race{space, cell, Access{m.w_thread, m.w_step, m.w_site, true}, later(a)};
   for (std::uint32_t t = 0; !race && t < m.reads.size(); ++t) {
     const ReadEntry& r = m.reads[t];
     if (r.clock != 0 && t != a.thread && !causality_.happened_before(t, r.clock, a.thread))
-      race = Race{space, cell, Access{t, r.step, r.site, false}, a};
+      race = Race{space, cell, Access{t, r.step, r.site, false}, later(a)};
   }
   m.w_thread = a.thread;
   m.w_clock = causality_.epoch(a.thread);
