@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "interleave/bytecode.hpp"
+#include "interleave/hb_listener.hpp"
 
 namespace interleave::tsan {
 
@@ -78,8 +79,9 @@ void set_print_raw(bool print);
 
 // The controlled runtime's side of the bridge: each scenario thread is a TSan fiber,
 // switched to (with no_sync, so switches create no happens-before) only around the
-// calls that report its accesses and synchronisation. The methods mirror RaceDetector's,
-// so that TSan receives exactly the happens-before edges of the step rules:
+// calls that report its accesses and synchronisation. It is a happens-before listener
+// (hb_listener.hpp) like the causality component, so that TSan receives exactly the
+// happens-before edges of the step rules:
 //   mutexes          __tsan_mutex_pre/post_lock/unlock on a stand-in block (lock order too)
 //   release (store)  a fresh sync block released by the thread: the clock is replaced
 //   release_join     __tsan_release on the object's block: the clock is joined
@@ -90,32 +92,37 @@ void set_print_raw(bool print);
 // Every cell of every address space has its own heap block, allocated per run, so each
 // run starts with clean shadow memory; a run's blocks are freed after every fiber has
 // released into a block that the host then acquires.
-class ControlledBridge {
+class ControlledBridge final : public HbListener {
  public:
   ControlledBridge(const Module& module, bool enabled);
-  ~ControlledBridge();
+  ~ControlledBridge() override;
   ControlledBridge(const ControlledBridge&) = delete;
   ControlledBridge& operator=(const ControlledBridge&) = delete;
 
   bool on() const { return on_; }
 
-  void begin_run(std::uint32_t cells, std::uint32_t mutexes);
-  void end_run(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& held);  // (thread, mutex) still locked
-  void add_thread(std::uint32_t thread, const std::uint32_t* parent, const std::string& name, std::uint32_t new_space);
-  void access(std::uint32_t thread, std::uint32_t body, std::uint32_t space, std::uint32_t cell, std::uint32_t site,
-              bool write);
-  void lock(std::uint32_t thread, std::uint32_t mutex, bool try_lock);
-  void unlock(std::uint32_t thread, std::uint32_t mutex);
-  void acquire(std::uint32_t thread, std::uint32_t sync);
-  void release(std::uint32_t thread, std::uint32_t sync);
-  void release_join(std::uint32_t thread, std::uint32_t sync);
-  void join(std::uint32_t joiner, std::uint32_t joined);
-  void fence(std::uint32_t thread);
-  void fence_release(std::uint32_t thread, std::uint32_t sync);
-  void fence_release_join(std::uint32_t thread, std::uint32_t sync);
-  void fence_acquire_later(std::uint32_t thread, std::uint32_t sync);
-  void put_item(std::uint32_t thread, std::uint32_t queue);
-  void get_item(std::uint32_t thread, std::uint32_t queue);
+  void begin_run(const RunShape& run) override;
+  void end_run(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& held) override;
+  void add_space(std::uint32_t space, std::uint32_t copy_of) override;
+  void add_thread(std::uint32_t thread, std::optional<std::uint32_t> parent, std::uint32_t space,
+                  const std::string& name) override;
+  void access(const HbAccess& a) override;
+  void lock(std::uint32_t thread, std::uint32_t mutex, bool try_lock) override;
+  void unlock(std::uint32_t thread, std::uint32_t mutex) override;
+  void acquire(std::uint32_t thread, std::uint32_t sync) override;
+  void release(std::uint32_t thread, std::uint32_t sync) override;
+  void release_join(std::uint32_t thread, std::uint32_t sync) override;
+  void join(std::uint32_t joiner, std::uint32_t joined) override;
+  void fence(std::uint32_t thread) override;
+  void fence_release(std::uint32_t thread, std::uint32_t sync) override;
+  void fence_release_join(std::uint32_t thread, std::uint32_t sync) override;
+  void fence_acquire_later(std::uint32_t thread, std::uint32_t sync) override;
+  void put_item(std::uint32_t thread, std::uint32_t queue) override;
+  void get_item(std::uint32_t thread, std::uint32_t queue) override;
+
+  // After TSan reported a race on a variable: its cells are not reported to TSan again
+  // (in this run or later ones), so that one race is one report.
+  void mute(std::uint32_t first_cell, std::uint32_t cells);
 
   // Which scenario location a reported address is: (space, cell), or (space, mutex).
   bool cell_at(std::uintptr_t address, std::uint32_t& space, std::uint32_t& cell) const;
@@ -128,6 +135,8 @@ class ControlledBridge {
   struct State;
   bool on_ = false;
   bool plain_mutexes_ = false;
+  std::uint32_t new_space_ = 0;  // from add_space to the add_thread of the process it is for
+  std::vector<std::uint8_t> muted_;  // by cell
   std::uint32_t module_id_ = 0;
   State* s_ = nullptr;
 };

@@ -12,6 +12,7 @@
 // - free destroys the sync objects in the block: a fresh block is an empty clock.
 #include "interleave/tsan_bridge.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <deque>
@@ -397,9 +398,11 @@ ControlledBridge::~ControlledBridge() {
   delete s_;
 }
 
-INTERLEAVE_UNINSTRUMENTED void ControlledBridge::begin_run(std::uint32_t cells, std::uint32_t mutexes) {
+INTERLEAVE_UNINSTRUMENTED void ControlledBridge::begin_run(const RunShape& run) {
   if (!on_) return;
   State& s = *s_;
+  const std::uint32_t cells = run.cells, mutexes = run.mutexes;
+  new_space_ = 0;
   s.host = __tsan_get_current_fiber();
   s.cells = cells;
   std::fill(s.live.begin(), s.live.end(), 0);
@@ -448,10 +451,17 @@ INTERLEAVE_UNINSTRUMENTED void ControlledBridge::end_run(const std::vector<std::
   }
 }
 
-INTERLEAVE_UNINSTRUMENTED void ControlledBridge::add_thread(std::uint32_t thread, const std::uint32_t* parent, const std::string& name,
-                                  std::uint32_t new_space) {
+INTERLEAVE_UNINSTRUMENTED void ControlledBridge::add_space(std::uint32_t space, std::uint32_t) {
+  if (!on_) return;
+  new_space_ = space;  // allocated by the process's first thread, in add_thread
+}
+
+INTERLEAVE_UNINSTRUMENTED void ControlledBridge::add_thread(std::uint32_t thread, std::optional<std::uint32_t> parent,
+                                                           std::uint32_t, const std::string& name) {
   if (!on_) return;
   State& s = *s_;
+  const std::uint32_t new_space = new_space_;
+  new_space_ = 0;
   if (s.fibers.size() <= thread) {
     s.fibers.resize(thread + 1, nullptr);
     s.live.resize(thread + 1, 0);
@@ -479,16 +489,21 @@ INTERLEAVE_UNINSTRUMENTED void ControlledBridge::add_thread(std::uint32_t thread
   s.leave();
 }
 
-INTERLEAVE_UNINSTRUMENTED void ControlledBridge::access(std::uint32_t thread, std::uint32_t body, std::uint32_t space, std::uint32_t cell,
-                              std::uint32_t site, bool write) {
+INTERLEAVE_UNINSTRUMENTED void ControlledBridge::access(const HbAccess& a) {
   if (!on_) return;
   State& s = *s_;
-  if (space >= s.slots.size() || cell >= s.slots[space].size()) return;
-  const void* slot = s.slots[space][cell];
-  const std::uint64_t bpc = body_pc(module_id_, body), spc = site_pc(module_id_, site, write);
-  s.enter(thread);
-  tsan::access(slot, bpc, spc, write);
+  if (a.cell < muted_.size() && muted_[a.cell]) return;
+  if (a.space >= s.slots.size() || a.cell >= s.slots[a.space].size()) return;
+  const void* slot = s.slots[a.space][a.cell];
+  const std::uint64_t bpc = body_pc(module_id_, a.body), spc = site_pc(module_id_, a.site, a.write);
+  s.enter(a.thread);
+  tsan::access(slot, bpc, spc, a.write);
   s.leave();
+}
+
+INTERLEAVE_UNINSTRUMENTED void ControlledBridge::mute(std::uint32_t first_cell, std::uint32_t cells) {
+  if (muted_.size() < first_cell + cells) muted_.resize(first_cell + cells, 0);
+  std::fill_n(muted_.begin() + first_cell, cells, std::uint8_t{1});
 }
 
 INTERLEAVE_UNINSTRUMENTED void ControlledBridge::lock(std::uint32_t thread, std::uint32_t mutex, bool try_lock) {
@@ -663,10 +678,12 @@ void set_print_raw(bool) {}
 struct ControlledBridge::State {};
 ControlledBridge::ControlledBridge(const Module&, bool) { (void)module_id_; (void)s_; }
 ControlledBridge::~ControlledBridge() = default;
-void ControlledBridge::begin_run(std::uint32_t, std::uint32_t) {}
+void ControlledBridge::begin_run(const RunShape&) { (void)new_space_; }
 void ControlledBridge::end_run(const std::vector<std::pair<std::uint32_t, std::uint32_t>>&) {}
-void ControlledBridge::add_thread(std::uint32_t, const std::uint32_t*, const std::string&, std::uint32_t) {}
-void ControlledBridge::access(std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, bool) {}
+void ControlledBridge::add_space(std::uint32_t, std::uint32_t) {}
+void ControlledBridge::add_thread(std::uint32_t, std::optional<std::uint32_t>, std::uint32_t, const std::string&) {}
+void ControlledBridge::access(const HbAccess&) {}
+void ControlledBridge::mute(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::lock(std::uint32_t, std::uint32_t, bool) {}
 void ControlledBridge::unlock(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::acquire(std::uint32_t, std::uint32_t) {}

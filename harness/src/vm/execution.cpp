@@ -11,6 +11,8 @@
 #include "interleave/outcomes.hpp"
 #include "../model/findings.hpp"
 #include "../model/properties.hpp"
+#include "interleave/causality.hpp"
+#include "interleave/hb_listener.hpp"
 #include "interpreter.hpp"
 #include "interleave/race_detector.hpp"
 #include "interleave/tsan_bridge.hpp"
@@ -74,15 +76,64 @@ struct Mutex {
 struct Stop {};            // unwinds a run that ended with a finding
 struct ProcessCrashed {};  // unwinds the step of a process that crashed; the run goes on
 
+// The happens-before listeners (hb_listener.hpp): each event is sent once and fans out to
+// the active ones. Their types are known and final, so the fan-out is a predictable branch
+// and a direct (often inlined) call per listener, not a virtual call: the step loop sends
+// an event on most steps.
+class HbListeners {
+ public:
+  HbListeners(const Module& m, bool clocks, bool races, bool tsan)
+      : clocks_on_(clocks || races), races_on_(races), tsan_on_(tsan), bridge(m, tsan) {}
+
+  bool any() const { return clocks_on_ || tsan_on_; }
+
+  void begin_run(const RunShape& run) { each([&](auto& l) { l.begin_run(run); }); }
+  void end_run(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& held) {
+    each([&](auto& l) { l.end_run(held); });
+  }
+  void add_space(std::uint32_t space, std::uint32_t copy_of) { each([&](auto& l) { l.add_space(space, copy_of); }); }
+  void add_thread(std::uint32_t thread, std::optional<std::uint32_t> parent, std::uint32_t space, const std::string& name) {
+    each([&](auto& l) { l.add_thread(thread, parent, space, name); });
+  }
+  void join(std::uint32_t joiner, std::uint32_t joined) { each([&](auto& l) { l.join(joiner, joined); }); }
+  void lock(std::uint32_t t, std::uint32_t mutex, bool try_lock) { each([&](auto& l) { l.lock(t, mutex, try_lock); }); }
+  void unlock(std::uint32_t t, std::uint32_t mutex) { each([&](auto& l) { l.unlock(t, mutex); }); }
+  void acquire(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.acquire(t, sync); }); }
+  void release(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.release(t, sync); }); }
+  void release_join(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.release_join(t, sync); }); }
+  void fence(std::uint32_t t) { each([&](auto& l) { l.fence(t); }); }
+  void fence_release(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.fence_release(t, sync); }); }
+  void fence_release_join(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.fence_release_join(t, sync); }); }
+  void fence_acquire_later(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.fence_acquire_later(t, sync); }); }
+  void put_item(std::uint32_t t, std::uint32_t queue) { each([&](auto& l) { l.put_item(t, queue); }); }
+  void get_item(std::uint32_t t, std::uint32_t queue) { each([&](auto& l) { l.get_item(t, queue); }); }
+  void access(const HbAccess& a) { each([&](auto& l) { l.access(a); }); }
+
+ private:
+  const bool clocks_on_, races_on_, tsan_on_;
+
+ public:
+  Causality causality;  // first: the race detector reads the clocks as they are after each event
+  RaceDetector races{causality};
+  tsan::ControlledBridge bridge;  // ThreadSanitizer, the second detector, where compiled in (tsan_bridge.hpp)
+
+ private:
+  template <class F>
+  void each(F&& f) {
+    if (clocks_on_) f(causality);
+    if (races_on_) f(races);
+    if (tsan::available && tsan_on_) f(bridge);  // compiled out where TSan is not
+  }
+};
+
 }  // namespace
 
 struct Execution::Impl {
   Impl(const Module& m, ExecOptions o)
       : m(m), o(o), has_always(std::any_of(m.properties.begin(), m.properties.end(),
                                            [](const Property& p) { return p.kind == DeclKind::always; })),
-        tsan_on(tsan::available && o.tsan && o.detect_races), bridge(m, tsan_on) {
-    tsan_muted.assign(m.shared.size(), 0);
-  }
+        tsan_on(tsan::available && o.tsan && o.detect_races),
+        hb(m, /*clocks=*/false, o.detect_races, tsan_on) {}  // clocks on their own: for a memory model to come
 
   const Module& m;
   ExecOptions o;
@@ -99,12 +150,10 @@ struct Execution::Impl {
   std::vector<std::vector<std::uint32_t>> cond_waiters;
   std::vector<std::int64_t> sems;
   std::vector<std::deque<std::int64_t>> queues;
-  RaceDetector races;
-  // ThreadSanitizer, the second detector, where compiled in (tsan_bridge.hpp).
   const bool tsan_on;
-  tsan::ControlledBridge bridge;
+  HbListeners hb;  // the clocks, the race detector and the TSan bridge, as enabled
   std::vector<std::uint8_t> tsan_raced_vars;  // this run: one TSan race per variable
-  std::vector<std::uint8_t> tsan_muted;       // TSan already reported a race on it: not reported again
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> held;  // (thread, mutex) locked at a run's end
   bool tsan_lock_order_seen = false;
   std::vector<ThreadId> runnable;
   std::vector<std::uint8_t> raced_vars;  // report one race per variable per run
@@ -113,8 +162,8 @@ struct Execution::Impl {
   bool yielded = false;
   std::uint32_t sync_fence = 0;
 
-  // ---- sync object ids for the race detector --------------------------------------------
-  std::uint32_t sync_mutex(std::uint32_t i) const { return i; }
+  // ---- sync object ids for the happens-before listeners ----------------------------------
+  // Mutex k is sync object k (hb_listener.hpp): lock and unlock name the mutex.
   std::uint32_t sync_sem(std::uint32_t i) const { return static_cast<std::uint32_t>(m.mutexes.size()) + i; }
   // The fence comes first, then the atomics of each address space: ids never collide.
   std::uint32_t sync_atomic(std::uint32_t space, std::uint32_t i) const {
@@ -174,11 +223,10 @@ struct Execution::Impl {
 
     raced_vars.assign(m.shared.size(), 0);
     sync_fence = static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size());
-    if (o.detect_races) races.reset(m.cell_count, sync_fence + 1 + static_cast<std::uint32_t>(m.atomics.size()));
-    if (tsan_on) {
-      tsan_raced_vars.assign(m.shared.size(), 0);
-      bridge.begin_run(m.cell_count, static_cast<std::uint32_t>(m.mutexes.size()));
-    }
+    if (tsan_on) tsan_raced_vars.assign(m.shared.size(), 0);
+    if (hb.any())
+      hb.begin_run(RunShape{m.cell_count, static_cast<std::uint32_t>(m.mutexes.size()),
+                            sync_fence + 1 + static_cast<std::uint32_t>(m.atomics.size())});
     step = 0;
     thread_counter = 0;
     process_counter = 0;
@@ -207,10 +255,9 @@ struct Execution::Impl {
       t.process = id;
       t.space = static_cast<std::uint32_t>(spaces.size());
       spaces.push_back(spaces[threads[*parent].space]);  // as after fork
-      if (o.detect_races) races.add_space(t.space, threads[*parent].space);
+      hb.add_space(t.space, threads[*parent].space);
     }
-    if (o.detect_races) races.add_thread(id, parent);
-    if (tsan_on) bridge.add_thread(id, parent ? &*parent : nullptr, t.name, process ? t.space : 0);
+    hb.add_thread(id, parent, t.space, t.name);
     return id;
   }
 
@@ -265,13 +312,13 @@ struct Execution::Impl {
       check_final();
     } catch (const Stop&) {
     }
-    if (tsan_on) {
-      std::vector<std::pair<std::uint32_t, std::uint32_t>> held;
+    if (hb.any()) {
+      held.clear();
       for (std::uint32_t k = 0; k < mutexes.size(); ++k)
         if (mutexes[k].owner != none) held.emplace_back(mutexes[k].owner, k);
-      bridge.end_run(held);
-      collect_tsan();
+      hb.end_run(held);
     }
+    if (tsan_on) collect_tsan();
     result.steps = step;
     // The schedule ends with its last choice that a replay would not make by default, so a
     // long tail of one thread running alone (a livelock, say) costs nothing in a token.
@@ -393,16 +440,14 @@ struct Execution::Impl {
         break;
       case Op::lock:
         mutexes[i.a] = Mutex{t.id, i.site};
-        if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.a)));
-        if (tsan_on) tsan_lock(t, static_cast<std::uint32_t>(i.a), false);
+        lock(t, static_cast<std::uint32_t>(i.a), false);
         if (o.record_trace) trace(t, i.site, "lock " + m.mutexes[i.a]);
         break;
       case Op::try_lock: {
         const bool free = mutexes[i.a].owner == none;
         if (free) {
           mutexes[i.a] = Mutex{t.id, i.site};
-          if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.a)));
-          if (tsan_on) tsan_lock(t, static_cast<std::uint32_t>(i.a), true);
+          lock(t, static_cast<std::uint32_t>(i.a), true);
         }
         t.stack.push_back(free ? 1 : 0);
         if (o.record_trace) trace(t, i.site, fmt::format("try_lock {} -> {}", m.mutexes[i.a], free ? "locked" : "busy"));
@@ -431,8 +476,7 @@ struct Execution::Impl {
           w.erase(std::remove(w.begin(), w.end(), t.id), w.end());
           t.wait_phase = 0;
           mutexes[i.b] = Mutex{t.id, i.site};
-          if (o.detect_races) races.acquire(t.id, sync_mutex(static_cast<std::uint32_t>(i.b)));
-          if (tsan_on) tsan_lock(t, static_cast<std::uint32_t>(i.b), false);
+          lock(t, static_cast<std::uint32_t>(i.b), false);
           if (o.record_trace) trace(t, i.site, fmt::format("wake from {}{} (relocks {})", m.conds[i.a], spurious ? ", spuriously" : "", m.mutexes[i.b]));
         }
         break;
@@ -458,29 +502,25 @@ struct Execution::Impl {
       }
       case Op::sem_acquire:
         --sems[i.a];
-        if (o.detect_races) races.acquire(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
-        if (tsan_on) bridge.acquire(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
+        hb.acquire(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
         if (o.record_trace) trace(t, i.site, fmt::format("acquire {} ({} left)", m.semaphores[i.a], sems[i.a]));
         break;
       case Op::sem_release:
         ++sems[i.a];
-        if (o.detect_races) races.release_join(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
-        if (tsan_on) bridge.release_join(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
+        hb.release_join(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
         if (o.record_trace) trace(t, i.site, fmt::format("release {} ({} available)", m.semaphores[i.a], sems[i.a]));
         break;
       case Op::put: {
         const std::int64_t v = pop(t);
         queues[i.a].push_back(v);
-        if (o.detect_races) races.put_item(t.id, static_cast<std::uint32_t>(i.a));
-        if (tsan_on) bridge.put_item(t.id, static_cast<std::uint32_t>(i.a));
+        hb.put_item(t.id, static_cast<std::uint32_t>(i.a));
         if (o.record_trace) trace(t, i.site, fmt::format("put {} <- {}", m.queues[i.a], v));
         break;
       }
       case Op::get: {
         const std::int64_t v = queues[i.a].front();
         queues[i.a].pop_front();
-        if (o.detect_races) races.get_item(t.id, static_cast<std::uint32_t>(i.a));
-        if (tsan_on) bridge.get_item(t.id, static_cast<std::uint32_t>(i.a));
+        hb.get_item(t.id, static_cast<std::uint32_t>(i.a));
         t.stack.push_back(v);
         if (o.record_trace) trace(t, i.site, fmt::format("get {} -> {}", m.queues[i.a], v));
         break;
@@ -518,12 +558,9 @@ struct Execution::Impl {
         Thread& target = threads[static_cast<std::size_t>(h)];
         if (target.joined) crash(t, findings::crash_text::already_joined(target.name));
         target.joined = true;
-        if (o.detect_races)
+        if (hb.any())
           for (const Thread& x : threads)
-            if (x.id == target.id || (target.is_process && x.process == target.process)) {
-              races.join(t.id, x.id);
-              if (tsan_on) bridge.join(t.id, x.id);
-            }
+            if (x.id == target.id || (target.is_process && x.process == target.process)) hb.join(t.id, x.id);
         const std::int64_t value = target.is_process ? (target.crashed ? 1 : 0) : target.result;
         t.stack.push_back(value);
         if (o.record_trace) trace(t, i.site, fmt::format("join {} -> {}", target.name, value));
@@ -535,16 +572,9 @@ struct Execution::Impl {
         if (o.record_trace) trace(t, i.site, i.op == Op::yield ? "yield" : "sleep");
         break;
       case Op::fence:
-        if (o.detect_races) {
-          races.fence(t.id);  // acquires what relaxed loads read, releases for later relaxed stores
-          races.acquire(t.id, sync_fence);
-          races.release_join(t.id, sync_fence);
-        }
-        if (tsan_on) {
-          bridge.fence(t.id);
-          bridge.acquire(t.id, sync_fence);
-          bridge.release_join(t.id, sync_fence);
-        }
+        hb.fence(t.id);  // acquires what relaxed loads read, releases for later relaxed stores
+        hb.acquire(t.id, sync_fence);
+        hb.release_join(t.id, sync_fence);
         if (o.record_trace) trace(t, i.site, "fence");
         break;
       case Op::end:
@@ -572,8 +602,7 @@ struct Execution::Impl {
                                                 mu.owner == none ? std::string() : threads[mu.owner].name));
     }
     mu.owner = none;
-    if (o.detect_races) races.release(t.id, sync_mutex(mutex));
-    if (tsan_on) bridge.unlock(t.id, mutex);
+    hb.unlock(t.id, mutex);
   }
 
   void atomic_op(Thread& t, const Instr& i) {
@@ -583,13 +612,11 @@ struct Execution::Impl {
     const bool acq = order == MemOrder::acquire || order == MemOrder::acq_rel || order == MemOrder::seq_cst;
     const bool rel = order == MemOrder::release || order == MemOrder::acq_rel || order == MemOrder::seq_cst;
     const std::uint32_t sync = sync_atomic(t.space, static_cast<std::uint32_t>(i.a));
-    if (o.detect_races) races.ensure_sync(sync);
     const auto ord = [order] { return spelling(order); };
     switch (i.op) {
       case Op::atomic_load:
         // A relaxed load is acquired by a later acquire fence of the same thread.
-        if (o.detect_races) acq ? races.acquire(t.id, sync) : races.fence_acquire_later(t.id, sync);
-        if (tsan_on) acq ? bridge.acquire(t.id, sync) : bridge.fence_acquire_later(t.id, sync);
+        acq ? hb.acquire(t.id, sync) : hb.fence_acquire_later(t.id, sync);
         t.stack.push_back(cell);
         if (o.record_trace) trace(t, i.site, fmt::format("load {} -> {} ({})", v.name, cell, ord()));
         break;
@@ -598,8 +625,7 @@ struct Execution::Impl {
         // A plain store starts a new release sequence: a relaxed one ends the previous
         // store's, so an acquire that reads it synchronises with nothing (C++20).
         // A relaxed store after a release fence releases what the fence did ([atomics.fences]).
-        if (o.detect_races) rel ? races.release(t.id, sync) : races.fence_release(t.id, sync);
-        if (tsan_on) rel ? bridge.release(t.id, sync) : bridge.fence_release(t.id, sync);
+        rel ? hb.release(t.id, sync) : hb.fence_release(t.id, sync);
         cell = value;
         if (o.record_trace) trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord()));
         break;
@@ -607,8 +633,7 @@ struct Execution::Impl {
       default: {
         // Read-modify-writes continue the release sequence: they join, not replace.
         std::int64_t old = cell;
-        if (o.detect_races) acq ? races.acquire(t.id, sync) : races.fence_acquire_later(t.id, sync);
-        if (tsan_on) acq ? bridge.acquire(t.id, sync) : bridge.fence_acquire_later(t.id, sync);
+        acq ? hb.acquire(t.id, sync) : hb.fence_acquire_later(t.id, sync);
         if (i.op == Op::atomic_fetch_add) {
           const std::int64_t d = pop(t);
           cell = static_cast<std::int64_t>(static_cast<std::uint64_t>(old) + static_cast<std::uint64_t>(d));
@@ -629,8 +654,7 @@ struct Execution::Impl {
         }
         // A failed CAS writes nothing: it is a load and releases nothing.
         const bool wrote = i.op != Op::atomic_cas || t.stack.back() == 1;
-        if (o.detect_races && wrote) rel ? races.release_join(t.id, sync) : races.fence_release_join(t.id, sync);
-        if (tsan_on && wrote) rel ? bridge.release_join(t.id, sync) : bridge.fence_release_join(t.id, sync);
+        if (wrote) rel ? hb.release_join(t.id, sync) : hb.fence_release_join(t.id, sync);
         break;
       }
     }
@@ -639,12 +663,11 @@ struct Execution::Impl {
   void check_race(Thread& t, const Instr& i, std::uint32_t cell, std::uint32_t var, std::int64_t index, bool element,
                   bool write) {
     if (!o.detect_races) return;
-    if (tsan_on && !tsan_muted[var]) {
-      bridge.access(t.id, t.body, t.space, cell, i.site, write);
-      if (tsan::has_reports()) collect_tsan();
-    }
-    const Access a{t.id, static_cast<std::uint32_t>(step), i.site, write};
-    const auto race = write ? races.write(t.space, cell, a) : races.read(t.space, cell, a);
+    hb.access(HbAccess{t.id, t.body, t.space, cell, i.site, static_cast<std::uint32_t>(step), write});
+    // TSan's report of this access (if any) becomes a finding first, as the built-in one
+    // merges into it.
+    if (tsan_on && tsan::has_reports()) collect_tsan();
+    const std::optional<Race>& race = hb.races.found();
     if (!race || raced_vars[var]) return;
     raced_vars[var] = 1;
     const Access& e = race->earlier;
@@ -664,9 +687,9 @@ struct Execution::Impl {
     r->findings.push_back(std::move(f));
   }
 
-  void tsan_lock(Thread& t, std::uint32_t mutex, bool try_lock) {
-    bridge.lock(t.id, mutex, try_lock);
-    if (tsan::has_reports()) collect_tsan();
+  void lock(Thread& t, std::uint32_t mutex, bool try_lock) {
+    hb.lock(t.id, mutex, try_lock);
+    if (tsan_on && tsan::has_reports()) collect_tsan();  // a lock-order inversion
   }
 
   // TSan's reports about this run, as findings (model/findings.hpp converts them; this
@@ -675,7 +698,7 @@ struct Execution::Impl {
     findings::TsanAddresses addresses;
     addresses.cell = [&](std::uintptr_t address) -> std::optional<findings::Cell> {
       std::uint32_t space = 0, cell = 0;
-      if (!bridge.cell_at(address, space, cell)) return std::nullopt;
+      if (!hb.bridge.cell_at(address, space, cell)) return std::nullopt;
       std::uint32_t var = 0;
       while (var + 1 < m.shared.size() && m.shared[var + 1].first_cell <= cell) ++var;
       if (var >= m.shared.size()) return std::nullopt;
@@ -683,14 +706,14 @@ struct Execution::Impl {
     };
     addresses.mutex = [&](std::uintptr_t address) -> std::optional<std::string> {
       std::uint32_t k = 0;
-      if (!bridge.mutex_at(address, k)) return std::nullopt;
+      if (!hb.bridge.mutex_at(address, k)) return std::nullopt;
       return m.mutexes[k];
     };
     for (const tsan::Report& rep : tsan::take_reports()) {
       if (rep.kind == "lock-order-inversion") {
         if (tsan_lock_order_seen) continue;
         tsan_lock_order_seen = true;
-        bridge.plain_mutexes();  // the same inversion would be reported in every later run
+        hb.bridge.plain_mutexes();  // the same inversion would be reported in every later run
       }
       auto converted = findings::from_tsan(m, rep, addresses, step);
       if (!converted || !r) continue;
@@ -699,7 +722,8 @@ struct Execution::Impl {
         const std::uint32_t var = converted->cell->var;
         if (tsan_raced_vars[var]) continue;
         tsan_raced_vars[var] = 1;
-        tsan_muted[var] = 1;
+        const Variable& v = m.shared[var];
+        hb.bridge.mute(v.first_cell, std::max<std::uint32_t>(v.size, 1));
       }
       f.step = step;
       f.preemptions = r->preemptions;

@@ -1,6 +1,6 @@
 // Happens-before race detection: through the runtime (spawn, join, mutexes, queues,
 // semaphores, condition variables, atomics by memory order, processes) and through the
-// RaceDetector API directly.
+// RaceDetector API directly (over the Causality clocks it reads).
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -434,10 +434,12 @@ TEST_CASE("races: detect_races off reports none", "[races]") {
 }
 
 TEST_CASE("race detector API: unordered accesses race, sync edges order them", "[races][api]") {
-  RaceDetector d;
-  d.reset(2, 1);
-  d.add_thread(0, std::nullopt);
-  d.add_thread(1, std::nullopt);
+  Causality c;
+  RaceDetector d(c);
+  c.reset(1);
+  d.reset(2);
+  c.add_thread(0, std::nullopt);
+  c.add_thread(1, std::nullopt);
   CHECK_FALSE(d.write(0, 0, Access{0, 1, 10, true}));
   CHECK_FALSE(d.read(0, 0, Access{0, 2, 11, false}));  // same thread
   const auto race = d.read(0, 0, Access{1, 3, 12, false});
@@ -454,8 +456,8 @@ TEST_CASE("race detector API: unordered accesses race, sync edges order them", "
 
   // Through a release and an acquire of sync object 0, cell 1 is ordered.
   CHECK_FALSE(d.write(0, 1, Access{0, 4, 20, true}));
-  d.release(0, 0);
-  d.acquire(1, 0);
+  c.release(0, 0);
+  c.acquire(1, 0);
   CHECK_FALSE(d.write(0, 1, Access{1, 5, 21, true}));
   // Nothing orders thread 1's write before thread 0's next read.
   const auto back = d.read(0, 1, Access{0, 6, 22, false});
@@ -466,17 +468,19 @@ TEST_CASE("race detector API: unordered accesses race, sync edges order them", "
 }
 
 TEST_CASE("race detector API: a read then a later unordered write races with the read", "[races][api]") {
-  RaceDetector d;
-  d.reset(1, 0);
-  d.add_thread(0, std::nullopt);
-  d.add_thread(2, std::nullopt);
+  Causality c;
+  RaceDetector d(c);
+  c.reset(0);
+  d.reset(1);
+  c.add_thread(0, std::nullopt);
+  c.add_thread(2, std::nullopt);
   CHECK_FALSE(d.read(0, 0, Access{0, 1, 1, false}));
   CHECK_FALSE(d.read(0, 0, Access{2, 2, 2, false}));
-  d.add_thread(1, 0u);  // spawned by 0: ordered after 0's accesses so far
+  c.add_thread(1, 0u);  // spawned by 0: ordered after 0's accesses so far
   const auto race = d.write(0, 0, Access{1, 3, 3, true});
   REQUIRE(race);
   CHECK(race->earlier.thread == 2);  // thread 0's read is before the spawn; thread 2's is not ordered
   CHECK_FALSE(race->earlier.write);
-  d.join(1, 2);
+  c.join(1, 2);
   CHECK_FALSE(d.write(0, 0, Access{1, 4, 4, true}));
 }
