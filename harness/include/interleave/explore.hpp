@@ -99,7 +99,6 @@ struct ExploreResult {
   double stress_seconds = 0;
   std::string stress_skipped;     // why the stress runtime could not run this scenario
   std::vector<std::string> notes;      // distinct information lines (process crashes)
-  bool minimised = false;         // findings were minimised and traced (see traces_wanted)
 };
 
 ExploreResult explore(const Module& module, const ExploreOptions& options);

@@ -296,7 +296,6 @@ class Explorer {
       }
       return;
     }
-    res_.minimised = o_.minimise;
     for (std::size_t k = 0; k < controlled_findings; ++k) {
       auto& ff = res_.findings[k];
       // Minimisation shares the time budget: it stops, keeping its best so far, when the
