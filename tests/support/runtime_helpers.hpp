@@ -25,6 +25,27 @@ inline Module compile_text(const std::string& text) {
   return compile(*r.program);
 }
 
+// A lock-order deadlock that every run reaches, on real threads too: the semaphores make
+// each thread hold its first mutex before either reaches for its second. The blocked
+// locks are on lines 10 and 16.
+inline const char* const forced_lock_order_deadlock = R"(mutex a
+mutex b
+semaphore first = 0
+semaphore second = 0
+
+thread t1:
+    a.lock()
+    first.release()
+    second.acquire()
+    b.lock()
+
+thread t2:
+    b.lock()
+    second.release()
+    first.acquire()
+    a.lock()
+)";
+
 inline ExecOptions traced(ExecOptions o = {}) {
   o.record_trace = true;
   o.capture_output = true;

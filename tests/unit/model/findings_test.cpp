@@ -193,25 +193,7 @@ TEST_CASE("findings: TSan reports become race and potential-deadlock findings", 
 // Explore merges the two runtimes' findings by key: the same bug must have the same key.
 TEST_CASE("findings: the controlled and the stress runtime give a lock-order bug the same key", "[findings][stress]") {
   SECTION("a lock-order deadlock") {
-    // The semaphores make every run deadlock, on real threads too: each thread holds its
-    // first mutex before either reaches for its second.
-    const Module m = compile_text(R"(mutex a
-mutex b
-semaphore first = 0
-semaphore second = 0
-
-thread t1:
-    a.lock()
-    first.release()
-    second.acquire()
-    b.lock()
-
-thread t2:
-    b.lock()
-    second.release()
-    first.acquire()
-    a.lock()
-)");
+    const Module m = compile_text(forced_lock_order_deadlock);
     ExploreOptions eo;
     eo.strategy = Strategy::dfs;
     eo.max_runs = 1000;

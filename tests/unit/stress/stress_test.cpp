@@ -182,23 +182,7 @@ main:
     }));
   }
   SECTION("lock order, every run") {
-    const Module m = compile_text(R"(mutex a
-mutex b
-semaphore first = 0
-semaphore second = 0
-
-thread t1:
-    a.lock()
-    first.release()
-    second.acquire()
-    b.lock()
-
-thread t2:
-    b.lock()
-    second.release()
-    first.acquire()
-    a.lock()
-)");
+    const Module m = compile_text(forced_lock_order_deadlock);
     const StressResult r = stress(m, quick(60.0, 20));
     INFO(describe(r));
     REQUIRE(r.findings.size() == 1);
