@@ -395,10 +395,15 @@ class AstGen {
 
   Decl decl() {
     Decl d;
-    d.kind = static_cast<DeclKind>(uniform(0, 18));
+    d.kind = static_cast<DeclKind>(uniform(0, 19));
     switch (d.kind) {
       case DeclKind::scenario: d.name = name(); break;
       case DeclKind::about: d.name = text(); break;
+      case DeclKind::memory: {
+        static constexpr const char* models[] = {"rc11", "tso", "sc"};
+        d.name = models[uniform(0, 3)];
+        break;
+      }
       case DeclKind::constant:
       case DeclKind::atomic:
       case DeclKind::semaphore:

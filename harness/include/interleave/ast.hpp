@@ -2,6 +2,8 @@
 // the symbol tables of `Program`, after which every name is known to be valid.
 #pragma once
 
+#include "interleave/memory_model.hpp"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -106,7 +108,8 @@ struct Stmt {
 
 enum class DeclKind : std::uint8_t {
   scenario, about, constant, shared, atomic, mutex, cond, semaphore, queue,
-  thread, process, fn, main, final, always, observe, expect, outcome
+  thread, process, fn, main, final, always, observe, expect, outcome,
+  memory  // `memory rc11|tso|sc`: the file's memory model
 };
 
 // What an `expect` line asks for: clean, or one of the kinds that finding_kinds marks
@@ -168,6 +171,7 @@ struct Program {
   // Filled by the resolver.
   std::string scenario_name;  // `scenario NAME` or the file's stem
   std::string about;
+  std::optional<MemoryModel> memory;  // the `memory` line
   std::vector<Symbol> constants, shared, atomics, mutexes, conds, semaphores, queues,
       threads, processes, fns;
   std::optional<std::uint32_t> main_decl;

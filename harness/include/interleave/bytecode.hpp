@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "interleave/ast.hpp"
+#include "interleave/memory_model.hpp"
 
 namespace interleave {
 
@@ -122,6 +123,7 @@ struct Module {
   std::string path;
   std::string scenario_name;
   std::uint64_t hash = 0;  // of the canonical program and the const values: replay tokens carry it
+  std::optional<MemoryModel> memory;  // the file's `memory` line
   std::vector<Body> bodies;
   std::uint32_t main_body = 0;   // the explicit main, or a synthetic one
   bool implicit_main = false;    // no `main:`: every parameterless thread starts at once

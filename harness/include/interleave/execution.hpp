@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "interleave/bytecode.hpp"
 #include "interleave/detectors.hpp"
 #include "interleave/finding_kind.hpp"
+#include "interleave/memory_model.hpp"
 #include "interleave/schedule.hpp"
 #include "interleave/scheduler.hpp"
 
@@ -45,6 +47,7 @@ struct ExecOptions {
   bool detect_races = true;
   bool tsan = true;          // also report to ThreadSanitizer, where compiled in (tsan_bridge.hpp)
   bool spurious_wakeups = false;  // a cond waiter may wake without notify, as POSIX allows
+  std::optional<MemoryModel> memory;  // --memory; none: the file's `memory` line, else rc11
   bool record_trace = false;
   bool capture_output = false;
   bool keep_schedule = true;  // false: RunResult::schedule is filled only for runs with findings

@@ -54,6 +54,9 @@ class HbListener {
   virtual void acquire(std::uint32_t thread, std::uint32_t sync) = 0;
   virtual void release(std::uint32_t thread, std::uint32_t sync) = 0;       // the object's clock := thread's
   virtual void release_join(std::uint32_t thread, std::uint32_t sync) = 0;  // the object's clock joins thread's
+  // `to` carries what `from` carries: a read-modify-write continues the release sequence of
+  // the store it read (each atomic store is its own sync object, memory.hpp).
+  virtual void copy_sync(std::uint32_t to, std::uint32_t from) = 0;
 
   // Fences ([atomics.fences]): a fence acquires what the thread's earlier relaxed loads
   // read, and releases, through the thread's later relaxed stores, what came before it.

@@ -62,6 +62,7 @@ class RaceDetector final : public HbListener {
   void acquire(std::uint32_t, std::uint32_t) override {}
   void release(std::uint32_t, std::uint32_t) override {}
   void release_join(std::uint32_t, std::uint32_t) override {}
+  void copy_sync(std::uint32_t, std::uint32_t) override {}
   void fence(std::uint32_t) override {}
   void fence_release(std::uint32_t, std::uint32_t) override {}
   void fence_release_join(std::uint32_t, std::uint32_t) override {}

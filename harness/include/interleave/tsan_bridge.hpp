@@ -112,6 +112,7 @@ class ControlledBridge final : public HbListener {
   void acquire(std::uint32_t thread, std::uint32_t sync) override;
   void release(std::uint32_t thread, std::uint32_t sync) override;
   void release_join(std::uint32_t thread, std::uint32_t sync) override;
+  void copy_sync(std::uint32_t to, std::uint32_t from) override;
   void join(std::uint32_t joiner, std::uint32_t joined) override;
   void fence(std::uint32_t thread) override;
   void fence_release(std::uint32_t thread, std::uint32_t sync) override;

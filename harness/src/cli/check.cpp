@@ -150,6 +150,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     // The options that change what a run does must come along with the token.
     if (o.max_steps != ExecOptions{}.max_steps) ctx.replay_options.push_back(fmt::format("--max-steps {}", o.max_steps));
     if (o.spurious_wakeups) ctx.replay_options.push_back("--spurious-wakeups");
+    if (!o.memory.empty()) ctx.replay_options.push_back("--memory " + o.memory);
     std::string out = render_summary_line(module, result, verdict, ctx);
     // A passing scenario is one line unless asked; a failing one shows everything.
     if (!verdict.pass || o.verbose || single_scheduler) {

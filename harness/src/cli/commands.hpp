@@ -52,6 +52,7 @@ struct RunOptions {
   bool full_budget = false;
   bool verbose = false;
   bool spurious_wakeups = false;
+  std::string memory;  // --memory: rc11, tso or sc (empty: the file's, else rc11)
   bool no_minimise = false;
   std::string schedule;  // replay
   bool tsan_report = false;  // replay: let ThreadSanitizer print its own reports

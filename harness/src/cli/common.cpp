@@ -29,6 +29,7 @@ ExecOptions exec_options(const RunOptions& o) {
   ExecOptions e;
   e.max_steps = o.max_steps;
   e.spurious_wakeups = o.spurious_wakeups;
+  if (!o.memory.empty()) e.memory = memory_model_named(o.memory);
   e.tsan = !o.no_tsan;
   return e;
 }

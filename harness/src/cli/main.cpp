@@ -40,6 +40,11 @@ void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
   cmd.add_flag("--full-budget", o.full_budget, "Spend the whole run budget even once every expected finding was seen");
   cmd.add_flag("--verbose", o.verbose, "Show the findings of passing scenarios too");
   cmd.add_flag("--spurious-wakeups", o.spurious_wakeups, "Let cond waiters wake without a notify, as POSIX allows");
+  cmd.add_option("--memory", o.memory,
+                 "Memory model of the controlled runtime: rc11 (C++, the default), tso (x86) or sc; "
+                 "overrides the file's 'memory' line")
+      ->check(CLI::IsMember({"rc11", "tso", "sc"}))
+      ->type_name("MODEL");
   cmd.add_flag("--no-minimise", o.no_minimise, "Show findings as first found, without minimising them");
   cmd.add_option("--noise", o.noise, "Stress runtime: probability of noise (yield, spin, sleep) at a step")
       ->check(CLI::Range(0.0, 1.0))
@@ -115,6 +120,9 @@ int run(int argc, char** argv) {
       ->type_name("NAME=VALUE");
   replay->add_option("--max-steps", replay_opts.max_steps, "Step bound (as when it was recorded)")->capture_default_str();
   replay->add_flag("--spurious-wakeups", replay_opts.spurious_wakeups, "As when it was recorded");
+  replay->add_option("--memory", replay_opts.memory, "Memory model (as when it was recorded)")
+      ->check(CLI::IsMember({"rc11", "tso", "sc"}))
+      ->type_name("MODEL");
   replay->add_flag("--tsan-report", replay_opts.tsan_report,
                    "Also print ThreadSanitizer's own report of each race, with scenario frames (tsan builds)");
 

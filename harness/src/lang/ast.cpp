@@ -96,6 +96,7 @@ std::string_view spelling(DeclKind kind) {
     case DeclKind::observe: return "observe";
     case DeclKind::expect: return "expect";
     case DeclKind::outcome: return "outcome";
+    case DeclKind::memory: return "memory";
   }
   return "?";
 }

@@ -15,7 +15,7 @@ constexpr std::string_view statement_help =
     "spawn, join, assert, print, yield, sleep, fence, crash, break, continue, return";
 constexpr std::string_view declaration_help =
     "a top-level line is one of: scenario, about, const, shared, atomic, mutex, cond, "
-    "semaphore, queue, thread, process, fn, main, final, always, observe, outcome, expect";
+    "semaphore, queue, thread, process, fn, main, final, always, observe, outcome, expect, memory";
 
 bool is_declaration_keyword(Tok k) {
   return k >= Tok::kw_scenario && k <= Tok::kw_outcome;
@@ -328,6 +328,19 @@ class Parser {
       }
       default:
         if (at(Tok::error)) throw ParseError{};
+        // `memory` is not a keyword, so that older scenarios may still use it as a name.
+        if (start.kind == Tok::identifier && start.text == "memory" && peek().kind == Tok::identifier) {
+          advance();
+          d.kind = DeclKind::memory;
+          d.name_loc = cur().loc;
+          const Token& word = cur();
+          if (!memory_model_named(word.text))
+            fail(word, fmt::format("unknown memory model '{}'", word.text),
+                 fmt::format("the models are {}, e.g. 'memory rc11'", memory_model_words));
+          d.name = word.text;
+          advance();
+          break;
+        }
         if (start.kind == Tok::identifier && (start.text == "def" || start.text == "func" || start.text == "function"))
           fail(start, fmt::format("unknown declaration '{}'", start.text), "functions are declared with 'fn NAME(PARAMS):'");
         if (start.kind == Tok::identifier || is_keyword(start.kind))

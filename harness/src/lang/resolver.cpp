@@ -181,6 +181,15 @@ class Resolver {
           else
             p_.main_decl = i;
           continue;
+        case DeclKind::memory:
+          if (memory_decl_)
+            error(d.loc, 6, "'memory' is declared twice", "a scenario has one memory model",
+                  {fmt::format("the first is at {}", loc_text(p_.decls[*memory_decl_].loc))});
+          else {
+            memory_decl_ = i;
+            p_.memory = memory_model_named(d.name);
+          }
+          continue;
         case DeclKind::scenario:
         case DeclKind::about: {
           auto& first = d.kind == DeclKind::scenario ? scenario_decl_ : about_decl_;
@@ -374,6 +383,7 @@ class Resolver {
       case DeclKind::expect:
       case DeclKind::scenario:
       case DeclKind::about:
+      case DeclKind::memory:
       case DeclKind::mutex:
       case DeclKind::cond:
         break;
@@ -919,7 +929,7 @@ class Resolver {
   const Overrides& overrides_;
   DiagnosticSink& sink_;
   std::unordered_map<std::string, Global> globals_;
-  std::optional<std::uint32_t> scenario_decl_, about_decl_;
+  std::optional<std::uint32_t> scenario_decl_, about_decl_, memory_decl_;
   bool had_syntax_errors_ = false;
   std::vector<std::uint32_t> evaluating_;
   std::set<std::uint32_t> failed_consts_;

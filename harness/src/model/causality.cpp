@@ -81,6 +81,12 @@ void Causality::release_join(std::uint32_t thread, std::uint32_t s) {
   tick(thread);
 }
 
+void Causality::copy_sync(std::uint32_t to, std::uint32_t from) {
+  if (to == from) return;
+  sync(std::max(to, from));  // grows first: the references below stay valid
+  sync_[to].assign(sync_[from].begin(), sync_[from].end());
+}
+
 void Causality::put_item(std::uint32_t thread, std::uint32_t queue) {
   if (queue_items_.size() <= queue) {
     queue_items_.resize(queue + 1);

@@ -565,6 +565,13 @@ INTERLEAVE_UNINSTRUMENTED void ControlledBridge::release_join(std::uint32_t thre
   s.leave();
 }
 
+INTERLEAVE_UNINSTRUMENTED void ControlledBridge::copy_sync(std::uint32_t to, std::uint32_t from) {
+  if (!on_ || to == from) return;
+  State& s = *s_;
+  s.sync(std::max(to, from));  // grows first: the references below stay valid
+  s.copy_clock(s.sync(from), s.sync(to), false);
+}
+
 INTERLEAVE_UNINSTRUMENTED void ControlledBridge::join(std::uint32_t joiner, std::uint32_t joined) {
   if (!on_) return;
   State& s = *s_;
@@ -689,6 +696,7 @@ void ControlledBridge::unlock(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::acquire(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::release(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::release_join(std::uint32_t, std::uint32_t) {}
+void ControlledBridge::copy_sync(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::join(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::fence(std::uint32_t) {}
 void ControlledBridge::fence_release(std::uint32_t, std::uint32_t) {}

@@ -28,6 +28,7 @@ class Compiler {
   Module run() {
     m_.path = p_.path;
     m_.scenario_name = p_.scenario_name;
+    m_.memory = p_.memory;
     std::string identity = print(p_);
     for (const auto& [name, value] : p_.const_values) identity += fmt::format("\n{}={}", name, value);
     m_.hash = fnv1a(identity);

@@ -10,6 +10,7 @@
 
 #include "interleave/outcomes.hpp"
 #include "../model/findings.hpp"
+#include "../model/memory.hpp"
 #include "../model/properties.hpp"
 #include "interleave/causality.hpp"
 #include "interleave/hb_listener.hpp"
@@ -82,10 +83,11 @@ struct ProcessCrashed {};  // unwinds the step of a process that crashed; the ru
 // an event on most steps.
 class HbListeners {
  public:
-  HbListeners(const Module& m, bool clocks, bool races, bool tsan)
-      : clocks_on_(clocks || races), races_on_(races), tsan_on_(tsan), bridge(m, tsan) {}
+  HbListeners(const Module& m, bool clocks, bool races, bool tsan, Memory& memory)
+      : clocks_on_(clocks || races), races_on_(races), tsan_on_(tsan), memory_on_(memory.views_on()),
+        bridge(m, tsan), memory_(memory) {}
 
-  bool any() const { return clocks_on_ || tsan_on_; }
+  bool any() const { return clocks_on_ || tsan_on_ || memory_on_; }
 
   void begin_run(const RunShape& run) { each([&](auto& l) { l.begin_run(run); }); }
   void end_run(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& held) {
@@ -101,6 +103,7 @@ class HbListeners {
   void acquire(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.acquire(t, sync); }); }
   void release(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.release(t, sync); }); }
   void release_join(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.release_join(t, sync); }); }
+  void copy_sync(std::uint32_t to, std::uint32_t from) { each([&](auto& l) { l.copy_sync(to, from); }); }
   void fence(std::uint32_t t) { each([&](auto& l) { l.fence(t); }); }
   void fence_release(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.fence_release(t, sync); }); }
   void fence_release_join(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.fence_release_join(t, sync); }); }
@@ -110,7 +113,7 @@ class HbListeners {
   void access(const HbAccess& a) { each([&](auto& l) { l.access(a); }); }
 
  private:
-  const bool clocks_on_, races_on_, tsan_on_;
+  const bool clocks_on_, races_on_, tsan_on_, memory_on_;
 
  public:
   Causality causality;  // first: the race detector reads the clocks as they are after each event
@@ -118,11 +121,14 @@ class HbListeners {
   tsan::ControlledBridge bridge;  // ThreadSanitizer, the second detector, where compiled in (tsan_bridge.hpp)
 
  private:
+  Memory& memory_;  // rc11's views travel with happens-before too (memory.hpp)
+
   template <class F>
   void each(F&& f) {
     if (clocks_on_) f(causality);
     if (races_on_) f(races);
     if (tsan::available && tsan_on_) f(bridge);  // compiled out where TSan is not
+    if (memory_on_) f(memory_);
   }
 };
 
@@ -133,7 +139,11 @@ struct Execution::Impl {
       : m(m), o(o), has_always(std::any_of(m.properties.begin(), m.properties.end(),
                                            [](const Property& p) { return p.kind == DeclKind::always; })),
         tsan_on(tsan::available && o.tsan && o.detect_races),
-        hb(m, /*clocks=*/false, o.detect_races, tsan_on) {}  // clocks on their own: for a memory model to come
+        model(o.memory ? *o.memory : m.memory.value_or(default_memory_model)),
+        sync_fence(static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size())),
+        memory(model, static_cast<std::uint32_t>(m.atomics.size()), sync_fence + 1, sync_fence),
+        hb(m, /*clocks=*/false, o.detect_races, tsan_on, memory),
+        flush_base(o.max_threads) {}
 
   const Module& m;
   ExecOptions o;
@@ -151,7 +161,15 @@ struct Execution::Impl {
   std::vector<std::int64_t> sems;
   std::vector<std::deque<std::int64_t>> queues;
   const bool tsan_on;
-  HbListeners hb;  // the clocks, the race detector and the TSan bridge, as enabled
+  const MemoryModel model;
+  // Sync objects: mutexes, semaphores, the fence (the SC order), then one per atomic store.
+  const std::uint32_t sync_fence;
+  Memory memory;   // the atomics, under the model
+  HbListeners hb;  // the clocks, the race detector, the TSan bridge and rc11's views, as enabled
+  // tso: "flush thread t's oldest buffered store" is a pseudo-thread flush_base + t that the
+  // scheduler picks like a thread, so flushes are recorded, explored and replayed.
+  const std::uint32_t flush_base;
+  std::vector<std::int64_t> atomic_init;
   std::vector<std::uint8_t> tsan_raced_vars;  // this run: one TSan race per variable
   std::vector<std::pair<std::uint32_t, std::uint32_t>> held;  // (thread, mutex) locked at a run's end
   bool tsan_lock_order_seen = false;
@@ -160,15 +178,10 @@ struct Execution::Impl {
   std::uint64_t step = 0;
   std::uint32_t thread_counter = 0, process_counter = 0;
   bool yielded = false;
-  std::uint32_t sync_fence = 0;
 
   // ---- sync object ids for the happens-before listeners ----------------------------------
   // Mutex k is sync object k (hb_listener.hpp): lock and unlock name the mutex.
   std::uint32_t sync_sem(std::uint32_t i) const { return static_cast<std::uint32_t>(m.mutexes.size()) + i; }
-  // The fence comes first, then the atomics of each address space: ids never collide.
-  std::uint32_t sync_atomic(std::uint32_t space, std::uint32_t i) const {
-    return sync_fence + 1 + space * static_cast<std::uint32_t>(m.atomics.size()) + i;
-  }
 
   // ---- helpers ---------------------------------------------------------------------------
   const Instr& at(const Thread& t) const { return t.code[t.pc]; }
@@ -209,7 +222,12 @@ struct Execution::Impl {
     spaces[0].assign(m.cell_count, 0);
     for (const auto& v : m.shared)
       std::fill_n(spaces[0].begin() + v.first_cell, std::max<std::uint32_t>(v.size, 1), v.init);
-    for (const auto& v : m.atomics) spaces[0][v.first_cell] = v.init;
+    atomic_init.clear();
+    for (const auto& v : m.atomics) {
+      spaces[0][v.first_cell] = v.init;
+      atomic_init.push_back(v.init);
+    }
+    memory.reset(atomic_init);
     mutexes.assign(m.mutexes.size(), Mutex{});
     cond_waiters.resize(m.conds.size());
     for (auto& w : cond_waiters) w.clear();
@@ -222,11 +240,8 @@ struct Execution::Impl {
     yielders = 0;
 
     raced_vars.assign(m.shared.size(), 0);
-    sync_fence = static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size());
     if (tsan_on) tsan_raced_vars.assign(m.shared.size(), 0);
-    if (hb.any())
-      hb.begin_run(RunShape{m.cell_count, static_cast<std::uint32_t>(m.mutexes.size()),
-                            sync_fence + 1 + static_cast<std::uint32_t>(m.atomics.size())});
+    if (hb.any()) hb.begin_run(RunShape{m.cell_count, static_cast<std::uint32_t>(m.mutexes.size()), sync_fence + 1});
     step = 0;
     thread_counter = 0;
     process_counter = 0;
@@ -255,8 +270,10 @@ struct Execution::Impl {
       t.process = id;
       t.space = static_cast<std::uint32_t>(spaces.size());
       spaces.push_back(spaces[threads[*parent].space]);  // as after fork
+      memory.new_space(t.space, threads[*parent].space);
       hb.add_space(t.space, threads[*parent].space);
     }
+    memory.new_thread(id, process ? std::nullopt : parent);
     hb.add_thread(id, parent, t.space, t.name);
     return id;
   }
@@ -300,11 +317,15 @@ struct Execution::Impl {
         current = next;
         yielded = false;
         ++step;
-        try {
-          execute(threads[next]);
-        } catch (const ProcessCrashed&) {
+        if (next >= flush_base) [[unlikely]] {
+          flush(next - flush_base, "");
+        } else {
+          try {
+            execute(threads[next]);
+          } catch (const ProcessCrashed&) {
+          }
+          note_yield(next);
         }
-        note_yield(next);
         if (has_always) check_always();
       }
       observe();  // every finished run counts, including those that break a final property
@@ -389,11 +410,44 @@ struct Execution::Impl {
     runnable.clear();
     for (const Thread& t : threads)
       if (enabled(t)) runnable.push_back(t.id);
+    if (model == MemoryModel::tso)
+      for (const Thread& t : threads)
+        if (memory.buffered(t.id)) runnable.push_back(flush_base + t.id);
   }
+
+  // ---- tso store buffers -------------------------------------------------------------------
+  // Makes thread t's oldest buffered store visible. `why` is empty for a scheduled flush,
+  // else the step that drains the buffer.
+  void flush(std::uint32_t t, std::string_view why) {
+    const std::uint32_t id = memory.flush(t);
+    const Memory::Message& msg = memory.message(id);
+    const std::uint32_t space = msg.loc / static_cast<std::uint32_t>(m.atomics.size());
+    const Variable& v = m.atomics[msg.loc % m.atomics.size()];
+    spaces[space][v.first_cell] = memory.latest(msg.loc);
+    if (o.record_trace)
+      trace(threads[t], msg.site,
+            why.empty() ? fmt::format("flush {} <- {} from {}'s store buffer (now visible)", v.name, msg.value, threads[t].name)
+                        : fmt::format("flush {} <- {} ({} drains the store buffer)", v.name, msg.value, why));
+  }
+  void drain(std::uint32_t t, std::string_view why) {
+    if (model != MemoryModel::tso) return;
+    while (memory.buffered(t)) flush(t, why);
+  }
+  // Steps that synchronise drain the thread's buffer first (x86: a locked instruction or
+  // a fence); loads, stores, yields and plain accesses do not.
+  static constexpr std::array<bool, 256> drains = [] {
+    std::array<bool, 256> t{};
+    for (Op op : {Op::atomic_fetch_add, Op::atomic_exchange, Op::atomic_cas, Op::lock, Op::unlock, Op::try_lock,
+                  Op::wait, Op::notify_one, Op::notify_all, Op::sem_acquire, Op::sem_release, Op::put, Op::get,
+                  Op::spawn, Op::join, Op::fence})
+      t[static_cast<std::uint8_t>(op)] = true;
+    return t;
+  }();
 
   // ---- steps -----------------------------------------------------------------------------
   void execute(Thread& t) {
     const Instr i = at(t);
+    if (model == MemoryModel::tso && drains[static_cast<std::uint8_t>(i.op)]) drain(t.id, op_name(i.op));
     switch (i.op) {
       case Op::read: {
         const Variable& v = m.shared[i.a];
@@ -558,6 +612,10 @@ struct Execution::Impl {
         Thread& target = threads[static_cast<std::size_t>(h)];
         if (target.joined) crash(t, findings::crash_text::already_joined(target.name));
         target.joined = true;
+        // A joined thread's stores are visible to the joiner.
+        if (model == MemoryModel::tso)
+          for (const Thread& x : threads)
+            if (x.id == target.id || (target.is_process && x.process == target.process)) drain(x.id, "join");
         if (hb.any())
           for (const Thread& x : threads)
             if (x.id == target.id || (target.is_process && x.process == target.process)) hb.join(t.id, x.id);
@@ -569,6 +627,7 @@ struct Execution::Impl {
       case Op::yield:
       case Op::sleep:
         yielded = true;
+        memory.yielded(t.id);
         if (o.record_trace) trace(t, i.site, i.op == Op::yield ? "yield" : "sleep");
         break;
       case Op::fence:
@@ -605,56 +664,123 @@ struct Execution::Impl {
     hb.unlock(t.id, mutex);
   }
 
+  // The value every other part of the runtime sees (properties, a process's copy): the
+  // newest visible store.
+  void publish(std::uint32_t space, std::uint32_t atomic) {
+    spaces[space][m.atomics[atomic].first_cell] = memory.latest(memory.loc(space, atomic));
+  }
+
+  // What a trace adds when a load or RMW did not read the newest store: which one it read
+  // and which newer ones the thread did not see.
+  std::string stale_note(const Thread& t, std::uint32_t loc, std::uint32_t msg) const {
+    const Memory::Message& read = memory.message(msg);
+    if (!read.visible) return "; from its own store buffer";
+    const auto& mo = memory.order(loc);
+    if (read.pos + 1 == mo.size()) return "";
+    const Variable& v = m.atomics[loc % m.atomics.size()];
+    std::string out = read.thread == Memory::none ? "; reads the initial value"
+                                                  : fmt::format("; reads the store at step {}", read.step);
+    for (std::size_t p = read.pos + 1; p < mo.size(); ++p) {
+      const Memory::Message& newer = memory.message(mo[p]);
+      out += fmt::format("{} {} <- {} at step {}", p == read.pos + 1 ? "; store" : ", store", v.name, newer.value, newer.step);
+    }
+    return out + fmt::format(" not yet visible to {}", t.name);
+  }
+
+  std::string placement_note(std::uint32_t loc, std::uint32_t msg) const {
+    const Memory::Message& w = memory.message(msg);
+    if (!w.visible) return "; buffered";
+    const auto& mo = memory.order(loc);
+    if (w.pos + 1 == mo.size()) return "";
+    const Memory::Message& next = memory.message(mo[w.pos + 1]);
+    return fmt::format("; ordered before the store {} <- {} at step {}", m.atomics[loc % m.atomics.size()].name,
+                       next.value, next.step);
+  }
+
+  // One of `n` options, newest first: 0 (the default, what sc would do) unless the model
+  // allows more.
+  std::uint32_t pick_message(std::size_t n) {
+    return n > 1 ? static_cast<std::uint32_t>(choose(0, static_cast<std::int64_t>(n) - 1)) : 0;
+  }
+
   void atomic_op(Thread& t, const Instr& i) {
     const Variable& v = m.atomics[i.a];
-    std::int64_t& cell = spaces[t.space][v.first_cell];
+    const auto atomic = static_cast<std::uint32_t>(i.a);
+    const std::uint32_t loc = memory.loc(t.space, atomic);
     const auto order = static_cast<MemOrder>(i.aux);
     const bool acq = order == MemOrder::acquire || order == MemOrder::acq_rel || order == MemOrder::seq_cst;
     const bool rel = order == MemOrder::release || order == MemOrder::acq_rel || order == MemOrder::seq_cst;
-    const std::uint32_t sync = sync_atomic(t.space, static_cast<std::uint32_t>(i.a));
     const auto ord = [order] { return spelling(order); };
+    // Reading message `msg`: an acquire synchronises with the release sequence it belongs
+    // to; a relaxed read is acquired by the thread's next fence.
+    const auto read = [&](std::uint32_t msg) {
+      memory.read(t.id, msg);
+      const std::uint32_t sync = memory.sync_of(msg);
+      acq ? hb.acquire(t.id, sync) : hb.fence_acquire_later(t.id, sync);
+    };
     switch (i.op) {
-      case Op::atomic_load:
-        // A relaxed load is acquired by a later acquire fence of the same thread.
-        acq ? hb.acquire(t.id, sync) : hb.fence_acquire_later(t.id, sync);
-        t.stack.push_back(cell);
-        if (o.record_trace) trace(t, i.site, fmt::format("load {} -> {} ({})", v.name, cell, ord()));
+      case Op::atomic_load: {
+        const auto& options = memory.readable(t.id, loc, order);
+        const std::uint32_t msg = options[pick_message(options.size())];
+        read(msg);
+        const std::int64_t value = memory.message(msg).value;
+        t.stack.push_back(value);
+        if (o.record_trace) trace(t, i.site, fmt::format("load {} -> {} ({}{})", v.name, value, ord(), stale_note(t, loc, msg)));
         break;
+      }
       case Op::atomic_store: {
         const std::int64_t value = pop(t);
-        // A plain store starts a new release sequence: a relaxed one ends the previous
-        // store's, so an acquire that reads it synchronises with nothing (C++20).
-        // A relaxed store after a release fence releases what the fence did ([atomics.fences]).
-        rel ? hb.release(t.id, sync) : hb.fence_release(t.id, sync);
-        cell = value;
-        if (o.record_trace) trace(t, i.site, fmt::format("store {} <- {} ({})", v.name, value, ord()));
+        const std::uint32_t place = pick_message(memory.store_places(t.id, loc, order));
+        const std::uint32_t msg = memory.store(t.id, loc, value, order, place, static_cast<std::uint32_t>(step), i.site);
+        // A store starts a new release sequence: a relaxed one carries only what a fence
+        // before it released ([atomics.fences]), so an acquire that reads it synchronises
+        // with nothing else (C++20).
+        rel ? hb.release(t.id, memory.sync_of(msg)) : hb.fence_release(t.id, memory.sync_of(msg));
+        publish(t.space, atomic);
+        if (o.record_trace) trace(t, i.site, fmt::format("store {} <- {} ({}{})", v.name, value, ord(), placement_note(loc, msg)));
+        // x86 maps a seq_cst store to a locked exchange: it drains the buffer.
+        if (model == MemoryModel::tso && order == MemOrder::seq_cst) drain(t.id, "a seq_cst store");
         break;
       }
       default: {
-        // Read-modify-writes continue the release sequence: they join, not replace.
-        std::int64_t old = cell;
-        acq ? hb.acquire(t.id, sync) : hb.fence_acquire_later(t.id, sync);
-        if (i.op == Op::atomic_fetch_add) {
-          const std::int64_t d = pop(t);
-          cell = static_cast<std::int64_t>(static_cast<std::uint64_t>(old) + static_cast<std::uint64_t>(d));
-          t.stack.push_back(old);
-          if (o.record_trace) trace(t, i.site, fmt::format("fetch_add {} {} -> {} ({})", v.name, d, old, ord()));
-        } else if (i.op == Op::atomic_exchange) {
-          cell = pop(t);
-          t.stack.push_back(old);
-          if (o.record_trace) trace(t, i.site, fmt::format("exchange {} <- {} -> {} ({})", v.name, cell, old, ord()));
+        // Read-modify-writes read their immediate predecessor in mo and continue its
+        // release sequence: they join, not replace.
+        std::optional<std::int64_t> expected;
+        std::int64_t operand = 0, desired = 0;
+        if (i.op == Op::atomic_cas) {
+          desired = pop(t);
+          expected = pop(t);
         } else {
-          const std::int64_t desired = pop(t);
-          const std::int64_t expected = pop(t);
-          const bool ok = old == expected;
-          if (ok) cell = desired;
-          t.stack.push_back(ok ? 1 : 0);
-          if (o.record_trace) trace(t, i.site, fmt::format("cas {} {} -> {} {} ({})", v.name, expected, desired,
-                                       ok ? "succeeded" : fmt::format("failed, was {}", old), ord()));
+          operand = pop(t);
         }
-        // A failed CAS writes nothing: it is a load and releases nothing.
-        const bool wrote = i.op != Op::atomic_cas || t.stack.back() == 1;
-        if (wrote) rel ? hb.release_join(t.id, sync) : hb.fence_release_join(t.id, sync);
+        const auto& options = memory.rmw_readable(t.id, loc, order, expected);
+        const std::uint32_t from = options[pick_message(options.size())];
+        read(from);
+        const std::int64_t old = memory.message(from).value;
+        std::int64_t now = old;
+        bool wrote = true;
+        if (i.op == Op::atomic_fetch_add) now = static_cast<std::int64_t>(static_cast<std::uint64_t>(old) + static_cast<std::uint64_t>(operand));
+        else if (i.op == Op::atomic_exchange) now = operand;
+        else if (old == *expected) now = desired;
+        else wrote = false;  // a failed cas writes nothing: it is a load and releases nothing
+        const std::string note = o.record_trace ? stale_note(t, loc, from) : std::string();
+        if (wrote) {
+          const std::uint32_t msg = memory.rmw(t.id, from, now, order, static_cast<std::uint32_t>(step), i.site);
+          hb.copy_sync(memory.sync_of(msg), memory.sync_of(from));
+          rel ? hb.release_join(t.id, memory.sync_of(msg)) : hb.fence_release_join(t.id, memory.sync_of(msg));
+          publish(t.space, atomic);
+        }
+        if (i.op == Op::atomic_cas) t.stack.push_back(wrote ? 1 : 0);
+        else t.stack.push_back(old);
+        if (o.record_trace) {
+          if (i.op == Op::atomic_fetch_add)
+            trace(t, i.site, fmt::format("fetch_add {} {} -> {} ({}{})", v.name, operand, old, ord(), note));
+          else if (i.op == Op::atomic_exchange)
+            trace(t, i.site, fmt::format("exchange {} <- {} -> {} ({}{})", v.name, operand, old, ord(), note));
+          else
+            trace(t, i.site, fmt::format("cas {} {} -> {} {} ({}{})", v.name, *expected, desired,
+                                         wrote ? "succeeded" : fmt::format("failed, was {}", old), ord(), note));
+        }
         break;
       }
     }
