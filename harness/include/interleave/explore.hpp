@@ -92,6 +92,7 @@ struct ExploreResult {
   unsigned shard_index = 0;
   unsigned shard_count = 1;
   std::string strategy;          // what ran, e.g. "dfs (complete)", "pct(d=1..3) + random"
+  MemoryModel memory = default_memory_model;  // the controlled runtime's model
   std::vector<FoundFinding> findings;  // distinct, in the order first found
   std::map<std::vector<std::int64_t>, std::uint64_t> observations;         // controlled runtime
   std::map<std::vector<std::int64_t>, std::uint64_t> stress_observations;  // stress runtime

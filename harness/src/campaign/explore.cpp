@@ -24,6 +24,7 @@ class Explorer {
     start_ = Clock::now();
     res_.shard_index = o_.shard_index;
     res_.shard_count = std::max(1u, o_.shard_count);
+    res_.memory = o_.exec.memory.value_or(m_.memory.value_or(default_memory_model));
     switch (o_.strategy) {
       case Strategy::dfs: {
         // One sequence that cannot be split: shard 0 makes all of it.

@@ -105,6 +105,11 @@ class Memory final : public HbListener {
   bool buffered(std::uint32_t thread) const {
     return thread < threads_.size() && !threads_[thread].buffer.empty();
   }
+  bool buffer_has(std::uint32_t thread, std::uint32_t loc) const {
+    for (std::uint32_t id : threads_[thread].buffer)
+      if (messages_[id].loc == loc) return true;
+    return false;
+  }
   // Makes the oldest buffered store visible; its id.
   std::uint32_t flush(std::uint32_t thread);
 

@@ -75,6 +75,7 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
             {"steps", r.steps},
             {"seconds", r.seconds},
             {"strategy", r.strategy},
+            {"memory", std::string(spelling(r.memory))},
             {"exhaustive", r.exhaustive},
             {"stopped_by_time", r.stopped_by_time},
             {"interrupted", r.interrupted},

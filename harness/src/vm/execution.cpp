@@ -410,9 +410,31 @@ struct Execution::Impl {
     runnable.clear();
     for (const Thread& t : threads)
       if (enabled(t)) runnable.push_back(t.id);
-    if (model == MemoryModel::tso)
-      for (const Thread& t : threads)
-        if (memory.buffered(t.id)) runnable.push_back(flush_base + t.id);
+    if (model == MemoryModel::tso) offer_flushes();
+  }
+
+  // A flush is offered only when it can matter: while another runnable thread's next step
+  // reads (or read-modify-writes) a location in the buffer, or when no thread can run (at
+  // the end, or before a deadlock is declared). Delaying a flush past steps that do not
+  // read what it writes changes nothing they see, so every outcome is still reached, and
+  // tso does not multiply the schedules by every place a flush could go.
+  std::vector<std::pair<ThreadId, std::uint32_t>> readers;  // (thread, location) about to be read
+  void offer_flushes() {
+    const std::size_t real = runnable.size();
+    readers.clear();
+    for (std::size_t k = 0; k < real; ++k) {
+      const Thread& u = threads[runnable[k]];
+      const Instr& i = at(u);
+      if (i.op == Op::atomic_load || i.op == Op::atomic_fetch_add || i.op == Op::atomic_exchange || i.op == Op::atomic_cas)
+        readers.emplace_back(u.id, memory.loc(u.space, static_cast<std::uint32_t>(i.a)));
+    }
+    for (const Thread& t : threads) {
+      if (!memory.buffered(t.id)) continue;
+      const bool offer = real == 0 || std::any_of(readers.begin(), readers.end(), [&](const auto& rd) {
+                           return rd.first != t.id && memory.buffer_has(t.id, rd.second);
+                         });
+      if (offer) runnable.push_back(flush_base + t.id);
+    }
   }
 
   // ---- tso store buffers -------------------------------------------------------------------

@@ -263,7 +263,7 @@ thread consumer:
   CHECK(with_orders("", "").keys.empty());  // seq_cst by default
   const auto relaxed_store = with_orders(", relaxed", "acquire");
   CHECK(relaxed_store.keys == std::set<std::string>{"race:data"});
-  CHECK(relaxed_store.runs == 11);
+  CHECK(relaxed_store.runs == 14);  // rc11: 3 more, where the consumer's load misses an executed store
   CHECK(relaxed_store.racy_runs == 4);  // the runs where the consumer sees 1 and reads data
   CHECK(with_orders(", release", "relaxed").keys == std::set<std::string>{"race:data"});
   CHECK(with_orders(", release", "relaxed").racy_runs == 4);
