@@ -1,0 +1,160 @@
+// The lanes view of a trace: one column per thread, so that who ran when, who was
+// preempted, who holds which mutex and where the two racing accesses are stand out.
+#include "lanes.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "timeline.hpp"
+
+namespace interleave {
+
+namespace {
+
+using timeline::Event;
+using timeline::Op;
+
+constexpr std::size_t fold_min = 8;          // a run of one thread longer than this is folded
+constexpr std::size_t fold_head = 3, fold_tail = 2;
+constexpr std::size_t unbounded_cell = 40;   // cell width when the terminal's is unknown
+constexpr std::size_t min_cell = 12;
+
+const char* const red = "\033[1;31m";
+const char* const yellow = "\033[33m";
+const char* const reset = "\033[0m";
+
+std::string fit(const std::string& s, std::size_t w) {
+  if (s.size() <= w) return s + std::string(w - s.size(), ' ');
+  return s.substr(0, w - 2) + "..";
+}
+
+bool marked(const Event& e) { return e.preempted_lane || e.race >= 0 || e.lost_notify; }
+
+std::string cell_text(const Event& e) {
+  std::string s = timeline::label(e);
+  if (e.race >= 0) s += " <- RACE";
+  if (e.lost_notify) s += " <- LOST";
+  return s;
+}
+
+// What a step does to the mutexes: "m: Notifier", "m: free".
+std::string mutex_change(const timeline::Timeline& t, const Event& e) {
+  const std::string& who = t.lanes[e.lane];
+  switch (e.op) {
+    case Op::lock:
+    case Op::try_lock: return e.object + ": " + who;
+    case Op::unlock: return e.object + ": free";
+    case Op::wait: return e.mutex + ": free";
+    case Op::wake: return e.mutex + ": " + who;
+    default: return {};
+  }
+}
+
+}  // namespace
+
+std::size_t lanes_of(const std::vector<report_doc::Step>& trace) {
+  std::vector<std::string> names;
+  for (const auto& s : trace)
+    if (std::find(names.begin(), names.end(), s.thread) == names.end()) names.push_back(s.thread);
+  return names.size();
+}
+
+std::string render_lanes(const report_doc::FindingDoc& f, const LanesStyle& style) {
+  const timeline::Timeline t = timeline::build(f);
+  const std::size_t n = t.lanes.size();
+  if (n == 0) return {};
+  const std::string& in = style.indent;
+  std::size_t cap = unbounded_cell;
+  if (style.width > 0) {
+    const std::size_t fixed = in.size() + 8 + 3 * n + 14;  // gutter, step, separators, a narrow mutex column
+    cap = style.width > fixed + n * min_cell ? (style.width - fixed) / n : min_cell;
+  }
+  std::vector<std::size_t> w(n);
+  for (std::size_t l = 0; l < n; ++l) w[l] = std::min(cap, std::max(t.lanes[l].size(), t.final_state[l].size()));
+  for (const Event& e : t.events) {
+    w[e.lane] = std::min(cap, std::max(w[e.lane], cell_text(e).size()));
+    if (e.preempted_lane) w[*e.preempted_lane] = std::min(cap, std::max(w[*e.preempted_lane], std::size_t{11}));
+  }
+  auto paint = [&](const std::string& s, const char* colour) { return style.colour && colour ? colour + s + reset : s; };
+
+  // One row: gutter mark, step, a cell per lane, the mutex change.
+  auto row = [&](char mark, const std::string& step, std::vector<std::pair<std::string, const char*>> cells,
+                 const std::string& mutexes) {
+    std::string out = in + paint(std::string(1, mark), mark == ' ' ? nullptr : mark == '>' ? yellow : red) +
+                      fmt::format("{:>5}  ", step);
+    for (std::size_t l = 0; l < n; ++l) {
+      out += paint(fit(cells[l].first, w[l]), cells[l].second);
+      out += l + 1 < n || !mutexes.empty() ? " | " : "";
+    }
+    out += mutexes;
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  };
+  auto blank = [&] { return std::vector<std::pair<std::string, const char*>>(n, {"", nullptr}); };
+
+  bool any_preempt = false, any_race = false, any_lost = false, any_mutex = false;
+  for (const Event& e : t.events) {
+    any_preempt = any_preempt || e.preempted_lane.has_value();
+    any_race = any_race || e.race >= 0;
+    any_lost = any_lost || e.lost_notify;
+    any_mutex = any_mutex || !mutex_change(t, e).empty();
+  }
+  std::string out = fmt::format("{}lanes: {} thread{}, {} step{}, {} preemption{}", in, n, n == 1 ? "" : "s",
+                                t.events.size(), t.events.size() == 1 ? "" : "s", t.preemptions,
+                                t.preemptions == 1 ? "" : "s");
+  std::string legend;
+  if (any_preempt) legend += "  > preemption";
+  if (any_race) legend += "  ! racing access";
+  if (any_lost) legend += "  ! lost notify";
+  out += legend.empty() ? "\n" : " " + std::string(" (") + legend.substr(2) + ")\n";
+  {
+    auto head = blank();
+    for (std::size_t l = 0; l < n; ++l) head[l].first = t.lanes[l];
+    out += row(' ', "step", head, any_mutex ? "mutexes" : "");
+  }
+  for (std::size_t k = 0; k < t.events.size();) {
+    // A long run of one thread with nothing marked: its start, a fold line, its end.
+    std::size_t run = k;
+    while (run < t.events.size() && t.events[run].lane == t.events[k].lane && !marked(t.events[run]) &&
+           mutex_change(t, t.events[run]).empty())
+      ++run;
+    if (run - k > fold_min) {
+      for (std::size_t j = k; j < k + fold_head; ++j) {
+        auto cells = blank();
+        cells[t.events[j].lane].first = cell_text(t.events[j]);
+        out += row(' ', std::to_string(t.events[j].step), cells, "");
+      }
+      const std::size_t hidden_from = k + fold_head, hidden_to = run - fold_tail;  // [from, to)
+      auto cells = blank();
+      cells[t.events[k].lane].first = fmt::format("... {} steps ({}-{})", hidden_to - hidden_from,
+                                                  t.events[hidden_from].step, t.events[hidden_to - 1].step);
+      out += row(' ', "", cells, "");
+      k = hidden_to;
+      for (; k < run; ++k) {
+        auto tail = blank();
+        tail[t.events[k].lane].first = cell_text(t.events[k]);
+        out += row(' ', std::to_string(t.events[k].step), tail, "");
+      }
+      continue;
+    }
+    const Event& e = t.events[k];
+    auto cells = blank();
+    const char* colour = e.race >= 0 || e.lost_notify ? red : nullptr;
+    cells[e.lane] = {cell_text(e), colour};
+    if (e.preempted_lane) cells[*e.preempted_lane] = {"(preempted)", yellow};
+    const char mark = e.race >= 0 || e.lost_notify ? '!' : e.preempted_lane ? '>' : ' ';
+    out += row(mark, std::to_string(e.step), cells, mutex_change(t, e));
+    ++k;
+  }
+  if (std::any_of(t.final_state.begin(), t.final_state.end(), [](const std::string& s) { return !s.empty(); })) {
+    auto cells = blank();
+    for (std::size_t l = 0; l < n; ++l) cells[l].first = t.final_state[l];
+    out += row(' ', "then", cells, "");
+  }
+  for (const auto& note : t.notes) out += in + paint("note:", red) + " " + note + "\n";
+  return out;
+}
+
+}  // namespace interleave
