@@ -27,7 +27,6 @@ struct ReportContext {
   std::string file;                  // as given on the command line
   std::vector<std::string> sets;     // --set NAME=VALUE, for replay commands
   std::vector<std::string> replay_options;  // e.g. --max-steps 50: what the replay needs to run alike
-  TraceView view;
 };
 
 std::string replay_command(const ReportContext& ctx, const std::string& token);
@@ -39,7 +38,8 @@ std::string render_lanes(const std::vector<TraceStep>& trace, const Finding* fin
 // The trace as the view asks: lanes, or the table when the view is automatic and they do not fit.
 std::string render_trace_view(const std::vector<TraceStep>& trace, const Finding* finding, const std::string& path,
                               const TraceView& view);
-std::string render_finding(const Module& module, const FoundFinding& f, const ReportContext& ctx);
+std::string render_finding(const Module& module, const FoundFinding& f, const ReportContext& ctx,
+                           const TraceView& view = {});
 std::string render_observations(const Module& module, const ExploreResult& result);
 std::string render_summary_line(const Module& module, const ExploreResult& result, const Verdict& v,
                                 const ReportContext& ctx);

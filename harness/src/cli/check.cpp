@@ -147,14 +147,14 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     if (live) fmt::print(stderr, "\r\033[K");
     const Verdict verdict = judge(module, result);
     all_pass = all_pass && verdict.pass;
-    ReportContext ctx{file, o.common.sets, {}, view};
+    ReportContext ctx{file, o.common.sets, {}};
     // The options that change what a run does must come along with the token.
     if (o.max_steps != ExecOptions{}.max_steps) ctx.replay_options.push_back(fmt::format("--max-steps {}", o.max_steps));
     if (o.spurious_wakeups) ctx.replay_options.push_back("--spurious-wakeups");
     std::string out = render_summary_line(module, result, verdict, ctx);
     // A passing scenario is one line unless asked; a failing one shows everything.
     if (!verdict.pass || o.verbose || single_scheduler) {
-      for (const auto& f : result.findings) out += render_finding(module, f, ctx);
+      for (const auto& f : result.findings) out += render_finding(module, f, ctx, view);
       out += render_observations(module, result);
       for (const auto& note : result.notes) out += "  note: " + note + "\n";
     }

@@ -22,7 +22,9 @@ using timeline::Op;
 
 // The timeline draws at most this many steps; the trace table below it has them all.
 constexpr std::size_t max_drawn_steps = 400;
-constexpr double lane_w = 190, left = 48, top = 44, row_h = 26, label_chars = 24;
+constexpr double lane_w = 240, left = 48, top = 44, row_h = 26, label_chars = 27;
+// Within a lane: the held-mutex name, the band and the step circle, then the step's text.
+constexpr double step_at = 40;
 
 std::string esc(std::string_view s) {
   std::string out;
@@ -70,6 +72,7 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
 table{border-collapse:collapse;margin:.5rem 0}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:var(--lane)}
+table.scenarios{width:100%}table.scenarios td:last-child{overflow-wrap:anywhere;min-width:10em}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict{font-weight:700;padding:0 .4em;border-radius:.3em;border:2px solid currentColor}
 .verdict.pass{color:var(--pass)}.verdict.fail{color:var(--fail)}
@@ -153,7 +156,7 @@ const char* const js = R"JS(
 })();
 )JS";
 
-double lane_x(std::size_t lane) { return left + lane_w * static_cast<double>(lane) + lane_w / 2; }
+double lane_x(std::size_t lane) { return left + lane_w * static_cast<double>(lane) + step_at; }
 double row_y(std::size_t row) { return top + row_h * static_cast<double>(row) + row_h / 2; }
 
 std::string swimlanes(const std::string& id, const FindingDoc& f, const timeline::Timeline& t) {
@@ -162,9 +165,9 @@ std::string swimlanes(const std::string& id, const FindingDoc& f, const timeline
   const double width = left + lane_w * static_cast<double>(n) + 8;
   const double height = top + row_h * static_cast<double>(shown) + 12;
   std::string out = fmt::format(
-      "<svg class=\"swimlanes\" viewBox=\"0 0 {0} {1}\" style=\"min-width:{2}em\" role=\"group\" "
+      "<svg class=\"swimlanes\" viewBox=\"0 0 {0} {1}\" style=\"min-width:{2}em;max-width:{6}em\" role=\"group\" "
       "aria-label=\"{3}: {4} in {5} lanes\" xmlns=\"http://www.w3.org/2000/svg\">\n",
-      width, height, 12 * n, esc(f.summary), esc(plural(shown, "step")), n);
+      width, height, 12 * n, esc(f.summary), esc(plural(shown, "step")), n, 4 + 16 * n);
   out += fmt::format("<defs><marker id=\"{0}-a\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
                      "markerHeight=\"7\" orient=\"auto-start-reverse\"><path class=\"arrow\" d=\"M0 0L10 5L0 10z\"/>"
                      "</marker><marker id=\"{0}-m\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
@@ -173,9 +176,9 @@ std::string swimlanes(const std::string& id, const FindingDoc& f, const timeline
   for (std::size_t l = 0; l < n; ++l) {
     const double x0 = left + lane_w * static_cast<double>(l);
     out += fmt::format("<g class=\"lane\" data-lane=\"{}\"><rect class=\"lane-bg\" x=\"{}\" y=\"4\" width=\"{}\" height=\"{}\" "
-                       "rx=\"6\"/><text class=\"lane-name\" x=\"{}\" y=\"26\" text-anchor=\"middle\">{}</text>"
+                       "rx=\"6\"/><text class=\"lane-name\" x=\"{}\" y=\"26\">{}</text>"
                        "<line class=\"lane-line\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/></g>\n",
-                       esc(t.lanes[l]), x0 + 3, lane_w - 6, height - 8, lane_x(l), esc(cut(t.lanes[l], 22)), lane_x(l),
+                       esc(t.lanes[l]), x0 + 3, lane_w - 6, height - 8, x0 + 12, esc(cut(t.lanes[l], 26)), lane_x(l),
                        top, lane_x(l), height - 8);
   }
   // Who holds which mutex: a band along the holder's lane from taking it to giving it back.
@@ -183,9 +186,9 @@ std::string swimlanes(const std::string& id, const FindingDoc& f, const timeline
   auto band = [&](std::size_t lane, const std::string& m, std::size_t from, std::size_t to) {
     const double y0 = row_y(from) - 8, y1 = row_y(to) + 8;
     out += fmt::format("<g class=\"held-by\"><title>{} holds {} (steps {}-{})</title><rect class=\"held\" x=\"{}\" y=\"{}\" "
-                       "width=\"16\" height=\"{}\" rx=\"4\"/><text class=\"held-label\" x=\"{}\" y=\"{}\">{}</text></g>\n",
-                       esc(t.lanes[lane]), esc(m), t.events[from].step, t.events[to].step, lane_x(lane) - 8, y0,
-                       y1 - y0, lane_x(lane) - 10, y0 + 9, esc(cut(m, 10)));
+                       "width=\"20\" height=\"{}\" rx=\"4\"/><text class=\"held-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text></g>\n",
+                       esc(t.lanes[lane]), esc(m), t.events[from].step, t.events[to].step, lane_x(lane) - 10, y0,
+                       y1 - y0, lane_x(lane) - 12, y0 + 12, esc(cut(m, 5)));
   };
   for (std::size_t k = 0; k < shown; ++k) {
     const Event& e = t.events[k];
@@ -286,7 +289,9 @@ std::string finding_article(const std::string& id, const ScenarioDoc& s, const F
   const std::size_t drawn = std::min(t.events.size(), max_drawn_steps);
   std::string out = fmt::format("<article class=\"finding\" id=\"{}\" data-lanes=\"{}\" data-steps=\"{}\" aria-labelledby=\"{}-h\">\n",
                                 id, t.lanes.size(), drawn, id);
-  out += fmt::format("<h3 id=\"{}-h\">{}: {} <span class=\"tag {}\">{}</span></h3>\n", id, esc(f.kind), esc(f.summary),
+  const bool says_kind = f.summary.compare(0, f.kind.size(), f.kind) == 0;  // "deadlock: 2 threads..."
+  out += fmt::format("<h3 id=\"{}-h\">{}{} <span class=\"tag {}\">{}</span></h3>\n", id, says_kind ? "" : esc(f.kind) + ": ",
+                     esc(f.summary),
                      f.expected ? "expected" : "unexpected", f.expected ? "expected" : "NOT expected");
   out += "<ul class=\"details\">\n";
   for (const auto& d : f.details) out += "<li>" + esc(d) + "</li>\n";

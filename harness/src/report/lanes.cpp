@@ -57,7 +57,8 @@ std::string mutex_change(const timeline::Timeline& t, const Event& e) {
 std::size_t lanes_of(const std::vector<report_doc::Step>& trace) {
   std::vector<std::string> names;
   for (const auto& s : trace)
-    if (std::find(names.begin(), names.end(), s.thread) == names.end()) names.push_back(s.thread);
+    for (const std::string* name : {&s.preempts, &s.thread})
+      if (!name->empty() && std::find(names.begin(), names.end(), *name) == names.end()) names.push_back(*name);
   return names.size();
 }
 
@@ -71,29 +72,6 @@ std::string render_lanes(const report_doc::FindingDoc& f, const LanesStyle& styl
     const std::size_t fixed = in.size() + 8 + 3 * n + 14;  // gutter, step, separators, a narrow mutex column
     cap = style.width > fixed + n * min_cell ? (style.width - fixed) / n : min_cell;
   }
-  std::vector<std::size_t> w(n);
-  for (std::size_t l = 0; l < n; ++l) w[l] = std::min(cap, std::max(t.lanes[l].size(), t.final_state[l].size()));
-  for (const Event& e : t.events) {
-    w[e.lane] = std::min(cap, std::max(w[e.lane], cell_text(e).size()));
-    if (e.preempted_lane) w[*e.preempted_lane] = std::min(cap, std::max(w[*e.preempted_lane], std::size_t{11}));
-  }
-  auto paint = [&](const std::string& s, const char* colour) { return style.colour && colour ? colour + s + reset : s; };
-
-  // One row: gutter mark, step, a cell per lane, the mutex change.
-  auto row = [&](char mark, const std::string& step, std::vector<std::pair<std::string, const char*>> cells,
-                 const std::string& mutexes) {
-    std::string out = in + paint(std::string(1, mark), mark == ' ' ? nullptr : mark == '>' ? yellow : red) +
-                      fmt::format("{:>5}  ", step);
-    for (std::size_t l = 0; l < n; ++l) {
-      out += paint(fit(cells[l].first, w[l]), cells[l].second);
-      out += l + 1 < n || !mutexes.empty() ? " | " : "";
-    }
-    out += mutexes;
-    while (!out.empty() && out.back() == ' ') out.pop_back();
-    return out + "\n";
-  };
-  auto blank = [&] { return std::vector<std::pair<std::string, const char*>>(n, {"", nullptr}); };
-
   bool any_preempt = false, any_race = false, any_lost = false, any_mutex = false;
   for (const Event& e : t.events) {
     any_preempt = any_preempt || e.preempted_lane.has_value();
@@ -101,19 +79,24 @@ std::string render_lanes(const report_doc::FindingDoc& f, const LanesStyle& styl
     any_lost = any_lost || e.lost_notify;
     any_mutex = any_mutex || !mutex_change(t, e).empty();
   }
-  std::string out = fmt::format("{}lanes: {} thread{}, {} step{}, {} preemption{}", in, n, n == 1 ? "" : "s",
-                                t.events.size(), t.events.size() == 1 ? "" : "s", t.preemptions,
-                                t.preemptions == 1 ? "" : "s");
-  std::string legend;
-  if (any_preempt) legend += "  > preemption";
-  if (any_race) legend += "  ! racing access";
-  if (any_lost) legend += "  ! lost notify";
-  out += legend.empty() ? "\n" : " " + std::string(" (") + legend.substr(2) + ")\n";
+  // The rows first (gutter mark, step, a cell per lane, the mutex change), then the widths.
+  struct Row {
+    char mark = ' ';
+    std::string step;
+    std::vector<std::pair<std::string, const char*>> cells;
+    std::string mutexes;
+  };
+  std::vector<Row> rows;
+  auto add = [&](char mark, std::string step) {
+    rows.push_back({mark, std::move(step), std::vector<std::pair<std::string, const char*>>(n, {"", nullptr}), ""});
+    return &rows.back();
+  };
   {
-    auto head = blank();
-    for (std::size_t l = 0; l < n; ++l) head[l].first = t.lanes[l];
-    out += row(' ', "step", head, any_mutex ? "mutexes" : "");
+    Row* head = add(' ', "step");
+    for (std::size_t l = 0; l < n; ++l) head->cells[l].first = t.lanes[l];
+    head->mutexes = any_mutex ? "mutexes" : "";
   }
+  auto plain = [&](const Event& e) { add(' ', std::to_string(e.step))->cells[e.lane].first = cell_text(e); };
   for (std::size_t k = 0; k < t.events.size();) {
     // A long run of one thread with nothing marked: its start, a fold line, its end.
     std::size_t run = k;
@@ -121,37 +104,47 @@ std::string render_lanes(const report_doc::FindingDoc& f, const LanesStyle& styl
            mutex_change(t, t.events[run]).empty())
       ++run;
     if (run - k > fold_min) {
-      for (std::size_t j = k; j < k + fold_head; ++j) {
-        auto cells = blank();
-        cells[t.events[j].lane].first = cell_text(t.events[j]);
-        out += row(' ', std::to_string(t.events[j].step), cells, "");
-      }
+      for (std::size_t j = k; j < k + fold_head; ++j) plain(t.events[j]);
       const std::size_t hidden_from = k + fold_head, hidden_to = run - fold_tail;  // [from, to)
-      auto cells = blank();
-      cells[t.events[k].lane].first = fmt::format("... {} steps ({}-{})", hidden_to - hidden_from,
-                                                  t.events[hidden_from].step, t.events[hidden_to - 1].step);
-      out += row(' ', "", cells, "");
-      k = hidden_to;
-      for (; k < run; ++k) {
-        auto tail = blank();
-        tail[t.events[k].lane].first = cell_text(t.events[k]);
-        out += row(' ', std::to_string(t.events[k].step), tail, "");
-      }
+      add(' ', "")->cells[t.events[k].lane].first = fmt::format("... {} steps ({}-{})", hidden_to - hidden_from,
+                                                               t.events[hidden_from].step, t.events[hidden_to - 1].step);
+      for (k = hidden_to; k < run; ++k) plain(t.events[k]);
       continue;
     }
     const Event& e = t.events[k];
-    auto cells = blank();
-    const char* colour = e.race >= 0 || e.lost_notify ? red : nullptr;
-    cells[e.lane] = {cell_text(e), colour};
-    if (e.preempted_lane) cells[*e.preempted_lane] = {"(preempted)", yellow};
-    const char mark = e.race >= 0 || e.lost_notify ? '!' : e.preempted_lane ? '>' : ' ';
-    out += row(mark, std::to_string(e.step), cells, mutex_change(t, e));
+    Row* r = add(e.race >= 0 || e.lost_notify ? '!' : e.preempted_lane ? '>' : ' ', std::to_string(e.step));
+    r->cells[e.lane] = {cell_text(e), e.race >= 0 || e.lost_notify ? red : nullptr};
+    if (e.preempted_lane) r->cells[*e.preempted_lane] = {"(preempted)", yellow};
+    r->mutexes = mutex_change(t, e);
     ++k;
   }
   if (std::any_of(t.final_state.begin(), t.final_state.end(), [](const std::string& s) { return !s.empty(); })) {
-    auto cells = blank();
-    for (std::size_t l = 0; l < n; ++l) cells[l].first = t.final_state[l];
-    out += row(' ', "then", cells, "");
+    Row* r = add(' ', "then");
+    for (std::size_t l = 0; l < n; ++l) r->cells[l].first = t.final_state[l];
+  }
+  std::vector<std::size_t> w(n, 0);
+  for (const Row& r : rows)
+    for (std::size_t l = 0; l < n; ++l) w[l] = std::min(cap, std::max(w[l], r.cells[l].first.size()));
+  auto paint = [&](const std::string& s, const char* colour) { return style.colour && colour ? colour + s + reset : s; };
+
+  std::string out = fmt::format("{}lanes: {} thread{}, {} step{}, {} preemption{}", in, n, n == 1 ? "" : "s",
+                                t.events.size(), t.events.size() == 1 ? "" : "s", t.preemptions,
+                                t.preemptions == 1 ? "" : "s");
+  std::string legend;
+  if (any_preempt) legend += "  > preemption";
+  if (any_race) legend += "  ! racing access";
+  if (any_lost) legend += "  ! lost notify";
+  out += legend.empty() ? "\n" : "  (" + legend.substr(2) + ")\n";
+  for (const Row& r : rows) {
+    std::string line = in + paint(std::string(1, r.mark), r.mark == ' ' ? nullptr : r.mark == '>' ? yellow : red) +
+                       fmt::format("{:>5}  ", r.step);
+    for (std::size_t l = 0; l < n; ++l) {
+      line += paint(fit(r.cells[l].first, w[l]), r.cells[l].second);
+      line += l + 1 < n || !r.mutexes.empty() ? " | " : "";
+    }
+    line += r.mutexes;
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
   }
   for (const auto& note : t.notes) out += in + paint("note:", red) + " " + note + "\n";
   return out;

@@ -103,7 +103,7 @@ std::string found_by_line(Detectors found_by) {
   return "found by the built-in happens-before detector only (ThreadSanitizer saw no race: a disagreement)";
 }
 
-std::string render_finding(const Module& m, const FoundFinding& f, const ReportContext& ctx) {
+std::string render_finding(const Module& m, const FoundFinding& f, const ReportContext& ctx, const TraceView& view) {
   const std::string_view kind = spelling(f.finding.kind);
   const bool says_kind = f.finding.summary.compare(0, kind.size(), kind) == 0;
   std::string out = fmt::format("  {}{}{}\n", says_kind ? "" : std::string(kind) + ": ", f.finding.summary,
@@ -128,7 +128,7 @@ std::string render_finding(const Module& m, const FoundFinding& f, const ReportC
       out += fmt::format(" (minimised from {} steps, {} preemption{})", f.original_steps, f.original_preemptions,
                          f.original_preemptions == 1 ? "" : "s");
     out += "\n";
-    out += render_trace_view(f.trace, &f.finding, m.path, ctx.view);
+    out += render_trace_view(f.trace, &f.finding, m.path, view);
   } else {
     out += "    seen on real threads by the stress runtime; the controlled runtime did not reproduce it\n";
   }
