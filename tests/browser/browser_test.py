@@ -8,7 +8,8 @@ finding's swimlane has one lane per thread and one mark per step, every histogra
 per outcome with drawn bars, no console error, no horizontal scrolling of the page. Then
 saves a screenshot. Exits 77 (ctest: skipped) when no Chromium is installed.
 
-usage: browser_test.py INTERLEAVE OUTDIR SCENARIO...
+usage: browser_test.py INTERLEAVE OUTDIR [--folder DIR] SCENARIO...
+  --folder DIR: also the report of every scenario under DIR (check --html DIR/), checked the same way
 """
 import html
 import json
@@ -112,6 +113,9 @@ def check_page(browser, page, report):
 def main():
     global OUT
     interleave, OUT, scenarios = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3:]
+    folder = None
+    if scenarios[:1] == ["--folder"]:
+        folder, scenarios = scenarios[1], scenarios[2:]
     browser = chromium()
     if not browser:
         print("SKIP: no Chromium found (chromium, chromium-browser, google-chrome or $INTERLEAVE_CHROMIUM); "
@@ -121,10 +125,16 @@ def main():
     start = time.monotonic()
     report_json, page = os.path.join(OUT, "report.json"), os.path.join(OUT, "report.html")
     merged_page = os.path.join(OUT, "merged.html")
-    r = subprocess.run([interleave, "check", "--runs", "2000", "--stress-time", "0.05", "--json", report_json,
-                        "--html", page] + scenarios, capture_output=True, text=True, timeout=300)
-    if r.returncode not in (0, 1):
-        print(f"interleave check exited with {r.returncode}:\n{r.stdout}{r.stderr}")
+
+    def check(paths, json_path, html_path):
+        r = subprocess.run([interleave, "check", "--runs", "2000", "--stress-time", "0.05", "--json", json_path,
+                            "--html", html_path] + paths, capture_output=True, text=True, timeout=600)
+        if r.returncode not in (0, 1):
+            print(f"interleave check exited with {r.returncode}:\n{r.stdout}{r.stderr}")
+            return False
+        return True
+
+    if not check(scenarios, report_json, page):
         return 1
     r = subprocess.run([interleave, "merge", report_json, "--html", merged_page], capture_output=True, text=True,
                        timeout=60)
@@ -134,8 +144,15 @@ def main():
     with open(report_json) as f:
         report = json.load(f)
     failures = check_page(browser, page, report) + check_page(browser, merged_page, report)
+    if folder:
+        folder_json, folder_page = os.path.join(OUT, "folder.json"), os.path.join(OUT, "folder.html")
+        if not check([folder], folder_json, folder_page):
+            return 1
+        with open(folder_json) as f:
+            failures += check_page(browser, folder_page, json.load(f))
+        print(f"{folder_page}: {os.path.getsize(folder_page)} bytes")
     shot = os.path.join(OUT, "report.png")
-    rc, _, log = browse(browser, ["--window-size=1000,2200", "--screenshot=" + shot], "file://" + page)
+    rc, _, log = browse(browser, ["--window-size=1000,1800", "--screenshot=" + shot], "file://" + page)
     if rc != 0 or not os.path.exists(shot):
         failures.append(f"no screenshot:\n{log[-2000:]}")
     for f in failures:

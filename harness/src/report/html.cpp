@@ -72,7 +72,9 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
 table{border-collapse:collapse;margin:.5rem 0}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:var(--lane)}
-table.scenarios{width:100%}table.scenarios td:last-child{overflow-wrap:anywhere;min-width:10em}
+table.scenarios{width:100%}table.scenarios td:last-child{overflow-wrap:anywhere;min-width:8em}
+table.scenarios code{overflow-wrap:anywhere}
+figure{margin:1rem 0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict{font-weight:700;padding:0 .4em;border-radius:.3em;border:2px solid currentColor}
 .verdict.pass{color:var(--pass)}.verdict.fail{color:var(--fail)}

@@ -85,10 +85,11 @@ std::string render_lanes(const report_doc::FindingDoc& f, const LanesStyle& styl
     std::string step;
     std::vector<std::pair<std::string, const char*>> cells;
     std::string mutexes;
+    std::string free;  // a line of its own, outside the columns
   };
   std::vector<Row> rows;
   auto add = [&](char mark, std::string step) {
-    rows.push_back({mark, std::move(step), std::vector<std::pair<std::string, const char*>>(n, {"", nullptr}), ""});
+    rows.push_back({mark, std::move(step), std::vector<std::pair<std::string, const char*>>(n, {"", nullptr}), "", ""});
     return &rows.back();
   };
   {
@@ -122,6 +123,15 @@ std::string render_lanes(const report_doc::FindingDoc& f, const LanesStyle& styl
     Row* r = add(' ', "then");
     for (std::size_t l = 0; l < n; ++l) r->cells[l].first = t.final_state[l];
   }
+  // A long trace (a livelock's thousands of steps) shows its start and its end, as the table does.
+  constexpr std::size_t head = 20, tail = 40;
+  if (rows.size() > 1 + head + tail + 1) {
+    const std::size_t cut_from = 1 + head, cut_to = rows.size() - tail;
+    Row gap{' ', "", std::vector<std::pair<std::string, const char*>>(n, {"", nullptr}), "",
+            fmt::format("... {} rows not shown (replay shows every step)", cut_to - cut_from)};
+    rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(cut_from), rows.begin() + static_cast<std::ptrdiff_t>(cut_to));
+    rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(cut_from), std::move(gap));
+  }
   std::vector<std::size_t> w(n, 0);
   for (const Row& r : rows)
     for (std::size_t l = 0; l < n; ++l) w[l] = std::min(cap, std::max(w[l], r.cells[l].first.size()));
@@ -136,6 +146,10 @@ std::string render_lanes(const report_doc::FindingDoc& f, const LanesStyle& styl
   if (any_lost) legend += "  ! lost notify";
   out += legend.empty() ? "\n" : "  (" + legend.substr(2) + ")\n";
   for (const Row& r : rows) {
+    if (!r.free.empty()) {
+      out += in + std::string(8, ' ') + r.free + "\n";
+      continue;
+    }
     std::string line = in + paint(std::string(1, r.mark), r.mark == ' ' ? nullptr : r.mark == '>' ? yellow : red) +
                        fmt::format("{:>5}  ", r.step);
     for (std::size_t l = 0; l < n; ++l) {
