@@ -22,7 +22,7 @@ using timeline::Op;
 
 // The timeline draws at most this many steps; the trace table below it has them all.
 constexpr std::size_t max_drawn_steps = 400;
-constexpr double lane_w = 240, left = 48, top = 44, row_h = 26, label_chars = 27;
+constexpr double lane_w = 260, left = 48, top = 44, row_h = 26, label_chars = 30;
 // Within a lane: the held-mutex name, the band and the step circle, then the step's text.
 constexpr double step_at = 40;
 
@@ -92,6 +92,7 @@ svg .held{fill:var(--held);stroke:#a8c7fa}
 svg .held-label{font-size:9px;fill:var(--accent)}
 svg .step circle{fill:#fff;stroke:var(--fg);stroke-width:1.5}
 svg .step text{font-size:11px}svg .stepno{font-size:10px;fill:var(--muted)}
+svg .final{font-size:11px;font-style:italic;fill:var(--muted)}
 svg .step:focus{outline:none}svg .step:focus circle{stroke:var(--accent);stroke-width:4}
 svg .step.memory circle{fill:#fff8c5}
 svg .step.race circle,svg .step.lost circle{stroke:var(--race);stroke-width:3;fill:#fde7e9}
@@ -165,7 +166,10 @@ std::string swimlanes(const std::string& id, const FindingDoc& f, const timeline
   const std::size_t shown = std::min(t.events.size(), max_drawn_steps);
   const std::size_t n = t.lanes.size();
   const double width = left + lane_w * static_cast<double>(n) + 8;
-  const double height = top + row_h * static_cast<double>(shown) + 12;
+  // A last row for each thread's state after the trace (ended, waits forever...).
+  const bool finals = shown == t.events.size() &&
+                      std::any_of(t.final_state.begin(), t.final_state.end(), [](const std::string& s) { return !s.empty(); });
+  const double height = top + row_h * static_cast<double>(shown + (finals ? 1 : 0)) + 12;
   std::string out = fmt::format(
       "<svg class=\"swimlanes\" viewBox=\"0 0 {0} {1}\" style=\"min-width:{2}em;max-width:{6}em\" role=\"group\" "
       "aria-label=\"{3}: {4} in {5} lanes\" xmlns=\"http://www.w3.org/2000/svg\">\n",
@@ -250,6 +254,11 @@ std::string swimlanes(const std::string& id, const FindingDoc& f, const timeline
                        cls, esc(full), esc(full), lane_x(e.lane), y, lane_x(e.lane) + 10, y + 4,
                        esc(cut(text, static_cast<std::size_t>(label_chars))));
   }
+  if (finals)
+    for (std::size_t l = 0; l < n; ++l)
+      if (!t.final_state[l].empty())
+        out += fmt::format("<text class=\"final\" x=\"{}\" y=\"{}\">{}</text>\n", lane_x(l) + 10, row_y(shown) + 4,
+                           esc(cut("then: " + t.final_state[l], static_cast<std::size_t>(label_chars))));
   return out + "</svg>\n";
 }
 
@@ -354,8 +363,10 @@ std::string histogram(const std::string& id, const ScenarioDoc& s) {
   }
   auto bar = [](std::uint64_t n, std::uint64_t of) {
     const double pct = of == 0 ? 0.0 : 100.0 * static_cast<double>(n) / static_cast<double>(of);
+    // A rare outcome still gets a visible sliver: it happened, and that is the point.
+    const std::string width = n == 0 ? std::string("0") : fmt::format("max(.25em, {:.3f}%)", pct);
     return fmt::format("<span class=\"bar\" data-count=\"{}\" role=\"img\" aria-label=\"{:.2f}%\"><span class=\"fill\" "
-                       "style=\"width:{:.2f}%\"></span></span> {} ({:.2f}%)", n, pct, pct, n, pct);
+                       "style=\"width:{}\"></span></span> {} ({:.2f}%)", n, pct, width, n, pct);
   };
   std::string out = fmt::format("<section class=\"histogram\" id=\"{}-obs\" aria-labelledby=\"{}-obs-h\">\n<h3 id=\"{}-obs-h\">"
                                 "Observed outcomes</h3>\n<p class=\"meta\">controlled runtime: {} finished{}</p>\n",
