@@ -1,6 +1,6 @@
-// The JSON report read back and checked: what the JUnit, SARIF and Markdown renderers
-// (junit.cpp, sarif.cpp, summary.cpp) and `merge` (merge.cpp) are made from. Internal to
-// interleave_lib.
+// The JSON report read back and checked: what the JUnit, SARIF, Markdown, HTML and DOT
+// renderers (junit.cpp, sarif.cpp, summary.cpp, html.cpp, dot.cpp), the lanes view
+// (lanes.cpp) and `merge` (merge.cpp) are made from. Internal to interleave_lib.
 #pragma once
 
 #include <fmt/format.h>
