@@ -14,6 +14,8 @@ packages=(
   libbenchmark-dev                 # micro-benchmarks (bench/)
   python3 python3-jsonschema       # report tests: JSON report and SARIF against their JSON Schemas
   libxml2-utils                    # report tests: xmllint checks JUnit XML against tests/schemas/junit.xsd
+  chromium                         # browser test: renders the HTML report headless (label browser)
+  graphviz                         # report test: dot lays out the execution graphs of --dot
 )
 
 missing=()

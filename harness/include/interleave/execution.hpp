@@ -37,6 +37,7 @@ struct TraceStep {
   Loc loc;
   std::string statement;  // the scenario statement, canonical
   std::string effect;     // "read balance -> 0", "write balance <- 5", "lock m"...
+  std::string preempts;   // a preemption: the thread that could have gone on, this one took over
 };
 
 struct ExecOptions {

@@ -105,6 +105,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
   const auto files = collect_scenarios(o.common.paths, usable);
   bool all_pass = true;
   std::vector<std::string> entries;
+  const TraceView view = trace_view(o.trace);
   for (const auto& file : files) {
     const LoadResult lr = load_file(file, load);
     if (!lr.ok()) {
@@ -130,7 +131,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.interrupt = &interrupt_requested;
     eo.stress_seconds = single_scheduler ? 0.0 : o.stress_seconds;
     eo.stress_noise = o.noise;
-    const bool reports = !o.json.empty() || !o.junit.empty() || !o.sarif.empty() || !o.summary.empty();
+    const bool reports = o.reports.any();
     eo.traces_wanted = [&](const ExploreResult& r) {
       return reports || o.verbose || single_scheduler || !judge(module, r).pass;
     };
@@ -154,7 +155,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     std::string out = render_summary_line(module, result, verdict, ctx);
     // A passing scenario is one line unless asked; a failing one shows everything.
     if (!verdict.pass || o.verbose || single_scheduler) {
-      for (const auto& f : result.findings) out += render_finding(module, f, ctx);
+      for (const auto& f : result.findings) out += render_finding(module, f, ctx, view);
       out += render_observations(module, result);
       for (const auto& note : result.notes) out += "  note: " + note + "\n";
     }
@@ -166,7 +167,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
   }
   std::signal(SIGINT, SIG_DFL);
   const Campaign campaign{single_scheduler ? "run" : "check", o.seed, o.runs, shard->index, shard->count};
-  if (!write_reports(json_report(entries, campaign), o.json, o.junit, o.sarif, o.summary)) usable = false;
+  if (!write_reports(json_report(entries, campaign), o.reports)) usable = false;
   if (interrupt_requested.load()) return interrupted_exit;
   if (!usable) return unusable_input;
   return all_pass ? static_cast<int>(Exit::ok) : static_cast<int>(findings_differ);

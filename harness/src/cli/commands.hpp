@@ -7,6 +7,7 @@
 
 #include "interleave/execution.hpp"
 #include "interleave/frontend.hpp"
+#include "interleave/report.hpp"
 
 namespace interleave::cli {
 
@@ -38,6 +39,17 @@ int format_command(const CommonOptions& options, bool check_only);
 
 namespace interleave::cli {
 
+// Where the reports go (empty: not written); every one is rendered from the JSON report.
+struct ReportPaths {
+  std::string json, junit, sarif, summary, html, dot;
+  bool any() const { return !(json + junit + sarif + summary + html + dot).empty(); }
+};
+
+// How a command shows traces on stdout: --lanes, else lanes when they fit a terminal.
+struct TraceOptions {
+  bool lanes = false;
+};
+
 struct RunOptions {
   CommonOptions common;
   std::string scheduler = "portfolio";  // portfolio (check), random, pct, dfs
@@ -47,7 +59,8 @@ struct RunOptions {
   int preemption_bound = -1;
   std::uint64_t max_steps = 20'000;
   double seconds = 10.0;
-  std::string json, junit, sarif, summary;  // report paths
+  ReportPaths reports;
+  TraceOptions trace;
   std::string shard;                        // "I/N"
   bool full_budget = false;
   bool verbose = false;
@@ -68,7 +81,7 @@ void tsan_report_mode(char** argv);
 
 struct MergeOptions {
   std::vector<std::string> reports;
-  std::string json, junit, sarif, summary;
+  ReportPaths out;
 };
 int merge_command(const MergeOptions& options);
 
@@ -76,8 +89,10 @@ int merge_command(const MergeOptions& options);
 ExecOptions exec_options(const RunOptions& options);
 // Writes the reports a command asked for (empty paths: none), all rendered from one JSON
 // report document. False, with the reason on stderr, when one could not be written.
-bool write_reports(const std::string& json_doc, const std::string& json_path, const std::string& junit,
-                   const std::string& sarif, const std::string& summary);
+bool write_reports(const std::string& json_doc, const ReportPaths& paths);
+// The trace view for stdout: lanes when asked, else when stdout is a terminal wide enough;
+// colour only on a terminal without NO_COLOR.
+TraceView trace_view(const TraceOptions& options);
 
 // Exit code after Ctrl-C: the reports were written with what was done.
 inline constexpr int interrupted_exit = 130;

@@ -29,10 +29,16 @@ void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
   cmd.add_option("--preemption-bound", o.preemption_bound, "DFS: at most this many preemptions (-1: unbounded)")
       ->capture_default_str();
   cmd.add_option("--max-steps", o.max_steps, "Steps per run before it counts as a livelock")->capture_default_str();
-  cmd.add_option("--json", o.json, "Write the JSON report (docs/reports.md) to this file")->type_name("PATH");
-  cmd.add_option("--junit", o.junit, "Write a JUnit XML report: a testcase per scenario")->type_name("PATH");
-  cmd.add_option("--sarif", o.sarif, "Write a SARIF 2.1.0 report: a result per finding, at its .scn line")->type_name("PATH");
-  cmd.add_option("--summary", o.summary, "Write a Markdown summary (for $GITHUB_STEP_SUMMARY)")->type_name("PATH");
+  cmd.add_option("--json", o.reports.json, "Write the JSON report (docs/reports.md) to this file")->type_name("PATH");
+  cmd.add_option("--junit", o.reports.junit, "Write a JUnit XML report: a testcase per scenario")->type_name("PATH");
+  cmd.add_option("--sarif", o.reports.sarif, "Write a SARIF 2.1.0 report: a result per finding, at its .scn line")->type_name("PATH");
+  cmd.add_option("--summary", o.reports.summary, "Write a Markdown summary (for $GITHUB_STEP_SUMMARY)")->type_name("PATH");
+  cmd.add_option("--html", o.reports.html,
+                 "Write one self-contained HTML report: verdicts, swimlane timelines, sources, histograms")
+      ->type_name("PATH");
+  cmd.add_option("--dot", o.reports.dot, "Write each finding's execution graph in Graphviz DOT")->type_name("PATH");
+  cmd.add_flag("--lanes", o.trace.lanes,
+               "Show traces with one column per thread (the default on a terminal wide enough, for at most 6 threads)");
   cmd.add_option("--shard", o.shard,
                  "Make only shard I of N of the campaign (runs split by slot; default from TEST_SHARD_INDEX and "
                  "TEST_TOTAL_SHARDS); merge the shards' JSON reports with 'interleave merge'")
@@ -107,10 +113,12 @@ int run(int argc, char** argv) {
   MergeOptions merge_opts;
   auto* merge = app.add_subcommand("merge", "Combine the JSON reports of a campaign's shards into one report");
   merge->add_option("reports", merge_opts.reports, "The shards' JSON reports")->required();
-  merge->add_option("--json", merge_opts.json, "Write the merged JSON report here (default: standard output)")->type_name("PATH");
-  merge->add_option("--junit", merge_opts.junit, "Write a JUnit XML report of the merged campaign")->type_name("PATH");
-  merge->add_option("--sarif", merge_opts.sarif, "Write a SARIF 2.1.0 report of the merged campaign")->type_name("PATH");
-  merge->add_option("--summary", merge_opts.summary, "Write a Markdown summary of the merged campaign")->type_name("PATH");
+  merge->add_option("--json", merge_opts.out.json, "Write the merged JSON report here (default: standard output)")->type_name("PATH");
+  merge->add_option("--junit", merge_opts.out.junit, "Write a JUnit XML report of the merged campaign")->type_name("PATH");
+  merge->add_option("--sarif", merge_opts.out.sarif, "Write a SARIF 2.1.0 report of the merged campaign")->type_name("PATH");
+  merge->add_option("--summary", merge_opts.out.summary, "Write a Markdown summary of the merged campaign")->type_name("PATH");
+  merge->add_option("--html", merge_opts.out.html, "Write a self-contained HTML report of the merged campaign")->type_name("PATH");
+  merge->add_option("--dot", merge_opts.out.dot, "Write the merged campaign's execution graphs in Graphviz DOT")->type_name("PATH");
 
   RunOptions replay_opts;
   auto* replay = app.add_subcommand("replay", "Replay the run a replay token describes, step by step");
@@ -123,6 +131,7 @@ int run(int argc, char** argv) {
   replay->add_option("--memory", replay_opts.memory, "Memory model (as when it was recorded)")
       ->check(CLI::IsMember({"rc11", "tso", "sc"}))
       ->type_name("MODEL");
+  replay->add_flag("--lanes", replay_opts.trace.lanes, "Show the run with one column per thread");
   replay->add_flag("--tsan-report", replay_opts.tsan_report,
                    "Also print ThreadSanitizer's own report of each race, with scenario frames (tsan builds)");
 

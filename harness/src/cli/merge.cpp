@@ -28,11 +28,11 @@ int merge_command(const MergeOptions& o) {
     fmt::print(stderr, "error: cannot merge: {}\n", e.what());
     return unusable_input;
   }
-  if (o.json.empty() && o.junit.empty() && o.sarif.empty() && o.summary.empty()) {
+  if (!o.out.any()) {
     std::fputs(merged.c_str(), stdout);
     return ok;
   }
-  if (!write_reports(merged, o.json, o.junit, o.sarif, o.summary)) return unusable_input;
+  if (!write_reports(merged, o.out)) return unusable_input;
   // The merged verdict, as check would give it.
   const auto all_pass = merged.find("\"verdict\": \"fail\"") == std::string::npos;
   return all_pass ? static_cast<int>(Exit::ok) : static_cast<int>(findings_differ);

@@ -58,7 +58,8 @@ int replay_command(const RunOptions& o) {
   }
   const RunResult r = replay(module, token->schedule, exec_options(o), true);
   fmt::print("replay of {} ({} steps, {} preemption{})\n", file, r.steps, r.preemptions, r.preemptions == 1 ? "" : "s");
-  std::fputs(render_trace(r.trace, module.path).c_str(), stdout);
+  std::fputs(render_trace_view(r.trace, r.findings.empty() ? nullptr : &r.findings.front(), module.path,
+                               trace_view(o.trace)).c_str(), stdout);
   for (const auto& line : r.output) fmt::print("  output: {}\n", line);
   for (const auto& note : r.notes) fmt::print("  note: {}\n", note);
   if (r.findings.empty()) fmt::print("no findings: the run finished cleanly\n");

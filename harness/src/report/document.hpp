@@ -1,6 +1,6 @@
-// The JSON report read back and checked: what the JUnit, SARIF and Markdown renderers
-// (junit.cpp, sarif.cpp, summary.cpp) and `merge` (merge.cpp) are made from. Internal to
-// interleave_lib.
+// The JSON report read back and checked: what the JUnit, SARIF, Markdown, HTML and DOT
+// renderers (junit.cpp, sarif.cpp, summary.cpp, html.cpp, dot.cpp), the lanes view
+// (lanes.cpp) and `merge` (merge.cpp) are made from. Internal to interleave_lib.
 #pragma once
 
 #include <fmt/format.h>
@@ -31,6 +31,10 @@ struct Step {
   std::int64_t line = 0;
   std::string effect;
   std::string statement;
+  std::string preempts;  // a preemption: the thread that could have gone on when this one took over
+  // The step whose store this read read (0: the initial value), when the runtime recorded
+  // it (weak memory models); absent, the timeline derives it (timeline.cpp).
+  std::optional<std::uint64_t> reads_from;
 };
 
 struct FindingDoc {
@@ -170,8 +174,15 @@ inline FindingDoc read_finding(const json& j, const std::string& where) {
     const std::string at = fmt::format("{}.trace[{}]", where, i);
     const json& t = trace[i];
     if (!t.is_object()) invalid(at, "a trace step must be an object");
-    f.trace.push_back({count(t, at, "step"), str(t, at, "thread"), integer(t, at, "line"), str(t, at, "effect"),
-                       str(t, at, "statement")});
+    Step step;
+    step.step = count(t, at, "step");
+    step.thread = str(t, at, "thread");
+    step.line = integer(t, at, "line");
+    step.effect = str(t, at, "effect");
+    step.statement = str(t, at, "statement");
+    step.preempts = str(t, at, "preempts", false);
+    if (t.contains("reads_from")) step.reads_from = count(t, at, "reads_from");
+    f.trace.push_back(std::move(step));
   }
   f.raw = j;
   return f;

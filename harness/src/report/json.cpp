@@ -18,8 +18,10 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
     constexpr std::size_t max_trace = 2000;  // a livelock runs for tens of thousands of steps
     for (std::size_t k = 0; k < ff.trace.size() && k < max_trace; ++k) {
       const auto& t = ff.trace[k];
-      trace.push_back({{"step", t.number}, {"thread", t.thread}, {"line", t.loc.line}, {"effect", t.effect},
-                       {"statement", t.statement}});
+      json step = {{"step", t.number}, {"thread", t.thread}, {"line", t.loc.line}, {"effect", t.effect},
+                   {"statement", t.statement}};
+      if (!t.preempts.empty()) step["preempts"] = t.preempts;
+      trace.push_back(std::move(step));
     }
     json f = {{"kind", spelling(ff.finding.kind)},
               {"key", ff.finding.key},

@@ -5,7 +5,9 @@
 #include <map>
 #include <set>
 
+#include "document.hpp"
 #include "interleave/outcomes.hpp"
+#include "lanes.hpp"
 #include "interleave/report.hpp"
 #include "interleave/tsan_bridge.hpp"
 
@@ -49,6 +51,48 @@ std::string render_trace(const std::vector<TraceStep>& trace, const std::string&
   return out;
 }
 
+namespace {
+
+// The lanes view reads the JSON report's model; a fresh run's trace becomes one.
+report_doc::FindingDoc finding_doc(const std::vector<TraceStep>& trace, const Finding* finding) {
+  report_doc::FindingDoc d;
+  if (finding) {
+    d.kind = std::string(spelling(finding->kind));
+    d.details = finding->details;
+  }
+  for (const auto& t : trace) {
+    report_doc::Step s;
+    s.step = t.number;
+    s.thread = t.thread;
+    s.line = t.loc.line;
+    s.effect = t.effect;
+    s.statement = t.statement;
+    s.preempts = t.preempts;
+    d.trace.push_back(std::move(s));
+  }
+  return d;
+}
+
+// Lanes are worth it for a few threads, and only where each gets a readable column.
+constexpr std::size_t max_auto_lanes = 6;
+constexpr std::size_t auto_lane_width = 24;
+
+}  // namespace
+
+std::string render_lanes(const std::vector<TraceStep>& trace, const Finding* finding, const TraceView& view) {
+  return render_lanes(finding_doc(trace, finding), LanesStyle{view.width, view.colour, "    "});
+}
+
+std::string render_trace_view(const std::vector<TraceStep>& trace, const Finding* finding, const std::string& path,
+                              const TraceView& view) {
+  if (view.style == TraceView::table) return render_trace(trace, path);
+  const report_doc::FindingDoc doc = finding_doc(trace, finding);
+  const std::size_t lanes = lanes_of(doc.trace);
+  const bool fits = lanes <= max_auto_lanes && view.width >= 20 + auto_lane_width * lanes;
+  if (view.style == TraceView::automatic && !fits) return render_trace(trace, path);
+  return render_lanes(doc, LanesStyle{view.width, view.colour, "    "});
+}
+
 // Both detectors run in a ThreadSanitizer build; a race that only one of them saw is a
 // disagreement that the agreement test (docs/development.md) exists to catch.
 std::string found_by_line(Detectors found_by) {
@@ -59,7 +103,7 @@ std::string found_by_line(Detectors found_by) {
   return "found by the built-in happens-before detector only (ThreadSanitizer saw no race: a disagreement)";
 }
 
-std::string render_finding(const Module& m, const FoundFinding& f, const ReportContext& ctx) {
+std::string render_finding(const Module& m, const FoundFinding& f, const ReportContext& ctx, const TraceView& view) {
   const std::string_view kind = spelling(f.finding.kind);
   const bool says_kind = f.finding.summary.compare(0, kind.size(), kind) == 0;
   std::string out = fmt::format("  {}{}{}\n", says_kind ? "" : std::string(kind) + ": ", f.finding.summary,
@@ -84,7 +128,7 @@ std::string render_finding(const Module& m, const FoundFinding& f, const ReportC
       out += fmt::format(" (minimised from {} steps, {} preemption{})", f.original_steps, f.original_preemptions,
                          f.original_preemptions == 1 ? "" : "s");
     out += "\n";
-    out += render_trace(f.trace, m.path);
+    out += render_trace_view(f.trace, &f.finding, m.path, view);
   } else {
     out += "    seen on real threads by the stress runtime; the controlled runtime did not reproduce it\n";
   }

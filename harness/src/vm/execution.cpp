@@ -176,6 +176,7 @@ struct Execution::Impl {
   std::vector<ThreadId> runnable;
   std::vector<std::uint8_t> raced_vars;  // report one race per variable per run
   std::uint64_t step = 0;
+  std::string preempting;  // the next traced step preempts this thread (the lanes view marks it)
   std::uint32_t thread_counter = 0, process_counter = 0;
   bool yielded = false;
 
@@ -199,7 +200,8 @@ struct Execution::Impl {
   void trace(const Thread& t, std::uint32_t site, std::string effect) {
     if (!o.record_trace) return;
     const Site& s = m.sites[site];
-    r->trace.push_back(TraceStep{step, t.name, s.loc, s.text, std::move(effect)});
+    r->trace.push_back(TraceStep{step, t.name, s.loc, s.text, std::move(effect), std::move(preempting)});
+    preempting.clear();
   }
   findings::ThreadState thread_state(const Thread& t) const {
     using S = findings::ThreadState;
@@ -217,6 +219,7 @@ struct Execution::Impl {
 
   // ---- run -------------------------------------------------------------------------------
   void reset() {
+    preempting.clear();
     threads.clear();
     spaces.resize(1);
     spaces[0].assign(m.cell_count, 0);
@@ -309,7 +312,10 @@ struct Execution::Impl {
         choices.push_back(Choice{Choice::thread, next});
         if (next != current) {
           const bool current_runnable = std::binary_search(runnable.begin(), runnable.end(), current);
-          if (!yielded && current_runnable) ++result.preemptions;
+          if (!yielded && current_runnable) {
+            ++result.preemptions;
+            if (o.record_trace) preempting = threads[current].name;
+          }
           // What a replay does past the end of a schedule: keep the current thread, else the
           // lowest; anything else must be recorded.
           if (current_runnable || next != runnable.front()) significant = choices.size();
@@ -922,7 +928,7 @@ struct Execution::Impl {
       }
       if (x.o.capture_output) x.r->output.push_back(line);
       if (x.o.record_trace)
-        x.r->trace.push_back(TraceStep{x.step, t.name, x.m.sites[i.site].loc, x.m.sites[i.site].text, "prints: " + line});
+        x.r->trace.push_back(TraceStep{x.step, t.name, x.m.sites[i.site].loc, x.m.sites[i.site].text, "prints: " + line, {}});
     }
   };
 
