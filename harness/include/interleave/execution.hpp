@@ -38,6 +38,7 @@ struct TraceStep {
   std::string statement;  // the scenario statement, canonical
   std::string effect;     // "read balance -> 0", "write balance <- 5", "lock m"...
   std::string preempts;   // a preemption: the thread that could have gone on, this one took over
+  std::optional<std::uint64_t> reads_from;  // an atomic read: the step of the store it read (0: the initial value)
 };
 
 struct ExecOptions {

@@ -21,6 +21,7 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
       json step = {{"step", t.number}, {"thread", t.thread}, {"line", t.loc.line}, {"effect", t.effect},
                    {"statement", t.statement}};
       if (!t.preempts.empty()) step["preempts"] = t.preempts;
+      if (t.reads_from) step["reads_from"] = *t.reads_from;
       trace.push_back(std::move(step));
     }
     json f = {{"kind", spelling(ff.finding.kind)},

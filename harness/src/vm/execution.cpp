@@ -200,7 +200,7 @@ struct Execution::Impl {
   void trace(const Thread& t, std::uint32_t site, std::string effect) {
     if (!o.record_trace) return;
     const Site& s = m.sites[site];
-    r->trace.push_back(TraceStep{step, t.name, s.loc, s.text, std::move(effect), std::move(preempting)});
+    r->trace.push_back(TraceStep{step, t.name, s.loc, s.text, std::move(effect), std::move(preempting), {}});
     preempting.clear();
   }
   findings::ThreadState thread_state(const Thread& t) const {
@@ -725,6 +725,13 @@ struct Execution::Impl {
                        next.value, next.step);
   }
 
+  // The trace step just recorded read message `msg`: which store that was, for the
+  // execution graph (--dot) and the timeline.
+  void note_reads_from(std::uint32_t msg) {
+    const Memory::Message& w = memory.message(msg);
+    r->trace.back().reads_from = w.thread == Memory::none ? 0 : w.step;
+  }
+
   // One of `n` options, newest first: 0 (the default, what sc would do) unless the model
   // allows more.
   std::uint32_t pick_message(std::size_t n) {
@@ -753,7 +760,10 @@ struct Execution::Impl {
         read(msg);
         const std::int64_t value = memory.message(msg).value;
         t.stack.push_back(value);
-        if (o.record_trace) trace(t, i.site, fmt::format("load {} -> {} ({}{})", v.name, value, ord(), stale_note(t, loc, msg)));
+        if (o.record_trace) {
+          trace(t, i.site, fmt::format("load {} -> {} ({}{})", v.name, value, ord(), stale_note(t, loc, msg)));
+          note_reads_from(msg);
+        }
         break;
       }
       case Op::atomic_store: {
@@ -808,6 +818,7 @@ struct Execution::Impl {
           else
             trace(t, i.site, fmt::format("cas {} {} -> {} {} ({}{})", v.name, *expected, desired,
                                          wrote ? "succeeded" : fmt::format("failed, was {}", old), ord(), note));
+          note_reads_from(from);
         }
         break;
       }
@@ -928,7 +939,7 @@ struct Execution::Impl {
       }
       if (x.o.capture_output) x.r->output.push_back(line);
       if (x.o.record_trace)
-        x.r->trace.push_back(TraceStep{x.step, t.name, x.m.sites[i.site].loc, x.m.sites[i.site].text, "prints: " + line, {}});
+        x.r->trace.push_back(TraceStep{x.step, t.name, x.m.sites[i.site].loc, x.m.sites[i.site].text, "prints: " + line, {}, {}});
     }
   };
 
