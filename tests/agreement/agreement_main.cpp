@@ -10,6 +10,7 @@
 //            --dump DIR (write the generated programs)
 //            --list (a line per program: runs and both race sets)
 //            --hb-only (no TSan needed: explore and count, compare nothing; for timing)
+//            --memory rc11|tso|sc (the memory model; default: each file's, else rc11)
 //
 // Exit codes: 0 every program agrees, 1 a disagreement or a program that does not load,
 // 2 bad command line, 77 not a TSan build (ctest SKIP_RETURN_CODE).
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -49,6 +51,7 @@ struct Options {
   std::string dump;
   bool hb_only = false;
   bool list = false;
+  std::optional<interleave::MemoryModel> memory;
 };
 
 struct Candidate {
@@ -112,6 +115,7 @@ void check(const Candidate& p, const Options& o, Totals& t) {
   eo.stop_when_expected = false;
   eo.exec.tsan = !o.hb_only;
   eo.exec.max_steps = o.max_steps;
+  eo.exec.memory = o.memory;
   const ExploreResult res = explore(module, eo);
   t.runs += res.runs;
 
@@ -168,7 +172,7 @@ int usage(const std::string& why) {
   std::fprintf(stderr,
                "interleave_agreement: error: %s\n"
                "usage: interleave_agreement (--scenarios DIR | --generated FIRST LAST) [--runs N] [--seed S] "
-               "[--max-seconds S] [--max-steps N] [--dump DIR] [--list] [--hb-only]\n",
+               "[--max-seconds S] [--max-steps N] [--memory MODEL] [--dump DIR] [--list] [--hb-only]\n",
                why.c_str());
   return 2;
 }
@@ -207,6 +211,9 @@ int main(int argc, char** argv) {
       o.dump = argv[++i];
     } else if (a == "--list") {
       o.list = true;
+    } else if (a == "--memory" && i + 1 < argc) {
+      o.memory = memory_model_named(argv[++i]);
+      if (!o.memory) return usage("--memory takes rc11, tso or sc");
     } else if (a == "--hb-only") {
       o.hb_only = true;
     } else {
@@ -252,6 +259,7 @@ int main(int argc, char** argv) {
   Totals t;
   for (const auto& p : programs) check(p, o, t);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (o.memory) label += ", memory " + std::string(spelling(*o.memory));
   std::printf("agreement (%s)%s: %llu programs, %llu runs, %llu racy programs, %llu races agreed, %llu potential deadlocks, "
               "%llu failed  (%llu runs per program, seed %llu, %.1f s)\n",
               label.c_str(), o.hb_only ? " [happens-before only]" : "", static_cast<unsigned long long>(t.programs),

@@ -110,6 +110,9 @@ class Memory final : public HbListener {
       if (messages_[id].loc == loc) return true;
     return false;
   }
+  void buffer_locations(std::uint32_t thread, std::vector<std::uint32_t>& out) const {
+    for (std::uint32_t id : threads_[thread].buffer) out.push_back(messages_[id].loc);
+  }
   // Makes the oldest buffered store visible; its id.
   std::uint32_t flush(std::uint32_t thread);
 

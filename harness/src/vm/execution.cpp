@@ -419,28 +419,73 @@ struct Execution::Impl {
     if (model == MemoryModel::tso) offer_flushes();
   }
 
-  // A flush is offered only when it can matter: while another runnable thread's next step
-  // reads (or read-modify-writes) a location in the buffer, or when no thread can run (at
-  // the end, or before a deadlock is declared). Delaying a flush past steps that do not
-  // read what it writes changes nothing they see, so every outcome is still reached, and
-  // tso does not multiply the schedules by every place a flush could go.
-  std::vector<std::pair<ThreadId, std::uint32_t>> readers;  // (thread, location) about to be read
+  // A flush is offered only when it can matter: when another runnable thread's next step
+  // reads or publishes a location in the buffer (an atomic load or RMW, a seq_cst store, a
+  // step that drains its own buffer), when a buffer that shares a location with it is
+  // offered (their order decides the modification order), or when no thread can run (at
+  // the end, or before a deadlock is declared). Delaying a flush past steps that neither
+  // see nor order what it writes changes nothing they see, so every outcome is still
+  // reached, and tso does not multiply the schedules by every place a flush could go.
+  std::vector<std::uint32_t> observed;        // locations the runnable threads are about to read or publish
+  std::vector<std::uint8_t> offered_flush;    // by thread
   void offer_flushes() {
     const std::size_t real = runnable.size();
-    readers.clear();
+    bool any_buffered = false;
+    for (const Thread& t : threads) any_buffered = any_buffered || memory.buffered(t.id);
+    if (!any_buffered) return;
+    offered_flush.assign(threads.size(), 0);
+    if (real == 0) {
+      for (const Thread& t : threads)
+        if (memory.buffered(t.id)) runnable.push_back(flush_base + t.id);
+      return;
+    }
+    // Which locations each runnable thread's next step reads or publishes; a location is
+    // offered to every buffer but the thread's own.
+    auto publishes = [&](const Thread& u, std::vector<std::uint32_t>& locs) {
+      locs.clear();
+      const Instr& i = at(u);
+      switch (i.op) {
+        case Op::atomic_load: case Op::atomic_fetch_add: case Op::atomic_exchange: case Op::atomic_cas:
+          locs.push_back(memory.loc(u.space, static_cast<std::uint32_t>(i.a)));
+          break;
+        case Op::atomic_store:
+          if (static_cast<MemOrder>(i.aux) == MemOrder::seq_cst) locs.push_back(memory.loc(u.space, static_cast<std::uint32_t>(i.a)));
+          break;
+        default: break;
+      }
+      if (drains[static_cast<std::uint8_t>(i.op)] || (i.op == Op::atomic_store && static_cast<MemOrder>(i.aux) == MemOrder::seq_cst))
+        memory.buffer_locations(u.id, locs);
+    };
     for (std::size_t k = 0; k < real; ++k) {
       const Thread& u = threads[runnable[k]];
-      const Instr& i = at(u);
-      if (i.op == Op::atomic_load || i.op == Op::atomic_fetch_add || i.op == Op::atomic_exchange || i.op == Op::atomic_cas)
-        readers.emplace_back(u.id, memory.loc(u.space, static_cast<std::uint32_t>(i.a)));
+      publishes(u, observed);
+      for (const Thread& t : threads)
+        if (t.id != u.id && !offered_flush[t.id] && memory.buffered(t.id))
+          for (std::uint32_t loc : observed)
+            if (memory.buffer_has(t.id, loc)) {
+              offered_flush[t.id] = 1;
+              break;
+            }
     }
-    for (const Thread& t : threads) {
-      if (!memory.buffered(t.id)) continue;
-      const bool offer = real == 0 || std::any_of(readers.begin(), readers.end(), [&](const auto& rd) {
-                           return rd.first != t.id && memory.buffer_has(t.id, rd.second);
-                         });
-      if (offer) runnable.push_back(flush_base + t.id);
+    // Buffers that share a location with an offered one are offered too.
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const Thread& t : threads) {
+        if (!offered_flush[t.id]) continue;
+        observed.clear();
+        memory.buffer_locations(t.id, observed);
+        for (const Thread& u : threads)
+          if (!offered_flush[u.id] && memory.buffered(u.id))
+            for (std::uint32_t loc : observed)
+              if (memory.buffer_has(u.id, loc)) {
+                offered_flush[u.id] = 1;
+                grew = true;
+                break;
+              }
+      }
     }
+    for (const Thread& t : threads)
+      if (offered_flush[t.id]) runnable.push_back(flush_base + t.id);
   }
 
   // ---- tso store buffers -------------------------------------------------------------------
