@@ -52,7 +52,7 @@ struct ExecOptions {
   bool capture_output = false;
   bool keep_schedule = true;  // false: RunResult::schedule is filled only for runs with findings
   bool full_schedule = false; // true: every choice, not only those up to the last non-default one
-  // Looked at every 256 steps: once the flag is set or the deadline has passed, the run
+  // Looked at every 64 steps: once the flag is set or the deadline has passed, the run
   // ends at once, unfinished and without findings (RunResult::cut_short), so that neither
   // --time nor Ctrl-C waits for a slow run to end.
   const std::atomic<bool>* interrupt = nullptr;

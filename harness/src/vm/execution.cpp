@@ -294,7 +294,7 @@ struct Execution::Impl {
           deadlock();
         }
         if (step >= o.max_steps) livelock();
-        if ((step & 255) == 255 && cut_short()) {
+        if ((step & 63) == 63 && cut_short()) {
           result.cut_short = true;
           result.findings.clear();
           throw Stop{};

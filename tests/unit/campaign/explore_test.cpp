@@ -177,7 +177,7 @@ TEST_CASE("execution: a run past its deadline or after Ctrl-C is cut short, with
   CHECK(late.cut_short);
   CHECK_FALSE(late.finished);
   CHECK(late.findings.empty());
-  CHECK(late.steps == 255);  // the deadline is looked at every 256 steps
+  CHECK(late.steps == 63);  // the deadline is looked at every 64 steps
   std::atomic<bool> stop{true};
   ExecOptions interrupted;
   interrupted.interrupt = &stop;
