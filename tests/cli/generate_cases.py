@@ -56,8 +56,11 @@ def crlf_line_endings() -> bytes:
 
 
 def long_line() -> bytes:
-    # A 200 KB expression with one mistake ('!' instead of 'not') in its middle.
-    half = " + ".join(["x"] * 25_000)
+    # A 200 KB expression with one mistake ('!' instead of 'not') in its middle. Its terms
+    # are grouped by 500 in parentheses, so that the tree stays below the parser's limit
+    # of 1000 levels of operators (see long_chain for that limit).
+    group = "(" + " + ".join(["x"] * 500) + ")"
+    half = " + ".join([group] * 50)
     line = f"    let y = {half} + !x + {half}"
     return ("# One very long line with a mistake in the middle.\n"
             "shared x = 1\n\nthread t:\n" + line + "\n").encode()
@@ -68,6 +71,15 @@ def deep_nesting() -> bytes:
     return ("# Parentheses nested deeper than the parser allows.\n"
             "shared x = 0\n\nthread t:\n"
             f"    x = {'(' * depth}1{')' * depth}\n").encode()
+
+
+def long_chain() -> bytes:
+    # Regression (issue 14): a chain of 20,000 terms overflowed the resolver's stack. The
+    # parser refuses a tree higher than 1000 levels, with the column of the operator.
+    chain = " + ".join(["1"] * 20_000)
+    return ("# A chain of 20,000 terms: beyond the parser's limit of 1000 levels of operators.\n"
+            "shared x = 0\n\nthread t:\n"
+            f"    x = {chain}\n").encode()
 
 
 def many_errors() -> bytes:
@@ -87,6 +99,7 @@ def main() -> None:
     write("long_line", long_line())
     write("deep_nesting", deep_nesting())
     write("many_errors", many_errors())
+    write("long_chain", long_chain())
 
 
 if __name__ == "__main__":

@@ -63,6 +63,10 @@ struct Expr {
   Loc order_loc;
   std::optional<std::string> spawn_as;
   Ref ref;  // resolver: what `name` denotes
+  // Levels of the tree from here down (a leaf is 1). The parser bounds it
+  // (max_expr_height), so that every pass that walks the tree recursively has a bounded
+  // stack, also under ASan.
+  std::uint32_t height = 1;
 };
 
 struct PrintArg {

@@ -4,9 +4,12 @@
 // assert/final/always failures, deadlock, livelock (the step bound) and crashes.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -54,6 +57,25 @@ struct ExecOptions {
   bool capture_output = false;
   bool keep_schedule = true;  // false: RunResult::schedule is filled only for runs with findings
   bool full_schedule = false; // true: every choice, not only those up to the last non-default one
+  // Looked at every 64 steps: once the flag is set or the deadline has passed, the run
+  // ends at once, unfinished and without findings (RunResult::cut_short), so that neither
+  // --time nor Ctrl-C waits for a slow run to end.
+  const std::atomic<bool>* interrupt = nullptr;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // Bytes of scenario state a run may take (memory_budget.hpp); 0: no bound. A spawn past
+  // it throws MemoryLimitExceeded.
+  std::uint64_t memory_limit = 0;
+};
+
+// A spawn would take the scenario's state past ExecOptions::memory_limit. Not a finding of
+// the scenario: a limit of the harness, which the command reports as an error (exit 2).
+struct MemoryLimitExceeded : std::runtime_error {
+  MemoryLimitExceeded(std::uint32_t spawn_site, std::uint64_t needed, std::uint64_t threads)
+      : std::runtime_error("the scenario's state exceeds the memory budget"), site(spawn_site), bytes(needed),
+        thread_count(threads) {}
+  std::uint32_t site;  // index into Module::sites: the spawn
+  std::uint64_t bytes;
+  std::uint64_t thread_count;
 };
 
 struct RunResult {
@@ -66,6 +88,7 @@ struct RunResult {
   std::vector<TraceStep> trace;        // record_trace
   std::vector<std::string> notes;      // information, e.g. a process that crashed
   bool finished = false;               // every thread ran to its end
+  bool cut_short = false;              // ended by ExecOptions::interrupt or deadline: not a run to count
 };
 
 class Execution {

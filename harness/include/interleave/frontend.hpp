@@ -33,6 +33,10 @@ struct LoadResult {
 };
 
 LoadResult load_file(const std::string& path, const LoadOptions& options = {});
+// The whole of a regular file of at most max_bytes. A FIFO, socket or device, a folder, a
+// bigger file or a read error gives nullopt and `error` ("PATH: error: ..."); never blocks
+// on a FIFO.
+std::optional<std::string> read_input_file(const std::string& path, std::size_t max_bytes, std::string& error);
 LoadResult load_text(std::string path, std::string text, const LoadOptions& options = {});
 
 // Parses only (no resolution); for the printer round trip.

@@ -13,6 +13,10 @@ namespace interleave {
 // Limits that keep hostile input from exhausting the stack.
 inline constexpr unsigned max_block_depth = 64;
 inline constexpr unsigned max_expr_depth = 200;
+// The height of an expression tree: `1 + 1 + ... + 1` is a chain as high as it has terms.
+// The resolver, compiler, printer and steps walk expressions recursively; 1000 levels keep
+// them far below the stack limit (even under ASan, where each level costs more).
+inline constexpr unsigned max_expr_height = 1000;
 
 Program parse(const std::vector<Token>& tokens, std::string path, DiagnosticSink& sink);
 

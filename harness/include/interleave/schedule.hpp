@@ -25,15 +25,22 @@ struct Schedule {
   friend bool operator==(const Schedule&, const Schedule&) = default;
 };
 
-// "v1-<16 hex digits of the scenario hash>-<base64url of the choices>": a thread choice is
-// the varint of (id << 1), a number choice the varint 1 followed by the varint of its value.
+// "v2-<16 hex digits of the scenario hash>-<8 hex digits of the checksum>-<base64url of the
+// choices>": a thread choice is the varint of (id << 1), a number choice the varint 1
+// followed by the varint of its value. The checksum (token_checksum) covers the version,
+// the hash and the choices, so a token cut short, extended or mistyped when copied from a
+// log is refused instead of replaying another run.
 std::string encode_token(const Schedule& schedule, std::uint64_t scenario_hash);
 
 struct DecodedToken {
   Schedule schedule;
   std::uint64_t scenario_hash = 0;
 };
-// nullopt, with `error` set, when the token is malformed.
+// nullopt, with `error` set, when the token is malformed, damaged, or a version 1 token
+// (no checksum: older Interleave versions printed those).
 std::optional<DecodedToken> decode_token(const std::string& token, std::string& error);
+
+// The checksum of a token: FNV-1a over "v2-<hash>-<choices>", folded to 32 bits.
+std::uint32_t token_checksum(std::uint64_t scenario_hash, const std::string& choices);
 
 }  // namespace interleave

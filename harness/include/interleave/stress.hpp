@@ -29,6 +29,7 @@ struct StressOptions {
   std::uint64_t max_steps = 20'000;   // steps of one run beyond which it is a livelock
   bool tsan = true;                   // report accesses to ThreadSanitizer where compiled in
   const std::atomic<bool>* interrupt = nullptr;
+  std::uint64_t memory_limit = 0;     // bytes of scenario state per batch (0: none): bounds the batch size
 };
 
 struct StressFinding {

@@ -18,10 +18,14 @@ using Clock = std::chrono::steady_clock;
 
 class Explorer {
  public:
-  Explorer(const Module& m, const ExploreOptions& o) : m_(m), o_(o), exec_(m, quiet(o.exec)) {}
+  Explorer(const Module& m, const ExploreOptions& o)
+      : m_(m),
+        o_(o),
+        start_(Clock::now()),
+        deadline_(start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.max_seconds))),
+        exec_(m, bounded(quiet(o.exec), o, deadline_)) {}
 
   ExploreResult run() {
-    start_ = Clock::now();
     res_.shard_index = o_.shard_index;
     res_.shard_count = std::max(1u, o_.shard_count);
     res_.memory = o_.exec.memory.value_or(m_.memory.value_or(default_memory_model));
@@ -30,7 +34,7 @@ class Explorer {
         // One sequence that cannot be split: shard 0 makes all of it.
         DfsScheduler dfs(o_.preemption_bound);
         if (o_.shard_index == 0) loop(dfs, o_.max_runs);
-        res_.exhaustive = dfs.complete();
+        res_.exhaustive = dfs.complete() && !cut_;
         res_.strategy = o_.shard_index == 0 ? dfs_label(dfs) : "dfs (made by shard 0)";
         break;
       }
@@ -48,8 +52,11 @@ class Explorer {
     }
     const std::size_t controlled_findings = res_.findings.size();
     for (auto& ff : res_.findings) ff.runtimes = {"controlled"};
-    if ((o_.strategy == Strategy::stress || (o_.strategy == Strategy::portfolio && o_.stress_seconds > 0)) &&
-        o_.shard_index == 0 && !res_.interrupted)
+    // check's stress pass is made by shard 0; `run --scheduler stress` is all stress, so
+    // every shard makes its share of the runs (a shard that made none would pass unchecked).
+    if ((o_.strategy == Strategy::stress || (o_.strategy == Strategy::portfolio && o_.stress_seconds > 0 &&
+                                              o_.shard_index == 0)) &&
+        !res_.interrupted)
       stress_pass();
     finish_findings(controlled_findings);
     // The time shown is the whole cost, minimisation included.
@@ -58,6 +65,15 @@ class Explorer {
   }
 
  private:
+  // Every run of the campaign ends at the deadline or at Ctrl-C, however long it is.
+  static ExecOptions bounded(ExecOptions e, const ExploreOptions& o, Clock::time_point deadline) {
+    e.interrupt = o.interrupt;
+    e.deadline = std::min(e.deadline, deadline);
+    return e;
+  }
+
+  double seconds_left() const { return std::chrono::duration<double>(deadline_ - Clock::now()).count(); }
+
   static ExecOptions quiet(ExecOptions e) {
     e.record_trace = false;
     e.capture_output = false;
@@ -88,12 +104,13 @@ class Explorer {
     DfsScheduler bounded(bound);
     loop(bounded, dfs_budget);
     std::string label = dfs_label(bounded);
-    bool complete = bounded.complete() && o_.preemption_bound == bound;
+    // A run cut short by the deadline or Ctrl-C ends the DFS early: it proves nothing.
+    bool complete = bounded.complete() && o_.preemption_bound == bound && !cut_;
     if (bounded.complete() && !complete && !done()) {
       DfsScheduler full(o_.preemption_bound);
       loop(full, dfs_budget > dfs_runs_ ? dfs_budget - dfs_runs_ : 0);
       label += ", then " + dfs_label(full);
-      complete = full.complete();
+      complete = full.complete() && !cut_;
       if (complete) label = dfs_label(full);
     }
     recording_ = true;
@@ -151,9 +168,12 @@ class Explorer {
       res_.interrupted = true;
       return true;
     }
-    if ((++checks_ & 15) == 0) {
-      const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-      if (elapsed > o_.max_seconds) {
+    if (cut_) return true;
+    {
+      // The clock at every run (a few ns): one run may take long, and --time must hold.
+      const auto now = Clock::now();
+      const double elapsed = std::chrono::duration<double>(now - start_).count();
+      if (now > deadline_) {
         res_.stopped_by_time = true;
         return true;
       }
@@ -178,6 +198,12 @@ class Explorer {
   // One run in campaign slot `slot`.
   void one(Scheduler& s, std::uint64_t slot) {
     RunResult r = exec_.run(s);
+    if (r.cut_short) {  // unfinished: it counts as no run
+      cut_ = true;
+      if (o_.interrupt && o_.interrupt->load(std::memory_order_relaxed)) res_.interrupted = true;
+      else res_.stopped_by_time = true;
+      return;
+    }
     if (!recording_) return;
     ++res_.runs;
     res_.steps += r.steps;
@@ -220,14 +246,29 @@ class Explorer {
   // consistent interleavings cannot show. Its findings merge by key with the controlled
   // runtime's; a finding only it showed has no replay token (real threads cannot be replayed).
   void stress_pass() {
+    // The stress pass shares the --time budget: it gets what the controlled runs left.
+    const double left = seconds_left();
+    if (left < 0.01) {
+      res_.stopped_by_time = true;
+      res_.stress_skipped = "the --time budget was spent before it could start";
+      res_.notes.push_back("stress runtime not run: " + res_.stress_skipped);
+      return;
+    }
     StressOptions so;
-    so.seed = o_.seed;
-    so.max_seconds = o_.strategy == Strategy::stress ? o_.max_seconds : o_.stress_seconds;
-    so.max_runs = o_.strategy == Strategy::stress ? o_.max_runs : StressOptions{}.max_runs;
+    const unsigned n = std::max(1u, o_.shard_count);
+    so.seed = o_.seed + o_.shard_index;  // shards of a stress campaign do not repeat each other's noise
+    so.max_seconds = std::min(left, o_.strategy == Strategy::stress ? o_.max_seconds : o_.stress_seconds);
+    so.max_runs = o_.strategy == Strategy::stress ? (o_.max_runs + n - 1 - o_.shard_index) / n : StressOptions{}.max_runs;
+    if (so.max_runs == 0) {
+      res_.stress_skipped = fmt::format("shard {} of {} has no share of a budget of {} runs", o_.shard_index, n, o_.max_runs);
+      res_.notes.push_back("stress runtime not run: " + res_.stress_skipped);
+      return;
+    }
     so.noise = o_.stress_noise;
     so.max_steps = o_.exec.max_steps;
     so.tsan = o_.exec.tsan && o_.exec.detect_races;
     so.interrupt = o_.interrupt;
+    so.memory_limit = o_.exec.memory_limit;
     const StressResult sr = stress(m_, so);
     if (sr.interrupted) res_.interrupted = true;
     if (sr.skipped) {
@@ -297,13 +338,25 @@ class Explorer {
       }
       return;
     }
+    // The replays that show each trace may run a little past the deadline (5% + 0.25 s in
+    // all), so that a finding found in time keeps its trace; past that, it keeps its token.
+    const auto grace = deadline_ + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(0.05 * o_.max_seconds + 0.25));
+    const ExecOptions shown = bounded(o_.exec, o_, grace);
     for (std::size_t k = 0; k < controlled_findings; ++k) {
       auto& ff = res_.findings[k];
       // Minimisation shares the time budget: it stops, keeping its best so far, when the
-      // budget runs out (a few percent over at most).
-      const auto deadline = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.max_seconds));
-      if (o_.minimise) ff.schedule = minimise(m_, ff.schedule, ff.finding.key, o_.exec, 4000, 20'000'000, deadline);
-      RunResult r = replay(m_, ff.schedule, o_.exec, true);
+      // budget runs out or at Ctrl-C.
+      if (o_.minimise) ff.schedule = minimise(m_, ff.schedule, ff.finding.key, shown, 4000, 20'000'000, deadline_);
+      RunResult r = replay(m_, ff.schedule, shown, true);
+      if (r.cut_short) {
+        ff.steps = ff.original_steps;
+        ff.preemptions = ff.original_preemptions;
+        ff.token = encode_token(ff.schedule, m_.hash);
+        const std::string note = "a finding's trace is not shown: the time budget ran out; replay its token to see it";
+        if (notes_.insert(note).second) res_.notes.push_back(note);
+        continue;
+      }
       ff.preemptions = r.preemptions;
       ff.steps = r.steps;
       const Finding* best = nullptr;  // the built-in detector's account, when both saw it
@@ -322,14 +375,15 @@ class Explorer {
 
   const Module& m_;
   const ExploreOptions& o_;
+  Clock::time_point start_;
+  Clock::time_point deadline_;  // start + --time: every stage ends by then
   Execution exec_;
   ExploreResult res_;
-  Clock::time_point start_;
+  bool cut_ = false;  // a run was cut short: the campaign is over
   std::map<std::string, std::size_t> index_;
   bool recording_ = true;
   std::uint64_t dfs_runs_ = 0;
   std::uint64_t probe_ = 0;
-  std::uint64_t checks_ = 0;
   double next_progress_ = 0.2;
   std::set<FindingKind> seen_kinds_;
   std::set<std::string> seen_races_;

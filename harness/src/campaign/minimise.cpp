@@ -45,6 +45,9 @@ Schedule minimise(const Module& module, const Schedule& schedule, const std::str
   o.record_trace = false;
   o.capture_output = false;
   o.full_schedule = true;  // every choice is a place where a move can apply
+  // An attempt past the deadline is cut short (and shows nothing), so that one slow
+  // replay cannot overrun --time.
+  o.deadline = std::min(o.deadline, deadline);
   Execution execution(module, o);
   std::uint64_t steps = 0;
   unsigned attempts = 1;
@@ -57,7 +60,9 @@ Schedule minimise(const Module& module, const Schedule& schedule, const std::str
   };
   // Out of budget: the best schedule so far is kept.
   auto spent = [&] {
-    return steps > max_steps || ((attempts & 31) == 0 && std::chrono::steady_clock::now() > deadline);
+    // The clock at every attempt: one attempt may be slow (many threads, long runs).
+    return steps > max_steps || (o.interrupt && o.interrupt->load(std::memory_order_relaxed)) ||
+           std::chrono::steady_clock::now() > deadline;
   };
 
   RunResult best_run;
@@ -139,7 +144,8 @@ Schedule minimise(const Module& module, const Schedule& schedule, const std::str
   Execution final_execution(module, compact);
   ReplayScheduler replay(best, false);
   replay.new_run();
-  return final_execution.run(replay).schedule;
+  RunResult last = final_execution.run(replay);
+  return last.cut_short ? best : last.schedule;  // a cut run's schedule would lose the finding
 }
 
 }  // namespace interleave

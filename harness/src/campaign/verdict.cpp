@@ -49,7 +49,19 @@ Verdict judge(const Module& m, const ExploreResult& r) {
                         is_expected(m, ff.finding)});
   std::vector<std::string> expected;
   for (ExpectKind k : m.expected) expected.push_back(std::string(spelling(k)));
-  return judge(findings, expected, m.expected_race_on, r.runs);
+  Verdict v = judge(findings, expected, m.expected_race_on, r.runs);
+  // `run --scheduler stress` that made no run checked nothing: it must not show PASS.
+  if (r.strategy.rfind("stress", 0) == 0 && r.stress_runs == 0) {
+    v.pass = false;
+    v.problems.push_back("not checked: the stress runtime made no runs (" +
+                         (r.stress_skipped.empty() ? std::string("no budget left") : r.stress_skipped) + ")");
+  }
+  // Nor does a campaign whose every run was cut short by --time (one run took longer).
+  if (r.runs == 0 && r.stress_runs == 0 && r.stopped_by_time && r.findings.empty()) {
+    v.pass = false;
+    v.problems.push_back("not checked: no run finished within the --time budget");
+  }
+  return v;
 }
 
 // A ThreadSanitizer report, a failed assert/final/always or a forbidden outcome that was

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 
 #include "commands.hpp"
 #include "interleave/explore.hpp"
+#include "interleave/memory_budget.hpp"
 #include "interleave/report.hpp"
 #include "interleave/sched_registry.hpp"
 #include "interleave/tsan_bridge.hpp"
@@ -40,10 +42,16 @@ std::optional<Shard> shard_of(const RunOptions& o) {
     if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) sh.status_file = status;
   }
   if (spec.empty()) return sh;
+  // from_chars, not sscanf("%u"), which takes "-1" as 4294967295.
   unsigned i = 0, n = 0;
-  char slash = 0;
-  char extra = 0;
-  if (std::sscanf(spec.c_str(), "%u%c%u%c", &i, &slash, &n, &extra) != 3 || slash != '/' || n == 0 || i >= n) {
+  const auto slash = spec.find('/');
+  const auto number = [&](std::size_t from, std::size_t to, unsigned& v) {
+    const char* first = spec.data() + from;
+    const char* last = spec.data() + to;
+    const auto [ptr, err] = std::from_chars(first, last, v);
+    return first != last && err == std::errc() && ptr == last;
+  };
+  if (slash == std::string::npos || !number(0, slash, i) || !number(slash + 1, spec.size(), n) || n == 0 || i >= n) {
     fmt::print(stderr, "error: shard '{}' is not I/N with 0 <= I < N (for example --shard 0/4)\n", spec);
     return std::nullopt;
   }
@@ -103,6 +111,12 @@ int check_command(const RunOptions& o, bool single_scheduler) {
   if (!parse_sets(o.common.sets, load.overrides)) return unusable_input;
   bool usable = true;
   const auto files = collect_scenarios(o.common.paths, usable);
+  std::vector<std::string> inputs = o.common.paths;
+  inputs.insert(inputs.end(), files.begin(), files.end());
+  if (!check_report_paths({{"--json", o.reports.json}, {"--junit", o.reports.junit}, {"--sarif", o.reports.sarif},
+                           {"--summary", o.reports.summary}, {"--html", o.reports.html}, {"--dot", o.reports.dot}},
+                          inputs))
+    return unusable_input;
   bool all_pass = true;
   std::vector<std::string> entries;
   const TraceView view = trace_view(o.trace);
@@ -110,6 +124,12 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     const LoadResult lr = load_file(file, load);
     if (!lr.ok()) {
       std::fputs(lr.render().c_str(), stderr);
+      usable = false;
+      continue;
+    }
+    const ExecOptions exec = exec_options(o);
+    if (const auto over = declarations_over_budget(*lr.program, exec.memory_limit)) {
+      std::fputs((render(*lr.file, *over) + fmt::format("{}: 1 error\n", file)).c_str(), stderr);
       usable = false;
       continue;
     }
@@ -127,7 +147,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.shard_index = shard->index;
     eo.shard_count = shard->count;
     eo.minimise = !o.no_minimise;
-    eo.exec = exec_options(o);
+    eo.exec = exec;
     eo.interrupt = &interrupt_requested;
     eo.stress_seconds = single_scheduler ? 0.0 : o.stress_seconds;
     eo.stress_noise = o.noise;
@@ -143,7 +163,15 @@ int check_command(const RunOptions& o, bool single_scheduler) {
         std::fflush(stderr);
       };
     }
-    const ExploreResult result = explore(module, eo);
+    ExploreResult result;
+    try {
+      result = explore(module, eo);
+    } catch (const MemoryLimitExceeded& e) {
+      if (live) fmt::print(stderr, "\r\033[K");
+      std::fputs(render_memory_error(*lr.file, module, e, exec.memory_limit).c_str(), stderr);
+      usable = false;
+      continue;
+    }
     if (live) fmt::print(stderr, "\r\033[K");
     const Verdict verdict = judge(module, result);
     all_pass = all_pass && verdict.pass;
@@ -161,14 +189,16 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     }
     if (result.interrupted) out += "  interrupted: the results above cover the runs made before Ctrl-C\n";
     std::fputs(out.c_str(), stdout);
-    std::fflush(stdout);
+    if (!flush_stdout()) usable = false;
     entries.push_back(json_scenario(module, result, verdict, ctx));
     if (result.interrupted) break;
   }
   std::signal(SIGINT, SIG_DFL);
   const Campaign campaign{single_scheduler ? "run" : "check", o.seed, o.runs, shard->index, shard->count};
   if (!write_reports(json_report(entries, campaign), o.reports)) usable = false;
-  if (interrupt_requested.load()) return interrupted_exit;
+  if (!flush_stdout()) usable = false;
+  // A report that could not be written outranks Ctrl-C: the user must learn it is missing.
+  if (interrupt_requested.load()) return usable ? interrupted_exit : static_cast<int>(unusable_input);
   if (!usable) return unusable_input;
   return all_pass ? static_cast<int>(Exit::ok) : static_cast<int>(findings_differ);
 }

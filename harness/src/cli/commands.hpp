@@ -1,8 +1,10 @@
 // The `interleave` subcommands. Each returns the process exit code.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "interleave/execution.hpp"
@@ -49,6 +51,19 @@ struct ReportPaths {
 struct TraceOptions {
   bool lanes = false;
 };
+// The ranges of the numeric options (docs/cli.md, "Limits"). They keep a typo from
+// becoming a week-long run or an allocation of the whole address space.
+inline constexpr std::uint64_t runs_limit = 1'000'000'000;
+inline constexpr double seconds_limit = 86'400;  // --time: a day
+inline constexpr unsigned depth_limit = 100;     // --depth: PCT keeps d-1 change points
+inline constexpr int preemption_bound_limit = 10'000;
+inline constexpr std::uint64_t steps_limit = 100'000'000;
+inline constexpr std::uint64_t memory_limit_mib_limit = std::uint64_t{1} << 24;  // 16 TiB
+
+// A scenario whose state would exceed the memory budget: the diagnostic naming the
+// declaration or the spawn, rendered, with its exit code (unusable_input).
+std::string render_memory_error(const SourceFile& file, const Module& module, const MemoryLimitExceeded& e,
+                                std::uint64_t limit);
 
 struct RunOptions {
   CommonOptions common;
@@ -72,6 +87,7 @@ struct RunOptions {
   double stress_seconds = 0.25;  // check: the stress pass on real threads (0: none)
   double noise = 0.0;            // stress: probability of noise at a step
   bool no_tsan = false;          // tsan builds: the built-in detector only
+  std::uint64_t memory_limit_mib = 0;  // --memory-limit; 0: the default (memory_budget.hpp)
 };
 
 int check_command(const RunOptions& options, bool single_scheduler);  // check, and run (one scheduler)
@@ -93,6 +109,16 @@ bool write_reports(const std::string& json_doc, const ReportPaths& paths);
 // The trace view for stdout: lanes when asked, else when stdout is a terminal wide enough;
 // colour only on a terminal without NO_COLOR.
 TraceView trace_view(const TraceOptions& options);
+
+// Refuses, before any work, report paths that are an input of the command or that two
+// reports share: each is (option, path), an empty path is no report. False, with every
+// reason on stderr, when one is refused.
+bool check_report_paths(const std::vector<std::pair<std::string, std::string>>& outputs,
+                        const std::vector<std::string>& inputs);
+// Flushes standard output; false, with the OS's reason on stderr (once), when a write to it
+// failed (a full disk, /dev/full): a report that did not reach its reader is exit 2.
+// reason: the errno of a write that already failed, when the caller knows it.
+bool flush_stdout(int reason = 0);
 
 // Exit code after Ctrl-C: the reports were written with what was done.
 inline constexpr int interrupted_exit = 130;

@@ -3,9 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "commands.hpp"
@@ -13,22 +17,81 @@
 
 namespace {
 
+// Every numeric option has a documented range (docs/cli.md). CLI11 alone would wrap
+// "-1" into 2^64-1 and let NaN through a Range, so each value is parsed strictly here
+// first: no sign on unsigned options, no trailing text, no empty string.
+template <typename T>
+CLI::Validator integer_in(T lo, T hi) {
+  const std::string range = fmt::format("an integer from {} to {}", lo, hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& input) -> std::string {
+        T value{};
+        const char* first = input.data();
+        const char* last = first + input.size();
+        const auto [ptr, err] = std::from_chars(first, last, value);
+        if (first == last || err != std::errc() || ptr != last || value < lo || value > hi)
+          return fmt::format("'{}' is not {}", input, range);
+        return {};
+      },
+      fmt::format("{}..{}", lo, hi));
+}
+
+CLI::Validator seconds_in(double lo, double hi) {
+  const std::string range = fmt::format("a number of seconds from {} to {}", lo, hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& input) -> std::string {
+        double value = 0;
+        const char* first = input.data();
+        const char* last = first + input.size();
+        const auto [ptr, err] = std::from_chars(first, last, value);
+        if (first == last || err != std::errc() || ptr != last || !std::isfinite(value) || value < lo || value > hi)
+          return fmt::format("'{}' is not {}", input, range);
+        return {};
+      },
+      fmt::format("{}..{}", lo, hi));
+}
+
+CLI::Validator probability() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        double value = 0;
+        const char* first = input.data();
+        const char* last = first + input.size();
+        const auto [ptr, err] = std::from_chars(first, last, value);
+        if (first == last || err != std::errc() || ptr != last || !(value >= 0.0 && value <= 1.0))
+          return fmt::format("'{}' is not a probability from 0 to 1", input);
+        return {};
+      },
+      "0..1");
+}
+
 void add_common(CLI::App& cmd, interleave::cli::CommonOptions& o) {
   cmd.add_option("paths", o.paths, "Scenario files, or folders searched recursively for *.scn")->required();
   cmd.add_option("--set", o.sets, "Override a const: --set NAME=VALUE (repeatable)")->type_name("NAME=VALUE");
   cmd.add_option("--max-errors", o.max_errors, "Stop reporting a file's errors after this many")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10000}))
+      ->check(integer_in<std::size_t>(1, 10'000))
       ->capture_default_str();
 }
 
 void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
-  cmd.add_option("--runs", o.runs, "Runs per scenario (the budget that makes results repeatable)")->capture_default_str();
-  cmd.add_option("--time", o.seconds, "Seconds per scenario at most (a safety cap)")->capture_default_str();
-  cmd.add_option("--seed", o.seed, "Seed of the random and PCT schedulers")->capture_default_str();
-  cmd.add_option("--depth", o.depth, "PCT bug depth d (run --scheduler pct)")->capture_default_str();
-  cmd.add_option("--preemption-bound", o.preemption_bound, "DFS: at most this many preemptions (-1: unbounded)")
+  cmd.add_option("--runs", o.runs, "Runs per scenario (the budget that makes results repeatable)")
+      ->check(integer_in<std::uint64_t>(1, interleave::cli::runs_limit))
       ->capture_default_str();
-  cmd.add_option("--max-steps", o.max_steps, "Steps per run before it counts as a livelock")->capture_default_str();
+  cmd.add_option("--time", o.seconds, "Seconds per scenario at most (a safety cap)")
+      ->check(seconds_in(0.01, interleave::cli::seconds_limit))
+      ->capture_default_str();
+  cmd.add_option("--seed", o.seed, "Seed of the random and PCT schedulers")
+      ->check(integer_in<std::uint64_t>(0, UINT64_MAX))
+      ->capture_default_str();
+  cmd.add_option("--depth", o.depth, "PCT bug depth d (run --scheduler pct)")
+      ->check(integer_in<unsigned>(1, interleave::cli::depth_limit))
+      ->capture_default_str();
+  cmd.add_option("--preemption-bound", o.preemption_bound, "DFS: at most this many preemptions (-1: unbounded)")
+      ->check(integer_in<int>(-1, interleave::cli::preemption_bound_limit))
+      ->capture_default_str();
+  cmd.add_option("--max-steps", o.max_steps, "Steps per run before it counts as a livelock")
+      ->check(integer_in<std::uint64_t>(1, interleave::cli::steps_limit))
+      ->capture_default_str();
   cmd.add_option("--json", o.reports.json, "Write the JSON report (docs/reports.md) to this file")->type_name("PATH");
   cmd.add_option("--junit", o.reports.junit, "Write a JUnit XML report: a testcase per scenario")->type_name("PATH");
   cmd.add_option("--sarif", o.reports.sarif, "Write a SARIF 2.1.0 report: a result per finding, at its .scn line")->type_name("PATH");
@@ -53,9 +116,12 @@ void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
       ->type_name("MODEL");
   cmd.add_flag("--no-minimise", o.no_minimise, "Show findings as first found, without minimising them");
   cmd.add_option("--noise", o.noise, "Stress runtime: probability of noise (yield, spin, sleep) at a step")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(probability())
       ->capture_default_str();
   cmd.add_flag("--no-tsan", o.no_tsan, "ThreadSanitizer builds: use only the built-in race detector");
+  cmd.add_option("--memory-limit", o.memory_limit_mib,
+                 "MiB of scenario state a run may take (default: a quarter of physical memory)")
+      ->check(integer_in<std::uint64_t>(1, interleave::cli::memory_limit_mib_limit));
 }
 
 int run(int argc, char** argv) {
@@ -91,7 +157,7 @@ int run(int argc, char** argv) {
   add_run_options(*check, check_opts);
   check->add_option("--stress-time", check_opts.stress_seconds,
                     "Seconds of the stress pass on real threads after the controlled runs (0: none)")
-      ->check(CLI::Range(0.0, 3600.0))
+      ->check(seconds_in(0.0, 3600.0))
       ->capture_default_str();
 
   RunOptions run_opts;
@@ -126,7 +192,9 @@ int run(int argc, char** argv) {
   replay->add_option("--schedule", replay_opts.schedule, "The replay token printed with a finding")->required();
   replay->add_option("--set", replay_opts.common.sets, "Override a const: --set NAME=VALUE (as when it was recorded)")
       ->type_name("NAME=VALUE");
-  replay->add_option("--max-steps", replay_opts.max_steps, "Step bound (as when it was recorded)")->capture_default_str();
+  replay->add_option("--max-steps", replay_opts.max_steps, "Step bound (as when it was recorded)")
+      ->check(integer_in<std::uint64_t>(1, interleave::cli::steps_limit))
+      ->capture_default_str();
   replay->add_flag("--spurious-wakeups", replay_opts.spurious_wakeups, "As when it was recorded");
   replay->add_option("--memory", replay_opts.memory, "Memory model (as when it was recorded)")
       ->check(CLI::IsMember({"rc11", "tso", "sc"}))
@@ -170,7 +238,22 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
-    return run(argc, argv);
+    const int code = run(argc, argv);
+    // Output that never reached its reader is not a success (`> /dev/full`, a full disk).
+    if (!interleave::cli::flush_stdout()) return interleave::cli::unusable_input;
+    return code;
+  } catch (const std::system_error& e) {
+    // fmt::print throws when standard output cannot be written: that is the environment's
+    // fault, not Interleave's.
+    if (std::ferror(stdout)) {
+      interleave::cli::flush_stdout(e.code().category() == std::generic_category() ||
+                                            e.code().category() == std::system_category()
+                                        ? e.code().value()
+                                        : 0);
+      return interleave::cli::unusable_input;
+    }
+    std::fprintf(stderr, "interleave: internal error: %s\nPlease report this with the command and the scenario file.\n", e.what());
+    return interleave::cli::internal_error;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "interleave: internal error: %s\nPlease report this with the command and the scenario file.\n", e.what());
     return interleave::cli::internal_error;

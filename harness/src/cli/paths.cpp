@@ -25,14 +25,29 @@ std::vector<std::string> collect_scenarios(const std::vector<std::string>& paths
       files.push_back(path);
       continue;
     }
+    // An explicit walk, not recursive_directory_iterator: that one either skips a folder it
+    // cannot read (skip_permission_denied), hiding its scenarios so that a CI gate passes on
+    // fewer files, or ends the whole walk at it. Here each such folder is an error and the
+    // walk goes on. Like the iterator, it does not follow symbolic links to folders.
     std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_regular_file(ec) && it->path().extension() == ".scn") found.push_back(it->path().string());
-    }
-    if (ec) {
-      fmt::print(stderr, "{}: error: cannot read directory: {}\n", path, ec.message());
-      ok = false;
+    std::vector<fs::path> pending{fs::path(path)};
+    while (!pending.empty()) {
+      const fs::path folder = std::move(pending.back());
+      pending.pop_back();
+      fs::directory_iterator it(folder, ec);
+      for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        std::error_code entry_ec;
+        if (fs::is_directory(it->symlink_status(entry_ec))) {
+          pending.push_back(it->path());
+        } else if (it->path().extension() == ".scn" && !fs::is_directory(it->status(entry_ec))) {
+          found.push_back(it->path().string());  // load_file refuses one that is not a regular file
+        }
+      }
+      if (ec) {
+        fmt::print(stderr, "{}: error: cannot read directory: {}\n", folder.string(), ec.message());
+        ok = false;
+        ec.clear();
+      }
     }
     std::sort(found.begin(), found.end());
     if (found.empty()) {
@@ -85,7 +100,7 @@ int for_each_program(const CommonOptions& options,
     if (!use(*r.program, *r.file, first)) ok = false;
     first = false;
   }
-  std::fflush(stdout);
+  if (!flush_stdout()) ok = false;  // here, while errno still says why
   return ok ? static_cast<int>(Exit::ok) : static_cast<int>(unusable_input);
 }
 

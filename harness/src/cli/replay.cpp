@@ -56,7 +56,13 @@ int replay_command(const RunOptions& o) {
                file, module.hash, token->scenario_hash);
     return unusable_input;
   }
-  const RunResult r = replay(module, token->schedule, exec_options(o), true);
+  RunResult r;
+  try {
+    r = replay(module, token->schedule, exec_options(o), true);
+  } catch (const MemoryLimitExceeded& e) {
+    std::fputs(render_memory_error(*lr.file, module, e, exec_options(o).memory_limit).c_str(), stderr);
+    return unusable_input;
+  }
   fmt::print("replay of {} ({} steps, {} preemption{})\n", file, r.steps, r.preemptions, r.preemptions == 1 ? "" : "s");
   std::fputs(render_trace_view(r.trace, r.findings.empty() ? nullptr : &r.findings.front(), module.path,
                                trace_view(o.trace)).c_str(), stdout);

@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "interleave/lexer.hpp"
 #include "interleave/parser.hpp"
@@ -47,37 +51,58 @@ LoadResult parse_text(std::string path, std::string text) {
   return front_end(std::move(path), std::move(text), LoadOptions{}, false);
 }
 
+std::optional<std::string> read_input_file(const std::string& path, std::size_t max_bytes, std::string& error) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it. Checking
+  // the opened file, not the name, leaves no window for the name to change.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    error = fmt::format("{}: error: cannot open: {}", path, std::strerror(errno));
+    return std::nullopt;
+  }
+  struct stat st {};
+  std::optional<std::string> text;
+  if (::fstat(fd, &st) != 0) {
+    error = fmt::format("{}: error: cannot read the file: {}", path, std::strerror(errno));
+  } else if (S_ISDIR(st.st_mode)) {
+    error = fmt::format("{}: error: is a directory, not a file", path);
+  } else if (!S_ISREG(st.st_mode)) {
+    error = fmt::format("{}: error: is not a regular file (a FIFO, socket or device); give a regular file", path);
+  } else if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    error = fmt::format("{}: error: file is {} bytes; the limit is {} bytes", path, static_cast<long long>(st.st_size),
+                        max_bytes);
+  } else {
+    text.emplace();
+    char buffer[65536];
+    for (;;) {
+      const ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        error = fmt::format("{}: error: cannot read the file: {}", path, std::strerror(errno));
+        text.reset();
+        break;
+      }
+      if (n == 0) break;
+      text->append(buffer, static_cast<std::size_t>(n));
+      if (text->size() > max_bytes) {  // it grew while being read
+        error = fmt::format("{}: error: file is more than {} bytes; the limit is {} bytes", path, max_bytes, max_bytes);
+        text.reset();
+        break;
+      }
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
 LoadResult load_file(const std::string& path, const LoadOptions& options) {
   LoadResult r{nullptr, nullptr, DiagnosticSink(options.max_errors), {}};
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    r.io_error = fmt::format("{}: error: is a directory, not a scenario file", path);
+  std::string error;
+  auto text = read_input_file(path, max_file_bytes, error);
+  if (!text) {
+    r.io_error = std::move(error);
     return r;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    r.io_error = fmt::format("{}: error: cannot open: {}", path, std::strerror(errno));
-    return r;
-  }
-  in.seekg(0, std::ios::end);
-  const auto size = in.tellg();
-  if (size < 0) {
-    r.io_error = fmt::format("{}: error: cannot read the file", path);
-    return r;
-  }
-  if (static_cast<std::size_t>(size) > max_file_bytes) {
-    r.io_error = fmt::format("{}: error: file is {} bytes; scenario files are limited to {} bytes", path,
-                             static_cast<long long>(size), max_file_bytes);
-    return r;
-  }
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  in.read(text.data(), size);
-  if (!in) {
-    r.io_error = fmt::format("{}: error: cannot read the file", path);
-    return r;
-  }
-  return load_text(path, std::move(text), options);
+  return load_text(path, std::move(*text), options);
 }
 
 }  // namespace interleave

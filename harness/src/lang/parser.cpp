@@ -653,6 +653,15 @@ class Parser {
 
   ExprPtr finish(ExprPtr e) {
     e->length = std::max<std::uint32_t>(1, prev_end_col() - e->loc.col);
+    for (const auto& a : e->args) e->height = std::max(e->height, a->height + 1);
+    if (e->height > max_expr_height) {
+      // At the operator that makes the tree one level too high: the first place to split.
+      const bool op = e->kind == ExprKind::binary || e->kind == ExprKind::unary;
+      sink_.error(op ? e->name_loc : e->loc, 1,
+                  fmt::format("expression has too many levels of operators (the limit is {})", max_expr_height),
+                  "split it into several statements, e.g. 'let part = ...' and then 'x = part + ...'");
+      throw ParseError{};
+    }
     return e;
   }
 

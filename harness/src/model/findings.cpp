@@ -67,6 +67,9 @@ std::string empty_range(std::int64_t lo, std::int64_t hi) { return fmt::format("
 std::string too_deep(std::uint32_t max_depth) {
   return fmt::format("calls nested deeper than {} (runaway recursion?)", max_depth);
 }
+std::string semaphore_overflow(std::string_view semaphore) {
+  return fmt::format("{}.release() past 9223372036854775807 permits (the most a semaphore holds)", semaphore);
+}
 std::string statement(const std::optional<std::string>& message) { return message ? *message : std::string("crash"); }
 }  // namespace crash_text
 

@@ -45,6 +45,7 @@ std::string joins_itself(std::string_view thread);
 std::string already_joined(std::string_view thread);
 std::string empty_range(std::int64_t lo, std::int64_t hi);
 std::string too_deep(std::uint32_t max_depth);
+std::string semaphore_overflow(std::string_view semaphore);  // a release past INT64_MAX permits
 std::string statement(const std::optional<std::string>& message);  // a crash statement
 }  // namespace crash_text
 

@@ -119,12 +119,21 @@ std::string merge_reports(const std::vector<std::string>& reports) {
       throw std::runtime_error(refused);
     }
     require(docs.back().has_campaign && docs.back().has_shard, refused);  // only a campaign's shards merge
+    // An edited or foreign shard must not slip in: "index 7 of 2" would merge runs the
+    // campaign never made.
+    const ReportDoc& d = docs.back();
+    require(d.shard_count >= 1 && d.shard_index < d.shard_count,
+            fmt::format("report {} says it is shard {} of {}; a shard index must be below the shard count", i + 1,
+                        d.shard_index, d.shard_count));
+    require(d.command == "check" || d.command == "run",
+            fmt::format("report {} was written by '{}', not by check or run; only shards of one campaign merge", i + 1,
+                        d.command));
   }
   const std::uint64_t seed = docs.front().seed, runs = docs.front().runs, of_shards = docs.front().shard_count;
   std::set<std::uint64_t> shards;
   for (const auto& d : docs) {
-    require(d.seed == seed && d.runs == runs && d.shard_count == of_shards,
-            "the reports come from different campaigns (seed, run budget or shard count differ)");
+    require(d.seed == seed && d.runs == runs && d.shard_count == of_shards && d.command == docs.front().command,
+            "the reports come from different campaigns (command, seed, run budget or shard count differ)");
     require(shards.insert(d.shard_index).second, fmt::format("shard {} appears twice", d.shard_index));
   }
   // Shard 0 first: its strategy line describes the DFS stage that only it reports.

@@ -29,7 +29,7 @@ std::string encode_token(const Schedule& schedule, std::uint64_t scenario_hash) 
       put_varint(bytes, c.value);
     }
   }
-  std::string out = fmt::format("v1-{:016x}-", scenario_hash);
+  std::string body;
   std::uint32_t acc = 0;
   int bits = 0;
   for (unsigned char b : bytes) {
@@ -37,32 +37,63 @@ std::string encode_token(const Schedule& schedule, std::uint64_t scenario_hash) 
     bits += 8;
     while (bits >= 6) {
       bits -= 6;
-      out += alphabet[(acc >> bits) & 0x3F];
+      body += alphabet[(acc >> bits) & 0x3F];
     }
   }
-  if (bits > 0) out += alphabet[(acc << (6 - bits)) & 0x3F];
-  return out;
+  if (bits > 0) body += alphabet[(acc << (6 - bits)) & 0x3F];
+  return fmt::format("v2-{:016x}-{:08x}-{}", scenario_hash, token_checksum(scenario_hash, body), body);
+}
+
+std::uint32_t token_checksum(std::uint64_t scenario_hash, const std::string& choices) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const unsigned char c : fmt::format("v2-{:016x}-{}", scenario_hash, choices)) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return static_cast<std::uint32_t>(h ^ (h >> 32));
 }
 
 std::optional<DecodedToken> decode_token(const std::string& token, std::string& error) {
-  if (token.size() < 20 || token.compare(0, 3, "v1-") != 0 || token[19] != '-') {
-    error = "a replay token looks like v1-<16 hex digits>-<schedule>";
+  if (token.compare(0, 3, "v1-") == 0) {
+    error =
+        "this is a version 1 token, printed by an older Interleave; it has no checksum, so a damaged copy cannot be "
+        "told from a good one. Run 'interleave check' again to get a current (v2) token";
     return std::nullopt;
   }
-  DecodedToken out;
-  for (std::size_t i = 3; i < 19; ++i) {
-    const char c = token[i];
-    const int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-    if (d < 0) {
-      error = "the token's scenario hash is not 16 hex digits";
-      return std::nullopt;
+  constexpr std::size_t body_at = 29;  // "v2-" 16 hex "-" 8 hex "-"
+  if (token.size() < body_at || token.compare(0, 3, "v2-") != 0 || token[19] != '-' || token[28] != '-') {
+    error = "a replay token looks like v2-<16 hex digits>-<8 hex digits>-<schedule>";
+    return std::nullopt;
+  }
+  const auto hex = [&](std::size_t from, std::size_t count, std::uint64_t& value) {
+    value = 0;
+    for (std::size_t i = from; i < from + count; ++i) {
+      const char c = token[i];
+      const int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+      if (d < 0) return false;
+      value = (value << 4) | static_cast<std::uint64_t>(d);
     }
-    out.scenario_hash = (out.scenario_hash << 4) | static_cast<std::uint64_t>(d);
+    return true;
+  };
+  DecodedToken out;
+  std::uint64_t checksum = 0;
+  if (!hex(3, 16, out.scenario_hash)) {
+    error = "the token's scenario hash is not 16 hex digits";
+    return std::nullopt;
+  }
+  if (!hex(20, 8, checksum)) {
+    error = "the token's checksum is not 8 hex digits";
+    return std::nullopt;
+  }
+  if (checksum != token_checksum(out.scenario_hash, token.substr(body_at))) {
+    error = "the token is damaged (its checksum does not match: cut short, extended or mistyped?); copy the whole "
+            "token from the report again";
+    return std::nullopt;
   }
   std::string bytes;
   std::uint32_t acc = 0;
   int bits = 0;
-  for (std::size_t i = 20; i < token.size(); ++i) {
+  for (std::size_t i = body_at; i < token.size(); ++i) {
     const auto pos = alphabet.find(token[i]);
     if (pos == std::string_view::npos) {
       error = fmt::format("unexpected character '{}' in the token", token[i]);

@@ -148,8 +148,11 @@ class Runner {
         r_.stopped_by_time = true;
         break;
       }
+      // A batch holds a copy of the cells per instance: the memory budget bounds how many.
+      const std::uint64_t per_instance = std::max<std::uint64_t>(1, std::uint64_t{m_.cell_count} * (use_tsan_ ? 40 : 8));
+      const std::uint64_t fit = o_.memory_limit ? std::max<std::uint64_t>(1, o_.memory_limit / per_instance) : UINT64_MAX;
       const auto n = static_cast<std::uint32_t>(
-          std::min<std::uint64_t>({batch, o_.max_runs - r_.runs, std::max<std::uint32_t>(1, 65536 / std::max<std::uint32_t>(workers, 1))}));
+          std::min<std::uint64_t>({batch, o_.max_runs - r_.runs, std::max<std::uint32_t>(1, 65536 / std::max<std::uint32_t>(workers, 1)), fit}));
       const auto bt = Clock::now();
       const std::uint32_t need = run_batch(n, workers);
       const double took = since(bt);

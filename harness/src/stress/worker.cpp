@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "../model/findings.hpp"
 #include "../vm/interpreter.hpp"
@@ -640,7 +641,16 @@ class Worker {
           }
           break;
         }
-        case Op::sem_release: sem(i.a).count.fetch_add(1, std::memory_order_release); break;
+        case Op::sem_release: {
+          // As in the controlled runtime: a release past INT64_MAX permits is a crash, not a wrap.
+          Semaphore& se = sem(i.a);
+          std::int64_t v = se.count.load(std::memory_order_relaxed);
+          do {
+            if (v == std::numeric_limits<std::int64_t>::max())
+              crash(findings::crash_text::semaphore_overflow(m_.semaphores[static_cast<std::size_t>(i.a)]));
+          } while (!se.count.compare_exchange_weak(v, v + 1, std::memory_order_release, std::memory_order_relaxed));
+          break;
+        }
         case Op::put: {
           Queue& q = queue(i.a);
           const std::int64_t v = pop();

@@ -8,6 +8,7 @@
 #include <deque>
 #include <limits>
 
+#include "interleave/memory_budget.hpp"
 #include "interleave/outcomes.hpp"
 #include "../model/findings.hpp"
 #include "../model/memory.hpp"
@@ -251,10 +252,16 @@ struct Execution::Impl {
     yielded = false;
   }
 
+  std::uint32_t spawn_site = 0;  // of the spawn being made, for MemoryLimitExceeded
+
   std::uint32_t new_thread(std::uint32_t body, std::string name, std::optional<std::uint32_t> parent, bool process) {
     const auto id = static_cast<std::uint32_t>(threads.size());
     if (id >= o.max_threads) {
       stop(findings::too_many_threads(o.max_threads));
+    }
+    if (parent && o.memory_limit != 0) {
+      const std::uint64_t need = state_bytes(m.cell_count, spaces.size() + (process ? 1 : 0), id + 1);
+      if (need > o.memory_limit) throw MemoryLimitExceeded(spawn_site, need, id + 1);
     }
     threads.emplace_back();
     Thread& t = threads.back();
@@ -307,6 +314,11 @@ struct Execution::Impl {
           deadlock();
         }
         if (step >= o.max_steps) livelock();
+        if ((step & 63) == 63 && cut_short()) {
+          result.cut_short = true;
+          result.findings.clear();
+          throw Stop{};
+        }
         if (yielders > 0) hold_back_yielders();
         const ThreadId next = s.pick(runnable, current, yielded);
         choices.push_back(Choice{Choice::thread, next});
@@ -355,6 +367,11 @@ struct Execution::Impl {
     s.end_run(step);
     r = nullptr;
     return result;
+  }
+
+  bool cut_short() const {
+    return (o.interrupt && o.interrupt->load(std::memory_order_relaxed)) ||
+           (o.deadline != std::chrono::steady_clock::time_point::max() && std::chrono::steady_clock::now() > o.deadline);
   }
 
   // ---- scheduling ------------------------------------------------------------------------
@@ -633,6 +650,10 @@ struct Execution::Impl {
         if (o.record_trace) trace(t, i.site, fmt::format("acquire {} ({} left)", m.semaphores[i.a], sems[i.a]));
         break;
       case Op::sem_release:
+        // ++ at INT64_MAX is undefined behaviour; the count would wrap negative and the
+        // next acquire would block forever, a false deadlock. A crash names the cause.
+        if (sems[i.a] == std::numeric_limits<std::int64_t>::max())
+          crash(t, findings::crash_text::semaphore_overflow(m.semaphores[i.a]));
         ++sems[i.a];
         hb.release_join(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
         if (o.record_trace) trace(t, i.site, fmt::format("release {} ({} available)", m.semaphores[i.a], sems[i.a]));
@@ -660,6 +681,7 @@ struct Execution::Impl {
                            : process        ? fmt::format("Process-{}", ++process_counter)
                                             : fmt::format("Thread-{}", ++thread_counter);
         const std::uint32_t parent_id = t.id;
+        spawn_site = i.site;
         const std::uint32_t id = new_thread(sp.body, std::move(name), parent_id, process);
         // new_thread may have moved every Thread: `t` is stale from here on.
         Thread& child = threads[id];

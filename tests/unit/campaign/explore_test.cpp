@@ -2,13 +2,18 @@
 // tokens, budgets.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "interleave/explore.hpp"
 #include "interleave/report.hpp"
+#include "interleave/verdict.hpp"
 #include "runtime_helpers.hpp"
 
 using namespace interleave;
@@ -144,4 +149,118 @@ main:
   REQUIRE(r.findings.size() == 1);
   CHECK(r.findings[0].preemptions == 0);
   CHECK(r.findings[0].steps == 6);
+}
+
+// Issue 14: --time bounds every stage and Ctrl-C stops them, whatever one run costs. The
+// mechanism is tested without a clock assertion: a deadline already passed, a flag already set.
+namespace {
+const char* const spawner = R"(shared x = 0
+
+thread grow:
+    x = x + 1
+    let a = spawn grow()
+    let b = spawn grow()
+    join a
+    join b
+
+main:
+    let t = spawn grow()
+    join t
+)";
+}  // namespace
+
+TEST_CASE("execution: a run past its deadline or after Ctrl-C is cut short, without findings", "[explore][budget]") {
+  const Module m = compile_text(spawner);
+  ExecOptions past;
+  past.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  const RunResult late = run_default(m, past);
+  CHECK(late.cut_short);
+  CHECK_FALSE(late.finished);
+  CHECK(late.findings.empty());
+  CHECK(late.steps == 63);  // the deadline is looked at every 64 steps
+  std::atomic<bool> stop{true};
+  ExecOptions interrupted;
+  interrupted.interrupt = &stop;
+  CHECK(run_default(m, interrupted).cut_short);
+  ExecOptions unbounded;
+  unbounded.max_steps = 1000;  // short, so the test is fast: it ends by itself, as a livelock
+  const RunResult whole = run_default(m, unbounded);
+  CHECK_FALSE(whole.cut_short);
+  CHECK_FALSE(whole.findings.empty());
+}
+
+TEST_CASE("explore: with the time budget spent, no stage starts and the verdict says nothing was checked",
+          "[explore][budget]") {
+  const Module m = compile_text(spawner);
+  ExploreOptions o;
+  o.max_seconds = 1e-9;
+  o.stress_seconds = 0.25;
+  const ExploreResult r = explore(m, o);
+  CHECK(r.runs == 0);
+  CHECK(r.stopped_by_time);
+  CHECK_FALSE(r.exhaustive);
+  CHECK(r.stress_runs == 0);
+  CHECK(r.stress_skipped == "the --time budget was spent before it could start");
+  const Verdict v = judge(m, r);
+  CHECK_FALSE(v.pass);
+  CHECK(v.problems == std::vector<std::string>{"not checked: no run finished within the --time budget"});
+}
+
+TEST_CASE("explore: Ctrl-C before the first run stops every stage, the stress pass included", "[explore][budget]") {
+  const Module m = compile_text(spawner);
+  std::atomic<bool> stop{true};
+  ExploreOptions o;
+  o.interrupt = &stop;
+  o.stress_seconds = 0.25;
+  const ExploreResult r = explore(m, o);
+  CHECK(r.interrupted);
+  CHECK(r.runs == 0);
+  CHECK(r.stress_runs == 0);
+  CHECK_FALSE(r.exhaustive);
+}
+
+TEST_CASE("minimise: past its deadline it keeps the schedule it was given", "[explore][budget]") {
+  const Module m = compile_text(forced_lock_order_deadlock);
+  ExploreOptions o;
+  o.strategy = Strategy::dfs;
+  o.minimise = false;
+  const ExploreResult r = explore(m, o);
+  REQUIRE_FALSE(r.findings.empty());
+  const auto& f = r.findings.front();
+  const Schedule kept = minimise(m, f.schedule, f.finding.key, ExecOptions{}, 4000, 20'000'000,
+                                 std::chrono::steady_clock::now() - std::chrono::seconds(1));
+  CHECK(same_choices(kept, f.schedule));
+}
+
+// Issue 14: `run --scheduler stress` with 0 runs showed PASS.
+TEST_CASE("explore: a stress campaign that made no run does not pass, and says why", "[explore][stress]") {
+  std::string many = "shared x = 0\n\nthread t:\n    x = 1\n\nmain:\n";
+  for (int i = 0; i < 70; ++i) many += fmt::format("    let t{} = spawn t()\n", i);
+  const Module m = compile_text(many);
+  ExploreOptions o;
+  o.strategy = Strategy::stress;
+  o.max_runs = 100;
+  o.max_seconds = 5;
+  const ExploreResult r = explore(m, o);
+  CHECK(r.stress_runs == 0);
+  CHECK(r.stress_skipped == "a run of this scenario needs 65 threads; the stress runtime runs at most 64 per run");
+  const Verdict v = judge(m, r);
+  CHECK_FALSE(v.pass);
+  CHECK(v.problems.back() ==
+        "not checked: the stress runtime made no runs (a run of this scenario needs 65 threads; the stress runtime "
+        "runs at most 64 per run)");
+}
+
+TEST_CASE("explore: every shard of a stress campaign makes its share of the runs", "[explore][stress][shard]") {
+  const Module m = compile_text("shared x = 0\n\nthread a:\n    x = 1\n\nthread b:\n    x = 2\n\nexpect race on x\n");
+  for (unsigned shard : {0u, 1u}) {
+    ExploreOptions o;
+    o.strategy = Strategy::stress;
+    o.max_runs = 101;
+    o.max_seconds = 60;
+    o.shard_index = shard;
+    o.shard_count = 2;
+    const ExploreResult r = explore(m, o);
+    CHECK(r.stress_runs == (shard == 0 ? 51u : 50u));
+  }
 }

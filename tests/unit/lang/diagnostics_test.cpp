@@ -348,7 +348,7 @@ TEST_CASE("load_file: unreadable paths give one I/O error line", "[diagnostics][
   CHECK(missing.file == nullptr);
   CHECK(missing.render() == "/nonexistent/dir/x.scn: error: cannot open: No such file or directory\n");
   const auto dir = load_file(std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios");
-  CHECK(dir.render() == std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios: error: is a directory, not a scenario file\n");
+  CHECK(dir.render() == std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios: error: is a directory, not a file\n");
 }
 
 TEST_CASE("render: C1 controls and bidirectional overrides are shown as '?'", "[diagnostics][render]") {

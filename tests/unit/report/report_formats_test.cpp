@@ -117,7 +117,7 @@ TEST_CASE("report formats: JUnit has a testcase per scenario and a failure per p
   CHECK(unexpected.find("type=\"interleave/failure\"") != std::string::npos);
   CHECK(unexpected.find(" step  thread") != std::string::npos);  // the trace table
   CHECK(unexpected.find("unexpected_race.scn:28") != std::string::npos);
-  CHECK(unexpected.find("replay: interleave replay tests/unit/report/unexpected_race.scn --schedule v1-") != std::string::npos);
+  CHECK(unexpected.find("replay: interleave replay tests/unit/report/unexpected_race.scn --schedule v2-") != std::string::npos);
 }
 
 TEST_CASE("report formats: JUnit escapes XML and drops characters XML 1.0 forbids", "[report][junit]") {
@@ -163,7 +163,7 @@ TEST_CASE("report formats: SARIF locates the unlocked balance race on its lines 
   CHECK(line + other == 28 + 29);
   CHECK((*race)["properties"]["expected"] == true);
   CHECK((*race)["properties"]["replayCommand"].get<std::string>().rfind(
-            "interleave replay scenarios/seed/balance_unlocked.scn --schedule v1-", 0) == 0);
+            "interleave replay scenarios/seed/balance_unlocked.scn --schedule v2-", 0) == 0);
   CHECK((*race)["message"]["text"].get<std::string>().rfind("race on balance [expected]\n", 0) == 0);
   // The trace as thread flows: every step once, in executionOrder.
   std::size_t steps = 0;
@@ -208,7 +208,7 @@ TEST_CASE("report formats: the Markdown summary has a table row per scenario and
         != std::string::npos);
   CHECK(md.find("### ❌ unexpected\\_race") != std::string::npos);
   CHECK(md.find("#### race on balance (**NOT expected**)") != std::string::npos);
-  CHECK(md.find("```sh\ninterleave replay tests/unit/report/unexpected_race.scn --schedule v1-") != std::string::npos);
+  CHECK(md.find("```sh\ninterleave replay tests/unit/report/unexpected_race.scn --schedule v2-") != std::string::npos);
   // The passing scenario has no section of its own.
   CHECK(md.find("### ❌ balance") == std::string::npos);
 

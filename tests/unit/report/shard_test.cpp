@@ -95,9 +95,21 @@ TEST_CASE("merge: reports of different campaigns or a repeated shard are refused
   CHECK_NOTHROW(merge_reports({a, b}));
   CHECK_THROWS_WITH(merge_reports({a, a}), "shard 0 appears twice");
   CHECK_THROWS_WITH(merge_reports({a, other}),
-                    "the reports come from different campaigns (seed, run budget or shard count differ)");
+                    "the reports come from different campaigns (command, seed, run budget or shard count differ)");
   CHECK_THROWS_WITH(merge_reports({a, "{}"}), "report 2 is not an interleave JSON report (version 1)");
   CHECK_THROWS_WITH(merge_reports({}), "nothing to merge");
+}
+
+// Regression (issue 14): an edited shard "index 7 of 2" was merged as if it were a shard.
+TEST_CASE("merge: a shard whose index is not below its shard count is refused", "[merge]") {
+  const std::string a = campaign("scenarios/seed/balance_locked.scn", 0, 2, 100);
+  json edited = json::parse(campaign("scenarios/seed/balance_locked.scn", 1, 2, 100));
+  edited["campaign"]["shard"]["index"] = 7;
+  CHECK_THROWS_WITH(merge_reports({a, edited.dump()}),
+                    "report 2 says it is shard 7 of 2; a shard index must be below the shard count");
+  json merged = json::parse(merge_reports({a, campaign("scenarios/seed/balance_locked.scn", 1, 2, 100)}));
+  CHECK_THROWS_WITH(merge_reports({a, merged.dump()}),
+                    "report 2 was written by 'merge', not by check or run; only shards of one campaign merge");
 }
 
 TEST_CASE("merge: a finding missing from the merged shards fails the verdict again", "[merge]") {
