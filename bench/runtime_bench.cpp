@@ -45,6 +45,21 @@ thread b:
         x.store(2)
 )";
 
+// Message passing with relaxed atomics (the MP litmus test): weak outcomes under rc11.
+constexpr const char* message_passing = R"(
+atomic data = 0
+atomic flag = 0
+shared r0 = 0
+shared r1 = 0
+thread writer:
+    data.store(1, relaxed)
+    flag.store(1, relaxed)
+thread reader:
+    r0 = flag.load(relaxed)
+    r1 = data.load(relaxed)
+observe r0, r1
+)";
+
 interleave::Module module_of(const char* text) {
   auto r = interleave::load_text("bench.scn", text);
   if (!r.ok()) throw std::runtime_error(r.render());
@@ -129,6 +144,27 @@ void AtomicStoresRandom(benchmark::State& state) {
   report(state, runs, steps);
 }
 BENCHMARK(AtomicStoresRandom);
+
+// The cost of a memory model, in one run: random runs of the locked balance (no atomics)
+// and of the MP litmus test under sc, tso and rc11, race detector on. The issue's aim:
+// rc11 within 1.5x of sc.
+void MemoryModels(benchmark::State& state) {
+  const auto module = module_of(state.range(0) == 0 ? locked_balance : message_passing);
+  interleave::ExecOptions o;
+  o.memory = static_cast<interleave::MemoryModel>(state.range(1));
+  interleave::Execution exec(module, o);
+  auto sched = interleave::make_random_scheduler(1);
+  std::uint64_t runs = 0, steps = 0;
+  for (auto _ : state) {
+    sched->new_run();
+    steps += exec.run(*sched).steps;
+    ++runs;
+  }
+  report(state, runs, steps);
+}
+static_assert(static_cast<int>(interleave::MemoryModel::sc) == 0 && static_cast<int>(interleave::MemoryModel::tso) == 1 &&
+              static_cast<int>(interleave::MemoryModel::rc11) == 2);
+BENCHMARK(MemoryModels)->ArgNames({"mp", "model"})->ArgsProduct({{0, 1}, {0, 1, 2}});
 
 }  // namespace
 
