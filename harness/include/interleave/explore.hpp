@@ -100,6 +100,9 @@ struct ExploreResult {
   double stress_seconds = 0;
   std::string stress_skipped;     // why the stress runtime could not run this scenario
   std::vector<std::string> notes;      // distinct information lines (process crashes)
+  // Outcomes the stress runtime saw on real threads that the memory model does not allow,
+  // though the controlled runtime explored every execution: a harness error (never clean).
+  std::vector<std::string> model_errors;
 };
 
 ExploreResult explore(const Module& module, const ExploreOptions& options);

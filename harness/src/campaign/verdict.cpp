@@ -56,6 +56,11 @@ Verdict judge(const Module& m, const ExploreResult& r) {
     v.problems.push_back("not checked: the stress runtime made no runs (" +
                          (r.stress_skipped.empty() ? std::string("no budget left") : r.stress_skipped) + ")");
   }
+  // The hardware showed what the memory model says cannot happen: never a clean verdict.
+  for (const auto& e : r.model_errors) {
+    v.pass = false;
+    v.problems.push_back(e);
+  }
   // Nor does a campaign whose every run was cut short by --time (one run took longer).
   if (r.runs == 0 && r.stress_runs == 0 && r.stopped_by_time && r.findings.empty()) {
     v.pass = false;

@@ -1,6 +1,8 @@
 // The verdict rules: which findings take part, and what a stress-only finding needs.
 #include <catch2/catch.hpp>
 
+#include "interleave/bytecode.hpp"
+#include "interleave/explore.hpp"
 #include "interleave/verdict.hpp"
 
 using namespace interleave;
@@ -45,4 +47,18 @@ TEST_CASE("verdict: information never decides; missing and unexpected kinds fail
   const Verdict wrong_variable = judge({{"race", "y", "race on y", false}}, {"race"}, {"x"}, 7);
   CHECK_FALSE(wrong_variable.pass);
   CHECK(wrong_variable.problems == std::vector<std::string>{"unexpected race on y", "expected race on x, not found in 7 runs"});
+}
+
+TEST_CASE("verdict: an outcome the hardware showed and the memory model forbids is never clean", "[verdict][memory]") {
+  Module m;
+  ExploreResult r;
+  r.runs = 100;
+  CHECK(judge(m, r).pass);
+  r.model_errors.push_back(
+      "harness error: the stress runtime saw outcome 1, 0 on real threads (3 runs), which the tso model does not allow "
+      "though every execution was explored; please report it");
+  const Verdict v = judge(m, r);
+  CHECK_FALSE(v.pass);
+  REQUIRE(v.problems.size() == 1);
+  CHECK(v.problems[0] == r.model_errors[0]);
 }
