@@ -9,7 +9,8 @@ void Causality::reset(std::uint32_t sync_objects) {
   threads_ = 0;
   for (auto& v : fence_released_) v.clear();
   for (auto& v : pending_acquire_) v.clear();
-  sync_.resize(sync_objects);
+  // Never shrunk: each atomic store has its own sync object, and runs reuse them.
+  if (sync_.size() < sync_objects) sync_.resize(sync_objects);
   for (auto& v : sync_) v.clear();
   for (auto& q : queue_items_) q.clear();
   std::fill(queue_heads_.begin(), queue_heads_.end(), 0);
