@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <vector>
 
 #include "interleave/scheduler.hpp"
@@ -20,6 +21,7 @@ class PctScheduler final : public Scheduler {
 
   bool new_run() override {
     priorities_.clear();
+    sparse_.clear();
     step_ = 0;
     change_points_.clear();
     // k: the longest run seen so far estimates the number of steps.
@@ -32,17 +34,17 @@ class PctScheduler final : public Scheduler {
   ThreadId pick(std::span<const ThreadId> runnable, ThreadId current, bool yielded) override {
     ++step_;
     for (ThreadId t : runnable) priority(t);
-    if (yielded && runnable.size() > 1) priorities_[current] = --lowest_;  // a yield lets the others go first
+    if (yielded && runnable.size() > 1) slot(current) = --lowest_;  // a yield lets the others go first
     ThreadId best = runnable.front();
     for (ThreadId t : runnable)
-      if (priorities_[t] > priorities_[best]) best = t;
+      if (slot(t) > slot(best)) best = t;
     for (std::size_t i = 0; i < change_points_.size(); ++i) {
       if (change_points_[i] != step_) continue;
       // The i-th change point: the chosen thread drops below every initial priority.
-      priorities_[best] = static_cast<std::int64_t>(depth_ - 1 - i);
+      slot(best) = static_cast<std::int64_t>(depth_ - 1 - i);
       best = runnable.front();
       for (ThreadId t : runnable)
-        if (priorities_[t] > priorities_[best]) best = t;
+        if (slot(t) > slot(best)) best = t;
     }
     return best;
   }
@@ -59,17 +61,28 @@ class PctScheduler final : public Scheduler {
   std::string name() const override { return fmt::format("pct(d={})", depth_); }
 
  private:
-  std::int64_t priority(ThreadId t) {
+  // Thread ids are small and dense; the memory model's pseudo-threads (tso flushes) have
+  // large ids, kept in a map so that a run does not allocate and clear a large vector.
+  std::int64_t& slot(ThreadId t) {
+    if (t >= dense_limit) {
+      auto [it, fresh] = sparse_.try_emplace(t, missing);
+      return it->second;
+    }
     if (priorities_.size() <= t) priorities_.resize(t + 1, missing);
-    if (priorities_[t] == missing)
-      priorities_[t] = static_cast<std::int64_t>(depth_) + static_cast<std::int64_t>(rng_.below(1u << 30));
     return priorities_[t];
+  }
+  std::int64_t priority(ThreadId t) {
+    std::int64_t& p = slot(t);
+    if (p == missing) p = static_cast<std::int64_t>(depth_) + static_cast<std::int64_t>(rng_.below(1u << 30));
+    return p;
   }
 
   static constexpr std::int64_t missing = INT64_MIN;
   Rng rng_;
   unsigned depth_;
+  static constexpr ThreadId dense_limit = 4096;
   std::vector<std::int64_t> priorities_;
+  std::unordered_map<ThreadId, std::int64_t> sparse_;
   std::vector<std::uint64_t> change_points_;
   std::uint64_t step_ = 0;
   std::uint64_t estimated_steps_ = 0;
