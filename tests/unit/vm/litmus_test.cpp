@@ -24,6 +24,7 @@ std::set<Outcome> outcomes(const std::string& relative, std::uint64_t& runs, Mem
   DfsScheduler dfs(-1);
   ExecOptions o;
   o.memory = model;
+  o.tsan = false;  // about the memory models: millions of runs, no need for the second race detector
   Execution e(m, o);
   runs = 0;
   while (dfs.new_run()) {
@@ -84,10 +85,11 @@ TEST_CASE("litmus: IRIW readers never disagree on the order of the writes under 
   CHECK(seen.count({0, 0}) == 1);
 }
 
-TEST_CASE("litmus: IRIW readers disagree under rc11, never under tso", "[litmus]") {
+// (That tso never shows it is checked by the litmus tests: iriw_relaxed under tso, about
+// two million schedules.)
+TEST_CASE("litmus: IRIW readers disagree under rc11", "[litmus]") {
   std::uint64_t runs = 0;
   CHECK(outcomes("iriw.scn", runs, MemoryModel::rc11).count({10, 10}) == 1);
-  CHECK(outcomes("iriw.scn", runs, MemoryModel::tso).count({10, 10}) == 0);
 }
 
 }  // namespace interleave::test
