@@ -16,10 +16,7 @@ void Memory::reset(const std::vector<std::int64_t>& initial) {
   mo_.resize(atomics_);
   spaces_ = 1;
   for (std::uint32_t a = 0; a < atomics_; ++a) {
-    Message m;
-    m.value = a < initial.size() ? initial[a] : 0;
-    m.loc = a;
-    mo_[a].push_back(add_message(m));
+    mo_[a].push_back(add_message(a < initial.size() ? initial[a] : 0, a));
   }
   thread_count_ = 0;
   for (auto& v : sync_) v.clear();
@@ -44,16 +41,21 @@ void Memory::new_space(std::uint32_t space, std::uint32_t copy_of) {
   spaces_ = std::max(spaces_, space + 1);
   mo_.resize(static_cast<std::size_t>(spaces_) * atomics_);
   for (std::uint32_t a = 0; a < atomics_; ++a) {
-    Message m;
-    m.value = latest(loc(copy_of, a));
-    m.loc = loc(space, a);
-    mo_[m.loc].clear();
-    mo_[m.loc].push_back(add_message(m));
+    const std::uint32_t l = loc(space, a);
+    mo_[l].clear();
+    mo_[l].push_back(add_message(latest(loc(copy_of, a)), l));
   }
 }
 
-std::uint32_t Memory::add_message(Message m) {
+std::uint32_t Memory::add_message(std::int64_t value, std::uint32_t loc, std::uint32_t thread, std::uint32_t step,
+                                  std::uint32_t site) {
   const auto id = static_cast<std::uint32_t>(messages_.size());
+  Message m;
+  m.value = value;
+  m.loc = loc;
+  m.thread = thread;
+  m.step = step;
+  m.site = site;
   messages_.push_back(m);
   return id;
 }
@@ -157,13 +159,7 @@ void Memory::insert(std::uint32_t loc, std::uint32_t after_pos, std::uint32_t ms
 
 std::uint32_t Memory::store(std::uint32_t thread, std::uint32_t loc, std::int64_t value, MemOrder order,
                             std::uint32_t place, std::uint32_t step, std::uint32_t site) {
-  Message m;
-  m.value = value;
-  m.loc = loc;
-  m.thread = thread;
-  m.step = step;
-  m.site = site;
-  const std::uint32_t id = add_message(m);
+  const std::uint32_t id = add_message(value, loc, thread, step, site);
   if (model_ == MemoryModel::tso) {
     messages_[id].visible = false;
     threads_[thread].buffer.push_back(id);
@@ -178,18 +174,12 @@ std::uint32_t Memory::store(std::uint32_t thread, std::uint32_t loc, std::int64_
 
 std::uint32_t Memory::rmw(std::uint32_t thread, std::uint32_t read_msg, std::int64_t value, MemOrder order,
                           std::uint32_t step, std::uint32_t site) {
-  Message m;
-  m.value = value;
-  m.loc = messages_[read_msg].loc;
-  m.thread = thread;
-  m.step = step;
-  m.site = site;
-  const std::uint32_t id = add_message(m);
+  const std::uint32_t loc = messages_[read_msg].loc;
+  const std::uint32_t id = add_message(value, loc, thread, step, site);
   messages_[read_msg].taken = true;
-  insert(m.loc, messages_[read_msg].pos, id);
-  raise(threads_[thread].cur, m.loc, id);
-  if (order == MemOrder::seq_cst && model_ == MemoryModel::rc11)
-    raise(sync(sc_sync_), m.loc, id);
+  insert(loc, messages_[read_msg].pos, id);
+  raise(threads_[thread].cur, loc, id);
+  if (order == MemOrder::seq_cst && model_ == MemoryModel::rc11) raise(sync(sc_sync_), loc, id);
   return id;
 }
 

@@ -162,7 +162,8 @@ class Memory final : public HbListener {
   View& sync(std::uint32_t id);
   // The position in mo below which `thread` may not read or write `loc`.
   std::uint32_t floor(std::uint32_t thread, std::uint32_t loc, MemOrder order, bool read) const;
-  std::uint32_t add_message(Message m);
+  std::uint32_t add_message(std::int64_t value, std::uint32_t loc, std::uint32_t thread = none, std::uint32_t step = 0,
+                            std::uint32_t site = 0);
   void insert(std::uint32_t loc, std::uint32_t after_pos, std::uint32_t msg);
 
   MemoryModel model_;

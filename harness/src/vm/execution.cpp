@@ -144,7 +144,9 @@ struct Execution::Impl {
         sync_fence(static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size())),
         memory(model, static_cast<std::uint32_t>(m.atomics.size()), sync_fence + 1, sync_fence),
         hb(m, /*clocks=*/false, o.detect_races, tsan_on, memory),
-        flush_base(o.max_threads) {}
+        flush_base(o.max_threads) {
+    for (const auto& v : m.atomics) atomic_init.push_back(v.init);
+  }
 
   const Module& m;
   ExecOptions o;
@@ -170,7 +172,7 @@ struct Execution::Impl {
   // tso: "flush thread t's oldest buffered store" is a pseudo-thread flush_base + t that the
   // scheduler picks like a thread, so flushes are recorded, explored and replayed.
   const std::uint32_t flush_base;
-  std::vector<std::int64_t> atomic_init;
+  std::vector<std::int64_t> atomic_init;  // of the module: fixed for every run
   std::vector<std::uint8_t> tsan_raced_vars;  // this run: one TSan race per variable
   std::vector<std::pair<std::uint32_t, std::uint32_t>> held;  // (thread, mutex) locked at a run's end
   bool tsan_lock_order_seen = false;
@@ -226,11 +228,7 @@ struct Execution::Impl {
     spaces[0].assign(m.cell_count, 0);
     for (const auto& v : m.shared)
       std::fill_n(spaces[0].begin() + v.first_cell, std::max<std::uint32_t>(v.size, 1), v.init);
-    atomic_init.clear();
-    for (const auto& v : m.atomics) {
-      spaces[0][v.first_cell] = v.init;
-      atomic_init.push_back(v.init);
-    }
+    for (const auto& v : m.atomics) spaces[0][v.first_cell] = v.init;
     memory.reset(atomic_init);
     mutexes.assign(m.mutexes.size(), Mutex{});
     cond_waiters.resize(m.conds.size());
@@ -461,17 +459,11 @@ struct Execution::Impl {
     auto publishes = [&](const Thread& u, std::vector<std::uint32_t>& locs) {
       locs.clear();
       const Instr& i = at(u);
-      switch (i.op) {
-        case Op::atomic_load: case Op::atomic_fetch_add: case Op::atomic_exchange: case Op::atomic_cas:
-          locs.push_back(memory.loc(u.space, static_cast<std::uint32_t>(i.a)));
-          break;
-        case Op::atomic_store:
-          if (static_cast<MemOrder>(i.aux) == MemOrder::seq_cst) locs.push_back(memory.loc(u.space, static_cast<std::uint32_t>(i.a)));
-          break;
-        default: break;
-      }
-      if (drains[static_cast<std::uint8_t>(i.op)] || (i.op == Op::atomic_store && static_cast<MemOrder>(i.aux) == MemOrder::seq_cst))
-        memory.buffer_locations(u.id, locs);
+      const bool sc_store = i.op == Op::atomic_store && static_cast<MemOrder>(i.aux) == MemOrder::seq_cst;
+      const bool reads = i.op == Op::atomic_load || i.op == Op::atomic_fetch_add || i.op == Op::atomic_exchange ||
+                         i.op == Op::atomic_cas;
+      if (reads || sc_store) locs.push_back(memory.loc(u.space, static_cast<std::uint32_t>(i.a)));
+      if (sc_store || drains[static_cast<std::uint8_t>(i.op)]) memory.buffer_locations(u.id, locs);
     };
     for (std::size_t k = 0; k < real; ++k) {
       const Thread& u = threads[runnable[k]];
@@ -511,9 +503,9 @@ struct Execution::Impl {
   void flush(std::uint32_t t, std::string_view why) {
     const std::uint32_t id = memory.flush(t);
     const Memory::Message& msg = memory.message(id);
-    const std::uint32_t space = msg.loc / static_cast<std::uint32_t>(m.atomics.size());
-    const Variable& v = m.atomics[msg.loc % m.atomics.size()];
-    spaces[space][v.first_cell] = memory.latest(msg.loc);
+    const auto atomics = static_cast<std::uint32_t>(m.atomics.size());
+    const Variable& v = m.atomics[msg.loc % atomics];
+    publish(msg.loc / atomics, msg.loc % atomics);
     if (o.record_trace)
       trace(threads[t], msg.site,
             why.empty() ? fmt::format("flush {} <- {} from {}'s store buffer (now visible)", v.name, msg.value, threads[t].name)
@@ -707,13 +699,13 @@ struct Execution::Impl {
         Thread& target = threads[static_cast<std::size_t>(h)];
         if (target.joined) crash(t, findings::crash_text::already_joined(target.name));
         target.joined = true;
-        // A joined thread's stores are visible to the joiner.
-        if (model == MemoryModel::tso)
-          for (const Thread& x : threads)
-            if (x.id == target.id || (target.is_process && x.process == target.process)) drain(x.id, "join");
-        if (hb.any())
-          for (const Thread& x : threads)
-            if (x.id == target.id || (target.is_process && x.process == target.process)) hb.join(t.id, x.id);
+        // The joined threads (a process: all of its threads): their stores become visible
+        // to the joiner (tso), and they happen before it.
+        for (const Thread& x : threads) {
+          if (x.id != target.id && !(target.is_process && x.process == target.process)) continue;
+          drain(x.id, "join");
+          if (hb.any()) hb.join(t.id, x.id);
+        }
         const std::int64_t value = target.is_process ? (target.crashed ? 1 : 0) : target.result;
         t.stack.push_back(value);
         if (o.record_trace) trace(t, i.site, fmt::format("join {} -> {}", target.name, value));
