@@ -69,20 +69,19 @@ using Outcomes = std::set<std::vector<std::int64_t>>;
 
 // Every outcome under `model`; false when DFS could not finish within the budget.
 bool outcomes(const Module& m, MemoryModel model, Outcomes& out) {
-  DfsScheduler dfs(-1);
   ExecOptions o;
   o.memory = model;
   o.detect_races = false;
   o.max_steps = 200;
-  Execution e(m, o);
-  std::uint64_t runs = 0;
-  while (dfs.new_run()) {
-    if (++runs > 50'000) return false;
-    const RunResult r = e.run(dfs);
-    RC_ASSERT(r.findings.empty());
-    out.insert(r.observed);
-  }
-  return true;
+  bool complete = false;
+  dfs_all(
+      m, -1, o,
+      [&](const RunResult& r) {
+        RC_ASSERT(r.findings.empty());
+        out.insert(r.observed);
+      },
+      50'000, &complete);
+  return complete;
 }
 
 std::string show(const Outcomes& o) {

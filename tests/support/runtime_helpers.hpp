@@ -109,9 +109,11 @@ inline const Finding& only_finding(const RunResult& r) {
   return r.findings.front();
 }
 
-// Every run of an exhaustive DFS; `visit` sees each RunResult.
+// Every run of an exhaustive DFS (at most `max_runs`); `visit` sees each RunResult.
+// `complete`, when given, says whether DFS ran every schedule.
 template <typename Visit>
-std::uint64_t dfs_all(const Module& m, int bound, ExecOptions o, Visit&& visit, std::uint64_t max_runs = 1'000'000) {
+std::uint64_t dfs_all(const Module& m, int bound, ExecOptions o, Visit&& visit, std::uint64_t max_runs = 1'000'000,
+                      bool* complete = nullptr) {
   DfsScheduler dfs(bound);
   Execution e(m, o);
   std::uint64_t runs = 0;
@@ -119,7 +121,7 @@ std::uint64_t dfs_all(const Module& m, int bound, ExecOptions o, Visit&& visit, 
     ++runs;
     visit(e.run(dfs));
   }
-  if (!dfs.complete() && runs >= max_runs) return runs;
+  if (complete) *complete = dfs.complete() || (runs == max_runs && !dfs.new_run());
   return runs;
 }
 

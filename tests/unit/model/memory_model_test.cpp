@@ -63,17 +63,11 @@ RunResult run_script(const Module& m, std::vector<Choice> script, ExecOptions o,
 // Every observe tuple of every schedule (DFS), and whether DFS finished.
 std::set<std::vector<std::int64_t>> outcomes(const Module& m, MemoryModel mm, std::uint64_t& runs) {
   std::set<std::vector<std::int64_t>> seen;
-  DfsScheduler dfs(-1);
   ExecOptions o;
   o.memory = mm;
-  Execution e(m, o);
-  runs = 0;
-  while (dfs.new_run() && runs < 1'000'000) {
-    const RunResult r = e.run(dfs);
-    if (r.finished) seen.insert(r.observed);
-    ++runs;
-  }
-  REQUIRE(dfs.complete());
+  bool complete = false;
+  runs = dfs_all(m, -1, o, [&](const RunResult& r) { if (r.finished) seen.insert(r.observed); }, 1'000'000, &complete);
+  REQUIRE(complete);
   return seen;
 }
 
@@ -174,17 +168,11 @@ thread consumer:
     assert data == 42
 )");
   for (auto mm : {MemoryModel::rc11, MemoryModel::tso, MemoryModel::sc}) {
-    DfsScheduler dfs(-1);
     ExecOptions o;
     o.memory = mm;
-    Execution e(m, o);
-    std::uint64_t runs = 0;
-    while (dfs.new_run() && runs < 10'000) {
-      const RunResult r = e.run(dfs);
-      CHECK(r.findings.empty());
-      ++runs;
-    }
-    CHECK(dfs.complete());
+    bool complete = false;
+    dfs_all(m, -1, o, [](const RunResult& r) { CHECK(r.findings.empty()); }, 10'000, &complete);
+    CHECK(complete);
   }
 }
 
@@ -204,17 +192,12 @@ thread t1:
 
 observe r0, r1
 )";
-  std::uint64_t runs = 0;
   auto weak_under = [&](const std::string& text, std::optional<MemoryModel> option) {
-    const Module m = compile_text(text);
-    std::set<std::vector<std::int64_t>> seen;
-    DfsScheduler dfs(-1);
     ExecOptions o;
     o.memory = option;
-    Execution e(m, o);
-    while (dfs.new_run()) seen.insert(e.run(dfs).observed);
-    (void)runs;
-    return seen.count({0, 0}) == 1;
+    bool weak = false;
+    dfs_all(compile_text(text), -1, o, [&](const RunResult& r) { weak = weak || r.observed == std::vector<std::int64_t>{0, 0}; });
+    return weak;
   };
   CHECK(weak_under(sb, std::nullopt));                         // rc11 by default
   CHECK_FALSE(weak_under("memory sc\n" + sb, std::nullopt));   // the file says sc

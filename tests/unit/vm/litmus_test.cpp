@@ -5,6 +5,7 @@
 // (The full library, every shape and order, is checked by tests/litmus under every model.)
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <set>
 
 #include "runtime_helpers.hpp"
@@ -21,19 +22,18 @@ std::set<Outcome> outcomes(const std::string& relative, std::uint64_t& runs, Mem
   REQUIRE(lr.ok());
   const Module m = compile(*lr.program);
   std::set<Outcome> seen;
-  DfsScheduler dfs(-1);
   ExecOptions o;
   o.memory = model;
   o.tsan = false;  // about the memory models: millions of runs, no need for the second race detector
-  Execution e(m, o);
-  runs = 0;
-  while (dfs.new_run()) {
-    const RunResult r = e.run(dfs);
-    REQUIRE(r.findings.empty());
-    seen.insert(r.observed);
-    ++runs;
-  }
-  REQUIRE(dfs.complete());
+  bool complete = false;
+  runs = dfs_all(
+      m, -1, o,
+      [&](const RunResult& r) {
+        REQUIRE(r.findings.empty());
+        seen.insert(r.observed);
+      },
+      std::numeric_limits<std::uint64_t>::max(), &complete);
+  REQUIRE(complete);
   return seen;
 }
 
