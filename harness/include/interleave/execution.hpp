@@ -55,6 +55,10 @@ struct ExecOptions {
   std::optional<MemoryModel> memory;  // --memory; none: the file's `memory` line, else rc11
   bool record_trace = false;
   bool capture_output = false;
+  // tso: offer a flush of every non-empty store buffer at every step, not only where it can
+  // matter. Replays set it, so that a schedule made by partial-order reduction (which
+  // offers them all) replays, and is minimised, exactly.
+  bool offer_all_flushes = false;
   bool keep_schedule = true;  // false: RunResult::schedule is filled only for runs with findings
   bool full_schedule = false; // true: every choice, not only those up to the last non-default one
   // Looked at every 64 steps: once the flag is set or the deadline has passed, the run
@@ -89,6 +93,7 @@ struct RunResult {
   std::vector<std::string> notes;      // information, e.g. a process that crashed
   bool finished = false;               // every thread ran to its end
   bool cut_short = false;              // ended by ExecOptions::interrupt or deadline: not a run to count
+  bool pruned = false;                 // abandoned by partial-order reduction (prune_run): not an execution
 };
 
 class Execution {

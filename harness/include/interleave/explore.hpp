@@ -18,7 +18,7 @@ namespace interleave {
 
 struct ExploreResult;
 
-enum class Strategy : std::uint8_t { portfolio, random, pct, dfs, stress };
+enum class Strategy : std::uint8_t { portfolio, random, pct, dfs, dpor, stress };
 
 // Where a long exploration stands, for a live progress line.
 struct ExploreProgress {
@@ -86,7 +86,9 @@ struct ExploreResult {
   std::uint64_t runs = 0;
   std::uint64_t steps = 0;
   double seconds = 0;             // everything: controlled runs, the stress pass, minimisation
-  bool exhaustive = false;       // DFS explored every schedule (within its bound)
+  bool exhaustive = false;       // DFS explored every schedule (within its bound), or DPOR every class
+  std::uint64_t executions = 0;  // DPOR: the classes run to their end (0: DPOR did not run)
+  std::uint64_t redundant = 0;   // DPOR: runs abandoned as equivalent to one already made
   bool stopped_by_time = false;
   bool interrupted = false;      // stopped by ExploreOptions::interrupt
   unsigned shard_index = 0;

@@ -14,6 +14,43 @@ namespace interleave {
 
 using ThreadId = std::uint32_t;
 
+// What `pick` returns to abandon a run: partial-order reduction found that every way on is
+// equivalent to a run already made (all runnable threads are asleep). The run ends
+// unfinished (RunResult::pruned) and counts as no execution.
+inline constexpr ThreadId prune_run = 0xFFFFFFFFu;
+
+// One entry of a step's footprint: an object the step read or wrote. Two steps of
+// different threads are dependent when they touch a common object and one of them writes
+// it, or when either touches `footprint::global`. Partial-order reduction explores one
+// order of dependent steps per equivalence class and never reorders independent ones.
+struct StepAccess {
+  std::uint64_t object = 0;
+  bool write = false;
+};
+
+namespace footprint {
+// The object kinds, in the top byte of StepAccess::object.
+enum Kind : std::uint8_t {
+  cell = 1,      // a shared variable's cell: (space << 32) | cell
+  atomic,        // an atomic location (Memory::loc)
+  mutex,         // acquiring mutex k (lock, try_lock, a wait's wakeup)
+  mutex_free,    // releasing mutex k (what a try_lock sees)
+  cond,
+  semaphore,
+  queue,
+  thread_end,    // thread k ended (what a join waits for)
+  process_end,   // a thread of process k ended
+  store_buffer,  // tso: thread k's store buffer
+  sc_order,      // rc11's SC view and every fence
+  always,        // a write to what an `always` property reads: always-properties see states, not traces
+  spawned,       // thread k was started by this step (its first step comes after it)
+  global,        // dependent with every step (a process spawn copies memory; a crash ends threads)
+};
+inline constexpr std::uint64_t object(Kind kind, std::uint64_t index) { return (std::uint64_t{kind} << 56) | index; }
+inline constexpr Kind kind_of(std::uint64_t object) { return static_cast<Kind>(object >> 56); }
+inline constexpr std::uint64_t index_of(std::uint64_t object) { return object & ((std::uint64_t{1} << 56) - 1); }
+}  // namespace footprint
+
 class Scheduler {
  public:
   virtual ~Scheduler() = default;
@@ -26,6 +63,11 @@ class Scheduler {
   virtual std::int64_t choose(std::int64_t lo, std::int64_t hi) = 0;
   // Called when a run ends, with its length in steps.
   virtual void end_run(std::uint64_t /*steps*/) {}
+  // Partial-order reduction: when true, the runtime calls `executed` after every step with
+  // the step's footprint, and offers every tso flush (not only those that can matter now:
+  // that reduction looks at other threads' next steps, which this one must not depend on).
+  virtual bool wants_footprints() const { return false; }
+  virtual void executed(ThreadId /*thread*/, std::span<const StepAccess> /*footprint*/) {}
   // A short description for reports: "random", "pct(d=2)", "dfs".
   virtual std::string name() const = 0;
 };
@@ -95,6 +137,36 @@ class DfsScheduler : public Scheduler {
   std::size_t depth_ = 0;
   std::uint64_t runs_ = 0;
   bool complete_ = false;
+};
+
+// Exhaustive search with dynamic partial-order reduction: one run per equivalence class
+// of runs (Mazurkiewicz traces over the footprints the runtime reports: two runs that
+// differ only in the order of independent steps are one class). Source sets with sleep
+// sets (Abdulla, Aronis, Jonsson, Sagonas, "Source Sets: A Foundation for Optimal Dynamic
+// Partial Order Reduction", JACM 2017): every class is run to its end exactly once; a run
+// whose every continuation is equivalent to one already made is abandoned (prune_run).
+// Value choices (any(), which waiter a notify wakes, a memory model's reads-from and
+// modification-order choices) are explored exhaustively, as DFS does.
+class DporScheduler : public Scheduler {
+ public:
+  DporScheduler();
+  ~DporScheduler() override;
+  bool new_run() override;
+  ThreadId pick(std::span<const ThreadId> runnable, ThreadId current, bool current_yielded) override;
+  std::int64_t choose(std::int64_t lo, std::int64_t hi) override;
+  void end_run(std::uint64_t steps) override;
+  bool wants_footprints() const override { return true; }
+  void executed(ThreadId thread, std::span<const StepAccess> footprint) override;
+  std::string name() const override { return "dpor"; }
+  // True once new_run() has returned false: every class was run.
+  bool complete() const;
+  std::uint64_t runs() const;        // runs made, abandoned ones included
+  std::uint64_t executions() const;  // runs that reached their end (or a finding): one per class
+  std::uint64_t pruned() const;      // runs abandoned as redundant
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // Replays a schedule. Strict: a choice that does not fit the run is an error (the

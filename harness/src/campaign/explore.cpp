@@ -39,6 +39,13 @@ class Explorer {
         res_.strategy = o_.shard_index == 0 ? dfs_label(dfs) : "dfs (made by shard 0)";
         break;
       }
+      case Strategy::dpor: {
+        DporScheduler dpor;
+        if (o_.shard_index == 0) loop(dpor, o_.max_runs);
+        res_.exhaustive = dpor.complete() && !cut_;
+        res_.strategy = o_.shard_index == 0 ? dpor_label(dpor) : "dpor (made by shard 0)";
+        break;
+      }
       case Strategy::random:
       case Strategy::pct:
         slots(0, o_.max_runs);
@@ -186,7 +193,19 @@ class Explorer {
     }
   }
 
-  void loop(DfsScheduler& s, std::uint64_t runs) {
+  std::string dpor_label(const DporScheduler& dpor) {
+    res_.executions = dpor.executions();
+    res_.redundant = dpor.pruned();
+    const std::string redundant =
+        dpor.pruned() == 0 ? std::string() : fmt::format(", {} redundant runs abandoned", dpor.pruned());
+    if (!dpor.complete())
+      return fmt::format("dpor (stopped after {} executions{}{})", dpor.executions(), redundant,
+                         may_stop_early() && expected_seen() ? ": every expected finding seen" : "");
+    return fmt::format("dpor: all {} executions explored{}", dpor.executions(), redundant);
+  }
+
+  template <class S>
+  void loop(S& s, std::uint64_t runs) {
     for (std::uint64_t i = 0; i < runs && !done() && s.new_run(); ++i) one(s, dfs_runs_++);
   }
 
@@ -425,6 +444,7 @@ ExploreResult explore(const Module& module, const ExploreOptions& options) { ret
 RunResult replay(const Module& module, const Schedule& schedule, ExecOptions exec, bool strict) {
   exec.record_trace = true;
   exec.capture_output = true;
+  exec.offer_all_flushes = true;  // a schedule made by partial-order reduction may flush anywhere
   Execution e(module, exec);
   ReplayScheduler s(schedule, strict);
   s.new_run();

@@ -42,6 +42,7 @@ unsigned preemptions_to(const RunResult& r, const std::string& key) {
 Schedule minimise(const Module& module, const Schedule& schedule, const std::string& key, const ExecOptions& exec,
                   unsigned max_attempts, std::uint64_t max_steps, std::chrono::steady_clock::time_point deadline) {
   ExecOptions o = exec;
+  o.offer_all_flushes = true;  // as every replay does
   o.record_trace = false;
   o.capture_output = false;
   o.full_schedule = true;  // every choice is a place where a move can apply
@@ -139,6 +140,7 @@ Schedule minimise(const Module& module, const Schedule& schedule, const std::str
   }
   // The schedule of the best run, up to its last choice that differs from the default.
   ExecOptions compact = exec;
+  compact.offer_all_flushes = true;
   compact.record_trace = false;
   compact.capture_output = false;
   Execution final_execution(module, compact);

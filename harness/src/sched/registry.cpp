@@ -6,11 +6,14 @@ namespace interleave {
 
 namespace {
 
-constexpr std::array<SchedulerEntry, 4> entries{{
+constexpr std::array<SchedulerEntry, 5> entries{{
     {"random", "controlled", "a uniformly random runnable thread at every step", Strategy::random},
     {"pct", "controlled", "probabilistic concurrency testing: random priorities, d-1 change points (--depth d)",
      Strategy::pct},
     {"dfs", "controlled", "every interleaving, depth first (--preemption-bound limits preemptions)", Strategy::dfs},
+    {"dpor", "controlled",
+     "one run per class of equivalent interleavings (dynamic partial-order reduction); proves what it does not find",
+     Strategy::dpor},
     {"stress", "stress", "real OS threads in batches (--runs and --time are its budget)", Strategy::stress},
 }};
 

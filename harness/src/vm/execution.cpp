@@ -183,6 +183,19 @@ struct Execution::Impl {
   std::uint32_t thread_counter = 0, process_counter = 0;
   bool yielded = false;
 
+  // ---- footprints, for partial-order reduction (Scheduler::wants_footprints) -------------
+  bool fp_on = false;
+  bool fp_global = false;
+  std::vector<StepAccess> fp;  // of the step being taken
+  void touch(footprint::Kind kind, std::uint64_t index, bool write) {
+    if (fp_on) [[unlikely]] fp.push_back(StepAccess{footprint::object(kind, index), write});
+  }
+  void touch_cell(const Thread& t, std::uint32_t cell, bool write) {
+    if (!fp_on) [[likely]] return;
+    fp.push_back(StepAccess{footprint::object(footprint::cell, (std::uint64_t{t.space} << 32) | cell), write});
+    if (write && has_always && t.space == 0) fp.push_back(StepAccess{footprint::object(footprint::always, 0), true});
+  }
+
   // ---- sync object ids for the happens-before listeners ----------------------------------
   // Mutex k is sync object k (hb_listener.hpp): lock and unlock name the mutex.
   std::uint32_t sync_sem(std::uint32_t i) const { return static_cast<std::uint32_t>(m.mutexes.size()) + i; }
@@ -301,6 +314,9 @@ struct Execution::Impl {
     r = &result;
     sched = &s;
     reset();
+    fp_on = s.wants_footprints();
+    fp.clear();
+    fp_global = false;
     try {
       start(result);
       if (has_always) check_always();  // the initial state is a state too
@@ -319,6 +335,10 @@ struct Execution::Impl {
         }
         if (yielders > 0) hold_back_yielders();
         const ThreadId next = s.pick(runnable, current, yielded);
+        if (next == prune_run) [[unlikely]] {
+          result.pruned = true;
+          throw Stop{};
+        }
         choices.push_back(Choice{Choice::thread, next});
         if (next != current) {
           const bool current_runnable = std::binary_search(runnable.begin(), runnable.end(), current);
@@ -333,6 +353,7 @@ struct Execution::Impl {
         current = next;
         yielded = false;
         ++step;
+        const bool yielders_before = yielders > 0;
         if (next >= flush_base) [[unlikely]] {
           flush(next - flush_base, "");
         } else {
@@ -341,6 +362,14 @@ struct Execution::Impl {
           } catch (const ProcessCrashed&) {
           }
           note_yield(next);
+        }
+        if (fp_on) [[unlikely]] {
+          // While a thread is held back for yielding, who may run depends on every other
+          // thread's steps: such steps are dependent with everything.
+          if (fp_global || yielders_before || yielders > 0) fp.push_back(StepAccess{footprint::object(footprint::global, 0), true});
+          s.executed(next, fp);
+          fp.clear();
+          fp_global = false;
         }
         if (has_always) check_always();
       }
@@ -431,7 +460,14 @@ struct Execution::Impl {
     runnable.clear();
     for (const Thread& t : threads)
       if (enabled(t)) runnable.push_back(t.id);
-    if (model == MemoryModel::tso) offer_flushes();
+    if (model == MemoryModel::tso) {
+      if (fp_on || o.offer_all_flushes) {
+        for (const Thread& t : threads)
+          if (memory.buffered(t.id)) runnable.push_back(flush_base + t.id);
+      } else {
+        offer_flushes();
+      }
+    }
   }
 
   // A flush is offered only when it can matter: when another runnable thread's next step
@@ -505,6 +541,8 @@ struct Execution::Impl {
     const Memory::Message& msg = memory.message(id);
     const auto atomics = static_cast<std::uint32_t>(m.atomics.size());
     const Variable& v = m.atomics[msg.loc % atomics];
+    touch(footprint::atomic, msg.loc, true);
+    touch(footprint::store_buffer, t, true);
     publish(msg.loc / atomics, msg.loc % atomics);
     if (o.record_trace)
       trace(threads[t], msg.site,
@@ -534,6 +572,7 @@ struct Execution::Impl {
       case Op::read: {
         const Variable& v = m.shared[i.a];
         const std::int64_t value = spaces[t.space][v.first_cell];
+        touch_cell(t, v.first_cell, false);
         check_race(t, i, v.first_cell, static_cast<std::uint32_t>(i.a), 0, false, false);
         t.stack.push_back(value);
         if (o.record_trace) trace(t, i.site, fmt::format("read {} -> {}", v.name, value));
@@ -542,6 +581,7 @@ struct Execution::Impl {
       case Op::write: {
         const Variable& v = m.shared[i.a];
         const std::int64_t value = pop(t);
+        touch_cell(t, v.first_cell, true);
         check_race(t, i, v.first_cell, static_cast<std::uint32_t>(i.a), 0, false, true);
         spaces[t.space][v.first_cell] = value;
         if (o.record_trace) trace(t, i.site, fmt::format("write {} <- {}", v.name, value));
@@ -552,6 +592,7 @@ struct Execution::Impl {
         const std::int64_t index = pop(t);
         const std::uint32_t cell = element(t, v, index);
         const std::int64_t value = spaces[t.space][cell];
+        touch_cell(t, cell, false);
         check_race(t, i, cell, static_cast<std::uint32_t>(i.a), index, true, false);
         t.stack.push_back(value);
         if (o.record_trace) trace(t, i.site, fmt::format("read {}[{}] -> {}", v.name, index, value));
@@ -562,6 +603,7 @@ struct Execution::Impl {
         const std::int64_t value = pop(t);
         const std::int64_t index = pop(t);
         const std::uint32_t cell = element(t, v, index);
+        touch_cell(t, cell, true);
         check_race(t, i, cell, static_cast<std::uint32_t>(i.a), index, true, true);
         spaces[t.space][cell] = value;
         if (o.record_trace) trace(t, i.site, fmt::format("write {}[{}] <- {}", v.name, index, value));
@@ -575,12 +617,15 @@ struct Execution::Impl {
         atomic_op(t, i);
         break;
       case Op::lock:
+        touch(footprint::mutex, i.a, true);
         mutexes[i.a] = Mutex{t.id, i.site};
         lock(t, static_cast<std::uint32_t>(i.a), false);
         if (o.record_trace) trace(t, i.site, "lock " + m.mutexes[i.a]);
         break;
       case Op::try_lock: {
         const bool free = mutexes[i.a].owner == none;
+        touch(footprint::mutex, i.a, true);
+        touch(footprint::mutex_free, i.a, false);
         if (free) {
           mutexes[i.a] = Mutex{t.id, i.site};
           lock(t, static_cast<std::uint32_t>(i.a), true);
@@ -594,6 +639,7 @@ struct Execution::Impl {
         if (o.record_trace) trace(t, i.site, "unlock " + m.mutexes[i.a]);
         break;
       case Op::wait:
+        touch(footprint::cond, i.a, true);
         if (t.wait_phase == 0) {
           if (mutexes[i.b].owner != t.id)
             crash(t, findings::crash_text::wait_without_mutex(m.conds[i.a], m.mutexes[i.b]));
@@ -611,12 +657,14 @@ struct Execution::Impl {
           if (spurious) t.woke_spuriously = true;
           w.erase(std::remove(w.begin(), w.end(), t.id), w.end());
           t.wait_phase = 0;
+          touch(footprint::mutex, i.b, true);
           mutexes[i.b] = Mutex{t.id, i.site};
           lock(t, static_cast<std::uint32_t>(i.b), false);
           if (o.record_trace) trace(t, i.site, fmt::format("wake from {}{} (relocks {})", m.conds[i.a], spurious ? ", spuriously" : "", m.mutexes[i.b]));
         }
         break;
       case Op::notify_one: {
+        touch(footprint::cond, i.a, true);
         auto& w = cond_waiters[i.a];
         if (!w.empty()) {
           // Which waiter wakes is unspecified: the scheduler chooses when there is a choice.
@@ -630,6 +678,7 @@ struct Execution::Impl {
         break;
       }
       case Op::notify_all: {
+        touch(footprint::cond, i.a, true);
         auto& w = cond_waiters[i.a];
         for (auto id : w) threads[id].notified = true;
         if (o.record_trace) trace(t, i.site, fmt::format("notify_all {} (wakes {})", m.conds[i.a], w.size()));
@@ -637,6 +686,7 @@ struct Execution::Impl {
         break;
       }
       case Op::sem_acquire:
+        touch(footprint::semaphore, i.a, true);
         --sems[i.a];
         hb.acquire(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
         if (o.record_trace) trace(t, i.site, fmt::format("acquire {} ({} left)", m.semaphores[i.a], sems[i.a]));
@@ -646,12 +696,14 @@ struct Execution::Impl {
         // next acquire would block forever, a false deadlock. A crash names the cause.
         if (sems[i.a] == std::numeric_limits<std::int64_t>::max())
           crash(t, findings::crash_text::semaphore_overflow(m.semaphores[i.a]));
+        touch(footprint::semaphore, i.a, true);
         ++sems[i.a];
         hb.release_join(t.id, sync_sem(static_cast<std::uint32_t>(i.a)));
         if (o.record_trace) trace(t, i.site, fmt::format("release {} ({} available)", m.semaphores[i.a], sems[i.a]));
         break;
       case Op::put: {
         const std::int64_t v = pop(t);
+        touch(footprint::queue, i.a, true);
         queues[i.a].push_back(v);
         hb.put_item(t.id, static_cast<std::uint32_t>(i.a));
         if (o.record_trace) trace(t, i.site, fmt::format("put {} <- {}", m.queues[i.a], v));
@@ -659,6 +711,7 @@ struct Execution::Impl {
       }
       case Op::get: {
         const std::int64_t v = queues[i.a].front();
+        touch(footprint::queue, i.a, true);
         queues[i.a].pop_front();
         hb.get_item(t.id, static_cast<std::uint32_t>(i.a));
         t.stack.push_back(v);
@@ -675,6 +728,9 @@ struct Execution::Impl {
         const std::uint32_t parent_id = t.id;
         spawn_site = i.site;
         const std::uint32_t id = new_thread(sp.body, std::move(name), parent_id, process);
+        // A process starts with a copy of its parent's memory: it reads every cell.
+        if (process) fp_global = true;
+        touch(footprint::spawned, id, true);
         // new_thread may have moved every Thread: `t` is stale from here on.
         Thread& child = threads[id];
         Thread& parent = threads[parent_id];
@@ -698,6 +754,7 @@ struct Execution::Impl {
         if (h == t.id) crash(t, findings::crash_text::joins_itself(t.name));
         Thread& target = threads[static_cast<std::size_t>(h)];
         if (target.joined) crash(t, findings::crash_text::already_joined(target.name));
+        target.is_process ? touch(footprint::process_end, target.process, false) : touch(footprint::thread_end, target.id, false);
         target.joined = true;
         // The joined threads (a process: all of its threads): their stores become visible
         // to the joiner (tso), and they happen before it.
@@ -718,6 +775,7 @@ struct Execution::Impl {
         if (o.record_trace) trace(t, i.site, i.op == Op::yield ? "yield" : "sleep");
         break;
       case Op::fence:
+        touch(footprint::sc_order, 0, true);
         hb.fence(t.id);  // acquires what relaxed loads read, releases for later relaxed stores
         hb.acquire(t.id, sync_fence);
         hb.release_join(t.id, sync_fence);
@@ -726,6 +784,8 @@ struct Execution::Impl {
       case Op::end:
         t.result = pop(t);
         t.finished = true;
+        touch(footprint::thread_end, t.id, true);
+        if (t.process != 0) touch(footprint::process_end, t.process, true);
         if (o.record_trace) trace(t, i.site, t.stack.empty() && t.result == 0 ? "end" : fmt::format("end, returns {}", t.result));
         return;
       default:
@@ -748,12 +808,14 @@ struct Execution::Impl {
                                                 mu.owner == none ? std::string() : threads[mu.owner].name));
     }
     mu.owner = none;
+    touch(footprint::mutex_free, mutex, true);
     hb.unlock(t.id, mutex);
   }
 
   // The value every other part of the runtime sees (properties, a process's copy): the
   // newest visible store.
   void publish(std::uint32_t space, std::uint32_t atomic) {
+    if (has_always && space == 0) touch(footprint::always, 0, true);
     spaces[space][m.atomics[atomic].first_cell] = memory.latest(memory.loc(space, atomic));
   }
 
@@ -805,6 +867,13 @@ struct Execution::Impl {
     const bool acq = order == MemOrder::acquire || order == MemOrder::acq_rel || order == MemOrder::seq_cst;
     const bool rel = order == MemOrder::release || order == MemOrder::acq_rel || order == MemOrder::seq_cst;
     const auto ord = [order] { return spelling(order); };
+    if (fp_on) [[unlikely]] {
+      // Under tso a store goes to the buffer and only its flush writes the location.
+      const bool buffered_store = model == MemoryModel::tso && i.op == Op::atomic_store;
+      touch(footprint::atomic, loc, i.op != Op::atomic_load && !buffered_store);
+      if (model == MemoryModel::tso) touch(footprint::store_buffer, t.id, i.op == Op::atomic_store);
+      if (model == MemoryModel::rc11 && order == MemOrder::seq_cst) touch(footprint::sc_order, 0, false);
+    }
     // Reading message `msg`: an acquire synchronises with the release sequence it belongs
     // to; a relaxed read is acquired by the thread's next fence.
     const auto read = [&](std::uint32_t msg) {
@@ -1018,6 +1087,7 @@ struct Execution::Impl {
   [[noreturn]] void crash(Thread& t, const std::string& what) {
     if (t.process == 0 && !t.is_process) crash_finding(t, what);
     const std::uint32_t process = t.process;
+    fp_global = true;  // the process's other threads end here
     r->notes.push_back(findings::process_crash_note(threads[process].name, where(at(t).site), what));
     if (o.record_trace) trace(t, at(t).site, "crash: " + what + " (ends the process)");
     threads[process].crashed = true;  // its exit status, even if its first thread had already ended
