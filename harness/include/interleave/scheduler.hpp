@@ -64,8 +64,9 @@ class Scheduler {
   // Called when a run ends, with its length in steps.
   virtual void end_run(std::uint64_t /*steps*/) {}
   // Partial-order reduction: when true, the runtime calls `executed` after every step with
-  // the step's footprint, and offers every tso flush (not only those that can matter now:
-  // that reduction looks at other threads' next steps, which this one must not depend on).
+  // the step's footprint, offers every tso flush (not only those that can matter now: that
+  // reduction looks at other threads' next steps, which this one must not depend on), and
+  // lets a step that drains a store buffer wait for the scheduled flushes to empty it.
   virtual bool wants_footprints() const { return false; }
   virtual void executed(ThreadId /*thread*/, std::span<const StepAccess> /*footprint*/) {}
   // A short description for reports: "random", "pct(d=2)", "dfs".

@@ -136,6 +136,9 @@ struct DporScheduler::Impl {
     }
     Node n;
     n.enabled.assign(runnable.begin(), runnable.end());
+    // After a yield the others go (as DFS does): fairness keeps spin loops that yield finite.
+    if (yielded && n.enabled.size() > 1 && contains(n.enabled, current))
+      n.enabled.erase(std::find(n.enabled.begin(), n.enabled.end(), current));
     n.sleep = std::move(pending_sleep);
     pending_sleep.clear();
     auto asleep = [&](ThreadId t) {

@@ -419,6 +419,12 @@ struct Execution::Impl {
   bool enabled(const Thread& t) const {
     if (t.finished) return false;
     const Instr& i = at(t);
+    // Under partial-order reduction a step that drains a tso store buffer waits until the
+    // scheduled flushes have emptied it, so that every flush is a step of its own that the
+    // reduction can move (the same runs: a drain is those flushes, then the step).
+    if (fp_on && model == MemoryModel::tso) [[unlikely]] {
+      if (waits_for_buffers(t)) return false;
+    }
     if (__builtin_expect(!may_block[static_cast<std::uint8_t>(i.op)], 1)) return true;
     if (i.op == Op::lock) return mutexes[i.a].owner == none;  // the common case, without a jump table
     switch (i.op) {
@@ -436,6 +442,20 @@ struct Execution::Impl {
       }
       default: return true;
     }
+  }
+
+  bool waits_for_buffers(const Thread& t) const {
+    const Instr& i = at(t);
+    const bool sc_store = i.op == Op::atomic_store && static_cast<MemOrder>(i.aux) == MemOrder::seq_cst;
+    if (!drains[static_cast<std::uint8_t>(i.op)] && !sc_store) return false;
+    if (memory.buffered(t.id)) return true;
+    if (i.op != Op::join) return false;
+    const std::int64_t h = t.stack.back();
+    if (h < 0 || h >= static_cast<std::int64_t>(threads.size())) return false;
+    const Thread& target = threads[static_cast<std::size_t>(h)];
+    for (const Thread& x : threads)
+      if ((x.id == target.id || (target.is_process && x.process == target.process)) && memory.buffered(x.id)) return true;
+    return false;
   }
 
   // Yield fairness: a thread that yielded is held back while any runnable thread has not
@@ -567,7 +587,10 @@ struct Execution::Impl {
   // ---- steps -----------------------------------------------------------------------------
   void execute(Thread& t) {
     const Instr i = at(t);
-    if (model == MemoryModel::tso && drains[static_cast<std::uint8_t>(i.op)]) drain(t.id, op_name(i.op));
+    if (model == MemoryModel::tso && drains[static_cast<std::uint8_t>(i.op)]) {
+      touch(footprint::store_buffer, t.id, false);  // it waited for its buffer to empty
+      drain(t.id, op_name(i.op));
+    }
     switch (i.op) {
       case Op::read: {
         const Variable& v = m.shared[i.a];
