@@ -17,8 +17,9 @@ TEST_CASE("scheduler registry: every name maps to one strategy, and unknown name
   CHECK(find_scheduler("random")->strategy == Strategy::random);
   CHECK(find_scheduler("pct")->strategy == Strategy::pct);
   CHECK(find_scheduler("dfs")->strategy == Strategy::dfs);
+  CHECK(find_scheduler("dpor")->strategy == Strategy::dpor);
   CHECK(find_scheduler("stress")->strategy == Strategy::stress);
   CHECK(find_scheduler("portfolio") == nullptr);
   CHECK(find_scheduler("") == nullptr);
-  CHECK(scheduler_names() == "random, pct, dfs or stress");
+  CHECK(scheduler_names() == "random, pct, dfs, dpor or stress");
 }
