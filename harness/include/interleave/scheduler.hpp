@@ -37,7 +37,8 @@ enum Kind : std::uint8_t {
   mutex_free,    // releasing mutex k (what a try_lock sees)
   cond,
   semaphore,
-  queue,
+  queue_head,    // the item a get takes (a put into an empty queue provides it)
+  queue_tail,    // where a put appends (a get from a full queue makes the room)
   thread_end,    // thread k ended (what a join waits for)
   process_end,   // a thread of process k ended
   store_buffer,  // tso: thread k's store buffer

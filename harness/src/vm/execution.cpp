@@ -726,7 +726,10 @@ struct Execution::Impl {
         break;
       case Op::put: {
         const std::int64_t v = pop(t);
-        touch(footprint::queue, i.a, true);
+        // A put and a get that can both go commute (the get takes an older item), so they
+        // touch different ends; only at an empty or full queue do they wait for each other.
+        touch(footprint::queue_tail, i.a, true);
+        if (queues[i.a].empty()) touch(footprint::queue_head, i.a, true);
         queues[i.a].push_back(v);
         hb.put_item(t.id, static_cast<std::uint32_t>(i.a));
         if (o.record_trace) trace(t, i.site, fmt::format("put {} <- {}", m.queues[i.a], v));
@@ -734,7 +737,8 @@ struct Execution::Impl {
       }
       case Op::get: {
         const std::int64_t v = queues[i.a].front();
-        touch(footprint::queue, i.a, true);
+        touch(footprint::queue_head, i.a, true);
+        if (queues[i.a].size() >= static_cast<std::size_t>(m.queue_capacity[i.a])) touch(footprint::queue_tail, i.a, true);
         queues[i.a].pop_front();
         hb.get_item(t.id, static_cast<std::uint32_t>(i.a));
         t.stack.push_back(v);
