@@ -1,8 +1,8 @@
 // Lexer: token kinds and positions, indentation, literals, comments and every lexical error.
 #include <catch2/catch.hpp>
 
-#include <string>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "frontend_helpers.hpp"
