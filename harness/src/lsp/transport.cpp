@@ -11,14 +11,18 @@ constexpr std::string_view key = "content-length:";
 constexpr std::size_t max_header_bytes = 8192;  // the other header lines (Content-Type)
 constexpr std::size_t max_skipped_shown = 200;
 
-// Lines of the form "Name: value" (the headers of the protocol); anything else that was
-// skipped is worth a note.
+// Lines of the form "Name: value", Name of letters, digits and '-' (the headers of the
+// protocol); anything else that was skipped is worth a note.
 bool only_headers(std::string_view s) {
   while (!s.empty()) {
     const auto end = s.find('\n');
     std::string_view line = s.substr(0, end);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!line.empty() && line.find(':') == std::string_view::npos) return false;
+    const auto colon = line.find(':');
+    if (!line.empty() && (colon == std::string_view::npos || colon == 0 ||
+                          line.substr(0, colon).find_first_not_of(
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != std::string_view::npos))
+      return false;
     if (end == std::string_view::npos) break;
     s.remove_prefix(end + 1);
   }
@@ -28,19 +32,22 @@ bool only_headers(std::string_view s) {
 }  // namespace
 
 Frame read_frame(std::istream& in, std::size_t limit) {
+  std::string skipped;  // as sent, across header lines that were not one
+  bool skipped_more = false;
   for (;;) {
     Frame f;
     // Find "Content-Length:" (headers are case-insensitive), skipping whatever precedes it.
-    std::string window, skipped;
-    bool skipped_more = false;
+    std::string window, lowered;
     int c = 0;
-    while (window != key) {
+    while (lowered != key) {
       if ((c = in.get()) == std::char_traits<char>::eof()) return f;
-      window.push_back(static_cast<char>(std::tolower(c)));
+      window.push_back(static_cast<char>(c));
+      lowered.push_back(static_cast<char>(std::tolower(c)));
       if (window.size() > key.size()) {
         if (skipped.size() < max_skipped_shown) skipped.push_back(window.front());
         else skipped_more = true;
         window.erase(0, 1);
+        lowered.erase(0, 1);
       }
     }
     // Bytes before the header that were not headers themselves (a body sent without one).
@@ -55,7 +62,10 @@ Frame read_frame(std::istream& in, std::size_t limit) {
       else size = size * 10 + static_cast<std::size_t>(c - '0');
     }
     if (c == std::char_traits<char>::eof()) return f;
-    if (!digits) continue;  // "Content-Length: x": not a header; look for the next one
+    if (!digits) {  // "Content-Length: x": not a header; look for the next one
+      skipped += window + static_cast<char>(c);
+      continue;
+    }
     if (overflow || size > limit) {
       f.status = Frame::too_large;
       f.size = overflow ? SIZE_MAX : size;

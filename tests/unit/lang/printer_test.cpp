@@ -147,8 +147,8 @@ TEST_CASE("printer: negative literals and negation of literals stay distinct", "
   CHECK(expr("x * -1") == "x * -1");
   CHECK(expr("-9223372036854775808") == "-9223372036854775808");
   CHECK(expr("1_000_000") == "1000000");
-  CHECK(expr("true") == "1");
-  CHECK(expr("false") == "0");
+  CHECK(expr("true") == "true");  // the spelling is kept (issue 12: `while true` stayed `while 1`)
+  CHECK(expr("false") == "false");
 }
 
 TEST_CASE("printer: calls, methods with orders, any() and thread_name()", "[printer]") {
