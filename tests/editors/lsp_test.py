@@ -190,6 +190,10 @@ def hostile(interleave):
     c.raw(b"Content-Length: 2\r\n\r\n[]")  # a batch (LSP has none)
     m = c.receive()
     check(m.get("error", {}).get("code") == -32600, f"a batch: {m}")
+    deep = b"[" * 200000 + b"]" * 200000  # nesting as deep as the message allows: no stack overflow
+    c.raw(b"Content-Length: %d\r\n\r\n" % len(deep) + deep)
+    m = c.receive()
+    check(m.get("error", {}).get("code") == -32600, f"a deeply nested array: {m}")
     c.notify("workspace/somethingNew", {"x": 1})  # unknown notification: ignored, no answer
     i = c.request("textDocument/definitely-unknown", {})
     m = c.answer(i)

@@ -156,7 +156,13 @@ std::vector<std::string> Server::handle(const std::string& body) {
   const auto publish = [&](const std::string& uri) {
     const auto it = documents_.find(uri);
     json diags = json::array();
-    if (it != documents_.end()) diags = diagnostics_of(load_text(path_of_uri(uri), it->second));
+    if (it != documents_.end() && it->second.size() > max_file_bytes)  // as `interleave check` would refuse it
+      diags.push_back(json{{"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
+                           {"severity", 1},
+                           {"source", "interleave"},
+                           {"message", fmt::format("file is {} bytes; the limit is {} bytes", it->second.size(), max_file_bytes)}});
+    else if (it != documents_.end())
+      diags = diagnostics_of(load_text(path_of_uri(uri), it->second));
     out.push_back(notification("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", std::move(diags)}}));
   };
 
@@ -220,6 +226,7 @@ std::vector<std::string> Server::handle(const std::string& body) {
       const std::string uri = text_at(object_at(params, "textDocument"), "uri");
       const auto it = documents_.find(uri);
       if (it == documents_.end()) throw BadParams(fmt::format("the document {} is not open", uri));
+      if (it->second.size() > max_file_bytes) return {response(id, nullptr)};
       const LoadResult r = load_text(path_of_uri(uri), it->second);
       if (method == "textDocument/hover") {
         const json& pos = object_at(params, "position");
