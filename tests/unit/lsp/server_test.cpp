@@ -62,7 +62,7 @@ TEST_CASE("lsp server: hover shows explain's steps for the line", "[lsp]") {
   CHECK(out[0]["result"]["contents"]["value"] == "```\nb = b + 1\n    [1] read b\n    [2] write b\n```");
 }
 
-TEST_CASE("lsp server: JSON-RPC errors for bad messages; unknown notifications are ignored", "[lsp]") {
+TEST_CASE("lsp server: JSON-RPC errors for bad messages, and silence for unknown notifications", "[lsp]") {
   Server s;
   CHECK(json::parse(s.handle("{").at(0))["error"]["code"] == parse_error);
   CHECK(json::parse(s.handle("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"textDocument/hover\"}").at(0))["error"]["code"] ==
