@@ -136,8 +136,6 @@ class Explainer {
     return std::move(out_);
   }
 
-  std::string where(Loc l) const { return fmt::format("{}:{}", p_.path, l.line); }
-
   // What explain() shows for one source line (its statement and its steps), for hovers.
   std::string rows_of(std::uint32_t line) const {
     const auto it = by_line_.find(line);
@@ -150,6 +148,8 @@ class Explainer {
   }
 
  private:
+  std::string where(Loc l) const { return fmt::format("{}:{}", p_.path, l.line); }
+
   void record(std::uint32_t line, std::size_t indent, const std::string& text) {
     by_line_[line].emplace_back(indent, text);
   }
