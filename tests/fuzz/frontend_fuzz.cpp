@@ -21,6 +21,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string canonical = interleave::print(*r.program);
     const interleave::LoadResult again = interleave::load_text("fuzz.scn", canonical);
     if (!again.ok() || interleave::print(*again.program) != canonical) std::abort();
+    // With its comments and blank lines (`interleave format`): a fixpoint that loads, with
+    // every comment kept in order.
+    const std::string formatted = interleave::print(*r.program, r.trivia);
+    const interleave::LoadResult kept = interleave::load_text("fuzz.scn", formatted);
+    if (!kept.ok() || interleave::print(*kept.program, kept.trivia) != formatted ||
+        kept.trivia.comments.size() != r.trivia.comments.size())
+      std::abort();
+    for (std::size_t i = 0; i < r.trivia.comments.size(); ++i)
+      if (kept.trivia.comments[i].text != r.trivia.comments[i].text) std::abort();
     // Small bounds keep each input fast: spins end as livelocks, spawn loops at the thread cap.
     const interleave::Module module = interleave::compile(*r.program);
     interleave::ExecOptions o;

@@ -10,6 +10,7 @@
 #include "interleave/diagnostics.hpp"
 #include "interleave/resolver.hpp"
 #include "interleave/source.hpp"
+#include "interleave/trivia.hpp"
 
 namespace interleave {
 
@@ -26,6 +27,7 @@ struct LoadResult {
   std::unique_ptr<Program> program;   // null when there were errors
   DiagnosticSink diagnostics;
   std::string io_error;               // "cannot open ...: reason", when the file was unreadable
+  Trivia trivia;                      // comments and blank lines, for the formatter
 
   bool ok() const { return program != nullptr; }
   // Every message of this load, rendered: the I/O error or the diagnostics.

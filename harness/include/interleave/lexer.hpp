@@ -6,9 +6,11 @@
 
 #include "interleave/diagnostics.hpp"
 #include "interleave/token.hpp"
+#include "interleave/trivia.hpp"
 
 namespace interleave {
 
-std::vector<Token> lex(const SourceFile& file, DiagnosticSink& sink);
+// trivia, when given, receives the file's comments and blank lines (for the formatter).
+std::vector<Token> lex(const SourceFile& file, DiagnosticSink& sink, Trivia* trivia = nullptr);
 
 }  // namespace interleave

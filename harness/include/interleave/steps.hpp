@@ -3,6 +3,7 @@
 // sleep, fence). `explain` shows them; the bytecode compiler must emit exactly these.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,8 @@ std::vector<StepInfo> expression_steps(const Program& program, const Expr& expr)
 // The resolved program as text: declarations, each body with its visible steps
 // annotated with file:line, the properties and the expectations.
 std::string explain(const Program& program);
+// What explain() shows for source line `line` (1-based): the statement or declaration on
+// it and its numbered steps, without the file:line column; empty when nothing starts there.
+std::string explain_line(const Program& program, std::uint32_t line);
 
 }  // namespace interleave

@@ -34,8 +34,20 @@ bool parse_sets(const std::vector<std::string>& sets, Overrides& out);
 int for_each_program(const CommonOptions& options,
                      const std::function<bool(const Program&, const SourceFile&, bool first)>& use);
 
+// The same, with the whole load (the program, its source file and its comments).
+int for_each_load(const CommonOptions& options, const std::function<bool(const LoadResult&, bool first)>& use);
+
+// Writes `text` to `path` through a temporary file in the same folder renamed into place,
+// so a full disk or a crash never leaves a truncated file; a device or FIFO is written in
+// place. `thing` names the file in errors ("the report"); keep_mode keeps an existing
+// file's permissions. False, with the reason on stderr, when it could not be written.
+bool write_file(const std::string& path, const std::string& text, const std::string& thing, bool keep_mode = false);
+
 int explain_command(const CommonOptions& options);
-int format_command(const CommonOptions& options, bool check_only);
+enum class FormatMode { print, check, in_place };
+int format_command(const CommonOptions& options, FormatMode mode);
+// `interleave lsp`: a Language Server on standard input and output (docs/editors.md).
+int lsp_command();
 
 }  // namespace interleave::cli
 

@@ -51,10 +51,12 @@ std::optional<std::string> read_source(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-bool write_file(const std::string& path, const std::string& text) {
+}  // namespace
+
+bool write_file(const std::string& path, const std::string& text, const std::string& thing, bool keep_mode) {
   namespace fs = std::filesystem;
   const auto fail = [&](const std::string& what, int err) {
-    fmt::print(stderr, "{}: error: cannot write the report: {}: {}\n", path, what, std::strerror(err));
+    fmt::print(stderr, "{}: error: cannot write {}: {}: {}\n", path, thing, what, std::strerror(err));
     return false;
   };
   int err = 0;
@@ -82,10 +84,12 @@ bool write_file(const std::string& path, const std::string& text) {
     ::unlink(temp.c_str());
     return fail("write failed", err);
   }
-  // mkstemp makes the file 0600; a report gets the usual 0666 & ~umask.
+  // mkstemp makes the file 0600; a new file gets the usual 0666 & ~umask, a replaced one
+  // (keep_mode) its old permissions.
   const mode_t mask = ::umask(0);
   ::umask(mask);
-  if (::fchmod(fd, 0666 & ~mask) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
+  const mode_t mode = keep_mode && exists ? (st.st_mode & 07777) : (0666 & ~mask);
+  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
     err = errno;
     ::unlink(temp.c_str());
     return fail("write failed", err);
@@ -97,6 +101,8 @@ bool write_file(const std::string& path, const std::string& text) {
   }
   return true;
 }
+
+namespace {
 
 // The same file, whether or not it exists yet: "a/../x.json" and "x.json" are one path.
 bool same_file(const std::string& a, const std::string& b) {
@@ -187,12 +193,12 @@ ExecOptions exec_options(const RunOptions& o) {
 bool write_reports(const std::string& json_doc, const ReportPaths& p) {
   bool ok = true;
   try {
-    if (!p.json.empty()) ok = write_file(p.json, json_doc) && ok;
-    if (!p.junit.empty()) ok = write_file(p.junit, junit_report(json_doc)) && ok;
-    if (!p.sarif.empty()) ok = write_file(p.sarif, sarif_report(json_doc)) && ok;
-    if (!p.summary.empty()) ok = write_file(p.summary, summary_report(json_doc)) && ok;
-    if (!p.html.empty()) ok = write_file(p.html, html_report(json_doc, read_source)) && ok;
-    if (!p.dot.empty()) ok = write_file(p.dot, dot_report(json_doc)) && ok;
+    if (!p.json.empty()) ok = write_file(p.json, json_doc, "the report") && ok;
+    if (!p.junit.empty()) ok = write_file(p.junit, junit_report(json_doc), "the report") && ok;
+    if (!p.sarif.empty()) ok = write_file(p.sarif, sarif_report(json_doc), "the report") && ok;
+    if (!p.summary.empty()) ok = write_file(p.summary, summary_report(json_doc), "the report") && ok;
+    if (!p.html.empty()) ok = write_file(p.html, html_report(json_doc, read_source), "the report") && ok;
+    if (!p.dot.empty()) ok = write_file(p.dot, dot_report(json_doc), "the report") && ok;
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: cannot write the reports: {}\n", e.what());
     return false;

@@ -145,9 +145,16 @@ int run(int argc, char** argv) {
 
   CommonOptions format_opts;
   bool check_only = false;
-  auto* format = app.add_subcommand("format", "Print scenario files in canonical form (comments are dropped)");
+  bool in_place = false;
+  auto* format = app.add_subcommand("format", "Print scenario files in canonical form (comments and blank lines are kept)");
   add_common(*format, format_opts);
-  format->add_flag("--check", check_only, "Print nothing; exit 2 if a file is not in canonical form");
+  auto* check_flag = format->add_flag("--check", check_only, "Print nothing; exit 2 if a file is not in canonical form");
+  format->add_flag("-i,--in-place", in_place, "Rewrite each file in canonical form (files already in it are left alone)")
+      ->excludes(check_flag);
+
+  auto* lsp = app.add_subcommand(
+      "lsp", "Run a Language Server on standard input and output: diagnostics as you type, explain's steps\n"
+             "on hover, formatting (docs/editors.md)");
 
   RunOptions check_opts;
   auto* check = app.add_subcommand(
@@ -223,7 +230,9 @@ int run(int argc, char** argv) {
     return unusable_input;
   }
   if (explain->parsed()) return explain_command(explain_opts);
-  if (format->parsed()) return format_command(format_opts, check_only);
+  if (format->parsed())
+    return format_command(format_opts, in_place ? FormatMode::in_place : check_only ? FormatMode::check : FormatMode::print);
+  if (lsp->parsed()) return lsp_command();
   if (check->parsed()) return check_command(check_opts, false);
   if (run->parsed()) return check_command(run_opts, true);
   if (replay->parsed()) {

@@ -84,6 +84,10 @@ bool parse_sets(const std::vector<std::string>& sets, Overrides& out) {
 
 int for_each_program(const CommonOptions& options,
                      const std::function<bool(const Program&, const SourceFile&, bool first)>& use) {
+  return for_each_load(options, [&](const LoadResult& r, bool first) { return use(*r.program, *r.file, first); });
+}
+
+int for_each_load(const CommonOptions& options, const std::function<bool(const LoadResult&, bool first)>& use) {
   bool ok = true;
   LoadOptions load;
   load.max_errors = options.max_errors;
@@ -97,7 +101,7 @@ int for_each_program(const CommonOptions& options,
       ok = false;
       continue;
     }
-    if (!use(*r.program, *r.file, first)) ok = false;
+    if (!use(r, first)) ok = false;
     first = false;
   }
   if (!flush_stdout()) ok = false;  // here, while errno still says why

@@ -24,9 +24,9 @@ std::string stem_of(const std::string& path) {
 }
 
 LoadResult front_end(std::string path, std::string text, const LoadOptions& options, bool resolve_names) {
-  LoadResult r{nullptr, nullptr, DiagnosticSink(options.max_errors), {}};
+  LoadResult r{nullptr, nullptr, DiagnosticSink(options.max_errors), {}, {}};
   r.file = std::make_unique<SourceFile>(path, std::move(text));
-  const auto tokens = lex(*r.file, r.diagnostics);
+  const auto tokens = lex(*r.file, r.diagnostics, &r.trivia);
   auto program = std::make_unique<Program>(parse(tokens, path, r.diagnostics));
   // Names are resolved even after syntax errors, so one pass reports both kinds; the
   // parser dropped the bad lines, which keeps the resolver from cascading.
@@ -95,7 +95,7 @@ std::optional<std::string> read_input_file(const std::string& path, std::size_t 
 }
 
 LoadResult load_file(const std::string& path, const LoadOptions& options) {
-  LoadResult r{nullptr, nullptr, DiagnosticSink(options.max_errors), {}};
+  LoadResult r{nullptr, nullptr, DiagnosticSink(options.max_errors), {}, {}};
   std::string error;
   auto text = read_input_file(path, max_file_bytes, error);
   if (!text) {

@@ -43,7 +43,7 @@ constexpr std::uint64_t int_magnitude_limit = std::uint64_t{1} << 63;  // |INT64
 
 class Lexer {
  public:
-  Lexer(const SourceFile& file, DiagnosticSink& sink) : file_(file), sink_(sink) {}
+  Lexer(const SourceFile& file, DiagnosticSink& sink, Trivia* trivia) : file_(file), sink_(sink), trivia_(trivia) {}
 
   std::vector<Token> run() {
     const std::string_view text = file_.text();
@@ -100,6 +100,11 @@ class Lexer {
     }
     if (i == l.size() || l[i] == '#') {  // blank or comment-only: no tokens, indentation ignored
       check_utf8(l.substr(i), line, col);
+      if (i == l.size()) {
+        if (trivia_) trivia_->blank_lines.push_back(line);
+      } else {
+        comment(l.substr(i), {line, col}, false);
+      }
       return;
     }
     const std::uint32_t indent = col - 1;
@@ -122,6 +127,12 @@ class Lexer {
     if (tokens_.size() > before) push(Tok::newline, {line, static_cast<std::uint32_t>(count_columns(l) + 1)}, 1);
   }
 
+  void comment(std::string_view text, Loc at, bool trailing) {
+    if (!trivia_) return;
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    trivia_->comments.push_back(Comment{at, std::string(text), trailing});
+  }
+
   void check_utf8(std::string_view s, std::uint32_t line, std::uint32_t col) {
     for (std::size_t i = 0; i < s.size();) {
       const std::size_t n = utf8_sequence_length(s, i);
@@ -141,7 +152,11 @@ class Lexer {
       const char c = l[i];
       const Loc at{line, col};
       if (c == ' ' || c == '\t') { ++i; ++col; continue; }
-      if (c == '#') { check_utf8(l.substr(i), line, col); return; }
+      if (c == '#') {
+        check_utf8(l.substr(i), line, col);
+        comment(l.substr(i), at, true);
+        return;
+      }
       if (is_ident_start(c)) {
         std::size_t j = i;
         while (j < l.size() && is_ident_char(l[j])) ++j;
@@ -315,6 +330,7 @@ class Lexer {
 
   const SourceFile& file_;
   DiagnosticSink& sink_;
+  Trivia* trivia_;
   std::vector<Token> tokens_;
   std::vector<std::uint32_t> indents_{0};
   bool line_has_error_ = false;
@@ -322,8 +338,8 @@ class Lexer {
 
 }  // namespace
 
-std::vector<Token> lex(const SourceFile& file, DiagnosticSink& sink) {
-  return Lexer(file, sink).run();
+std::vector<Token> lex(const SourceFile& file, DiagnosticSink& sink, Trivia* trivia) {
+  return Lexer(file, sink, trivia).run();
 }
 
 }  // namespace interleave

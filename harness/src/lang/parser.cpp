@@ -813,6 +813,7 @@ class Parser {
         advance();
         e->kind = ExprKind::integer;
         e->value = tok.kind == Tok::kw_true ? 1 : 0;
+        e->name = tok.text;  // the printer keeps the spelling: `while true`, not `while 1`
         return finish(std::move(e));
       case Tok::lparen: {
         advance();

@@ -40,7 +40,7 @@ void print_expr(std::string& out, const Expr& e, int min_prec) {
   if (parens) out += '(';
   switch (e.kind) {
     case ExprKind::integer:
-      out += fmt::format("{}", e.value);
+      out += e.name.empty() ? fmt::format("{}", e.value) : e.name;  // true and false keep their names
       break;
     case ExprKind::name:
       out += e.name;
@@ -125,43 +125,6 @@ std::string expr_text(const Expr& e) {
   return out;
 }
 
-void print_block(std::string& out, const Block& block, int depth);
-
-void line(std::string& out, int depth, const std::string& text) {
-  out.append(static_cast<std::size_t>(depth) * 4, ' ');
-  out += text;
-  out += '\n';
-}
-
-void print_stmt(std::string& out, const Stmt& s, int depth) {
-  line(out, depth, print_stmt_head(s));
-  switch (s.kind) {
-    case StmtKind::if_:
-      print_block(out, s.body, depth + 1);
-      for (const auto& clause : s.elifs) {
-        line(out, depth, "elif " + expr_text(*clause.cond) + ":");
-        print_block(out, clause.body, depth + 1);
-      }
-      if (s.has_else) {
-        line(out, depth, "else:");
-        print_block(out, s.else_body, depth + 1);
-      }
-      break;
-    case StmtKind::while_:
-    case StmtKind::repeat:
-    case StmtKind::for_:
-    case StmtKind::with:
-      print_block(out, s.body, depth + 1);
-      break;
-    default:
-      break;
-  }
-}
-
-void print_block(std::string& out, const Block& block, int depth) {
-  for (const Stmt& s : block) print_stmt(out, s, depth);
-}
-
 std::string params_text(const Decl& d) {
   std::string out = "(";
   for (std::size_t i = 0; i < d.params.size(); ++i) {
@@ -175,6 +138,163 @@ std::string with_message(std::string text, const std::optional<std::string>& mes
   if (message) text += " " + quote(*message);
   return text;
 }
+
+// Prints declarations and statements, putting the comments and blank lines of the source
+// back: a whole-line comment before the line that follows it, at that line's indentation; a
+// comment after code at the end of its line; a comment at the end of a block, indented
+// deeper than the block's header, at the end of the block. One blank line is kept where
+// the source had one or more (never right under a block's header).
+class Printer {
+ public:
+  explicit Printer(const Trivia& trivia) : trivia_(trivia) {}
+
+  std::string run(const Program& program) {
+    DeclKind prev = DeclKind::scenario;
+    bool first = true;
+    for (std::size_t i = 0; i < program.decls.size(); ++i) {
+      const Decl& d = program.decls[i];
+      const std::uint32_t limit = i + 1 < program.decls.size() ? program.decls[i + 1].loc.line : no_limit;
+      const bool has_body = d.kind == DeclKind::thread || d.kind == DeclKind::process || d.kind == DeclKind::fn ||
+                            d.kind == DeclKind::main;
+      // A blank line around bodies and between groups keeps the canonical form readable;
+      // outcome lines stay under the observe they classify.
+      const bool outcome_group = d.kind == DeclKind::outcome && prev == DeclKind::observe;
+      const bool blank = !first && (has_body || (d.kind != prev && !outcome_group));
+      first = false;
+      prev = d.kind;
+      decl(d, blank, limit);
+    }
+    // Comments after the last declaration.
+    while (next_ < trivia_.comments.size()) {
+      const Comment& c = trivia_.comments[next_++];
+      emit(0, c.text, trivia_.is_blank(c.loc.line - 1));
+    }
+    return std::move(out_);
+  }
+
+ private:
+  static constexpr std::uint32_t no_limit = UINT32_MAX;
+
+  // One output line; `blank`: a blank line before it, unless it would open the file or
+  // follow a block's header.
+  void emit(int depth, const std::string& text, bool blank) {
+    if (blank && !out_.empty() && !after_header_) out_ += '\n';
+    out_.append(static_cast<std::size_t>(depth) * 4, ' ');
+    out_ += text;
+    out_ += '\n';
+    after_header_ = false;
+  }
+
+  // The comments before source line `line`, then the line's own text with its trailing
+  // comment. `blank`: the canonical form wants a blank line before this line (and its comments).
+  void head(Loc at, int depth, const std::string& text, bool blank) {
+    bool first = true;
+    while (next_ < trivia_.comments.size() && trivia_.comments[next_].loc.line < at.line) {
+      const Comment& c = trivia_.comments[next_++];
+      emit(depth, c.text, (first && blank) || trivia_.is_blank(c.loc.line - 1));
+      first = false;
+    }
+    std::string row = text;
+    if (next_ < trivia_.comments.size() && trivia_.comments[next_].loc.line == at.line) {
+      // A trailing comment keeps its column when the code still fits before it (so aligned
+      // comments stay aligned), else it follows two spaces after the code.
+      const Comment& c = trivia_.comments[next_++];
+      const std::size_t width = static_cast<std::size_t>(depth) * 4 + count_columns(row);
+      const std::size_t col = c.loc.col - 1;
+      row.append(col >= width + 2 ? col - width : 2, ' ');
+      row += c.text;
+    }
+    emit(depth, row, (first && blank) || (at.line > 1 && trivia_.is_blank(at.line - 1)));
+  }
+
+  // A block, its statements at `depth`; header_col is the column of the line that opened
+  // it, and `limit` the line of whatever follows the block.
+  void block(const Block& b, int depth, std::uint32_t header_col, std::uint32_t limit) {
+    after_header_ = true;
+    for (std::size_t i = 0; i < b.size(); ++i) stmt(b[i], depth, i + 1 < b.size() ? b[i + 1].loc.line : limit);
+    // Comments after the last statement that are indented deeper than the header belong to the block.
+    while (next_ < trivia_.comments.size()) {
+      const Comment& c = trivia_.comments[next_];
+      if (c.loc.line >= limit || c.loc.col <= header_col) break;
+      emit(depth, c.text, trivia_.is_blank(c.loc.line - 1));
+      ++next_;
+    }
+  }
+
+  void stmt(const Stmt& s, int depth, std::uint32_t limit) {
+    head(s.loc, depth, print_stmt_head(s), false);
+    switch (s.kind) {
+      case StmtKind::if_: {
+        for (std::size_t i = 0; i <= s.elifs.size(); ++i) {
+          const Block& body = i == 0 ? s.body : s.elifs[i - 1].body;
+          const std::uint32_t end = i < s.elifs.size() ? s.elifs[i].loc.line : s.has_else ? s.else_loc.line : limit;
+          block(body, depth + 1, s.loc.col, end);
+          if (i < s.elifs.size()) head(s.elifs[i].loc, depth, "elif " + expr_text(*s.elifs[i].cond) + ":", false);
+        }
+        if (s.has_else) {
+          head(s.else_loc, depth, "else:", false);
+          block(s.else_body, depth + 1, s.loc.col, limit);
+        }
+        break;
+      }
+      case StmtKind::while_:
+      case StmtKind::repeat:
+      case StmtKind::for_:
+      case StmtKind::with:
+        block(s.body, depth + 1, s.loc.col, limit);
+        break;
+      default:
+        break;
+    }
+  }
+
+  void decl(const Decl& d, bool blank, std::uint32_t limit) {
+    std::string text;
+    switch (d.kind) {
+      case DeclKind::scenario: text = "scenario " + d.name; break;
+      case DeclKind::about: text = "about " + quote(d.name); break;
+      case DeclKind::memory: text = "memory " + d.name; break;
+      case DeclKind::constant: text = fmt::format("const {} = {}", d.name, expr_text(*d.init)); break;
+      case DeclKind::shared:
+        text = d.size ? fmt::format("shared {}[{}] = {}", d.name, expr_text(*d.size), expr_text(*d.init))
+                      : fmt::format("shared {} = {}", d.name, expr_text(*d.init));
+        break;
+      case DeclKind::atomic: text = fmt::format("atomic {} = {}", d.name, expr_text(*d.init)); break;
+      case DeclKind::mutex: text = "mutex " + d.name; break;
+      case DeclKind::cond: text = "cond " + d.name; break;
+      case DeclKind::semaphore: text = fmt::format("semaphore {} = {}", d.name, expr_text(*d.init)); break;
+      case DeclKind::queue: text = fmt::format("queue {}[{}]", d.name, expr_text(*d.size)); break;
+      case DeclKind::thread:
+      case DeclKind::process:
+        text = fmt::format("{} {}{}:", spelling(d.kind), d.name, d.params.empty() ? "" : params_text(d));
+        break;
+      case DeclKind::fn: text = fmt::format("fn {}{}:", d.name, params_text(d)); break;
+      case DeclKind::main: text = "main:"; break;
+      case DeclKind::final:
+      case DeclKind::always:
+        text = with_message(fmt::format("{} {}", spelling(d.kind), expr_text(*d.exprs[0])), d.message);
+        break;
+      case DeclKind::observe:
+        text = "observe ";
+        for (std::size_t i = 0; i < d.exprs.size(); ++i) text += (i ? ", " : "") + expr_text(*d.exprs[i]);
+        break;
+      case DeclKind::outcome: text = print_outcome(d); break;
+      case DeclKind::expect:
+        text = d.expect_on ? fmt::format("expect {} on {}", spelling(d.expect), *d.expect_on)
+                           : fmt::format("expect {}", spelling(d.expect));
+        break;
+    }
+    head(d.loc, 0, text, blank);
+    if (d.kind == DeclKind::thread || d.kind == DeclKind::process || d.kind == DeclKind::fn ||
+        d.kind == DeclKind::main)
+      block(d.body, 1, d.loc.col, limit);
+  }
+
+  const Trivia& trivia_;
+  std::string out_;
+  std::size_t next_ = 0;       // the first comment not yet printed
+  bool after_header_ = false;  // the last line printed opened a block
+};
 
 }  // namespace
 
@@ -232,66 +352,8 @@ std::string print_outcome(const Decl& d) {
   return with_message(fmt::format("{} {}", text, spelling(d.outcome)), d.message);
 }
 
-std::string print(const Program& program) {
-  std::string out;
-  DeclKind prev = DeclKind::scenario;
-  bool first = true;
-  for (const Decl& d : program.decls) {
-    const bool has_body = d.kind == DeclKind::thread || d.kind == DeclKind::process || d.kind == DeclKind::fn ||
-                          d.kind == DeclKind::main;
-    // A blank line around bodies and between groups keeps the canonical form readable;
-    // outcome lines stay under the observe they classify.
-    const bool outcome_group = d.kind == DeclKind::outcome && prev == DeclKind::observe;
-    if (!first && (has_body || (d.kind != prev && !outcome_group))) out += '\n';
-    first = false;
-    prev = d.kind;
-    switch (d.kind) {
-      case DeclKind::scenario: line(out, 0, "scenario " + d.name); break;
-      case DeclKind::about: line(out, 0, "about " + quote(d.name)); break;
-      case DeclKind::memory: line(out, 0, "memory " + d.name); break;
-      case DeclKind::constant: line(out, 0, fmt::format("const {} = {}", d.name, expr_text(*d.init))); break;
-      case DeclKind::shared:
-        if (d.size)
-          line(out, 0, fmt::format("shared {}[{}] = {}", d.name, expr_text(*d.size), expr_text(*d.init)));
-        else
-          line(out, 0, fmt::format("shared {} = {}", d.name, expr_text(*d.init)));
-        break;
-      case DeclKind::atomic: line(out, 0, fmt::format("atomic {} = {}", d.name, expr_text(*d.init))); break;
-      case DeclKind::mutex: line(out, 0, "mutex " + d.name); break;
-      case DeclKind::cond: line(out, 0, "cond " + d.name); break;
-      case DeclKind::semaphore: line(out, 0, fmt::format("semaphore {} = {}", d.name, expr_text(*d.init))); break;
-      case DeclKind::queue: line(out, 0, fmt::format("queue {}[{}]", d.name, expr_text(*d.size))); break;
-      case DeclKind::thread:
-      case DeclKind::process:
-        line(out, 0, fmt::format("{} {}{}:", spelling(d.kind), d.name, d.params.empty() ? "" : params_text(d)));
-        print_block(out, d.body, 1);
-        break;
-      case DeclKind::fn:
-        line(out, 0, fmt::format("fn {}{}:", d.name, params_text(d)));
-        print_block(out, d.body, 1);
-        break;
-      case DeclKind::main:
-        line(out, 0, "main:");
-        print_block(out, d.body, 1);
-        break;
-      case DeclKind::final:
-      case DeclKind::always:
-        line(out, 0, with_message(fmt::format("{} {}", spelling(d.kind), expr_text(*d.exprs[0])), d.message));
-        break;
-      case DeclKind::observe: {
-        std::string text = "observe ";
-        for (std::size_t i = 0; i < d.exprs.size(); ++i) text += (i ? ", " : "") + expr_text(*d.exprs[i]);
-        line(out, 0, text);
-        break;
-      }
-      case DeclKind::outcome: line(out, 0, print_outcome(d)); break;
-      case DeclKind::expect:
-        line(out, 0, d.expect_on ? fmt::format("expect {} on {}", spelling(d.expect), *d.expect_on)
-                                 : fmt::format("expect {}", spelling(d.expect)));
-        break;
-    }
-  }
-  return out;
-}
+std::string print(const Program& program) { return print(program, Trivia{}); }
+
+std::string print(const Program& program, const Trivia& trivia) { return Printer(trivia).run(program); }
 
 }  // namespace interleave

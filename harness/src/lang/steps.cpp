@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <utility>
+
 #include "interleave/printer.hpp"
 
 namespace interleave {
@@ -131,10 +136,26 @@ class Explainer {
     return std::move(out_);
   }
 
+  // What explain() shows for one source line (its statement and its steps), for hovers.
+  std::string rows_of(std::uint32_t line) const {
+    const auto it = by_line_.find(line);
+    if (it == by_line_.end()) return {};
+    std::size_t indent = SIZE_MAX;
+    for (const auto& [depth, text] : it->second) indent = std::min(indent, depth);
+    std::string out;
+    for (const auto& [depth, text] : it->second) out += std::string(depth - indent, ' ') + text + "\n";
+    return out;
+  }
+
  private:
   std::string where(Loc l) const { return fmt::format("{}:{}", p_.path, l.line); }
 
+  void record(std::uint32_t line, std::size_t indent, const std::string& text) {
+    by_line_[line].emplace_back(indent, text);
+  }
+
   void annotated(std::size_t indent, const std::string& text, Loc l) {
+    record(l.line, indent, text);
     std::string row(indent, ' ');
     row += text;
     row.append(row.size() + 2 <= location_column ? location_column - row.size() : 2, ' ');
@@ -202,6 +223,7 @@ class Explainer {
 
   void stmt(const Stmt& s, std::size_t depth) {
     out_ += std::string(depth * 4, ' ') + print_stmt_head(s) + "\n";
+    record(s.loc.line, depth * 4, print_stmt_head(s));
     steps(statement_steps(p_, s), depth);
     if (s.kind == StmtKind::break_ || s.kind == StmtKind::continue_) leave_withs(loops_.empty() ? 0 : loops_.back(), depth);
     if (s.kind == StmtKind::return_) leave_withs(0, depth);
@@ -210,6 +232,7 @@ class Explainer {
         block(s.body, depth + 1);
         for (const auto& clause : s.elifs) {
           out_ += std::string(depth * 4, ' ') + "elif " + print(*clause.cond) + ":\n";
+          record(clause.loc.line, depth * 4, "elif " + print(*clause.cond) + ":");
           steps(expression_steps(p_, *clause.cond), depth);
           block(clause.body, depth + 1);
         }
@@ -288,10 +311,17 @@ class Explainer {
   unsigned step_ = 0;
   std::vector<const Stmt*> withs_;   // the with blocks around the current statement
   std::vector<std::size_t> loops_;   // for each enclosing loop, how many withs were open outside it
+  std::map<std::uint32_t, std::vector<std::pair<std::size_t, std::string>>> by_line_;  // line -> (indent, row)
 };
 
 }  // namespace
 
 std::string explain(const Program& program) { return Explainer(program).run(); }
+
+std::string explain_line(const Program& program, std::uint32_t line) {
+  Explainer e(program);
+  e.run();
+  return e.rows_of(line);
+}
 
 }  // namespace interleave

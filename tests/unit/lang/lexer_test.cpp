@@ -1,10 +1,12 @@
 // Lexer: token kinds and positions, indentation, literals, comments and every lexical error.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "frontend_helpers.hpp"
+#include "interleave/trivia.hpp"
 
 namespace Catch {
 template <>
@@ -417,4 +419,23 @@ TEST_CASE("lexer: invisible and text-reordering characters are named by code poi
 
 TEST_CASE("lexer: an unknown escape of an unprintable byte is quoted in hex", "[lexer]") {
   CHECK(lex_text("crash \"\\\x01\"").errors == std::vector<std::string>{"1:8: unknown escape sequence '\\\\x01'"});
+}
+
+TEST_CASE("lexer: comments and blank lines are collected as trivia for the formatter", "[lexer][comments]") {
+  SourceFile file("t.scn", "# whole line  \n\nshared x = 0  # after code\n   \nabout \"# in a string\"\r\n    # indented\n");
+  DiagnosticSink sink;
+  Trivia trivia;
+  lex(file, sink, &trivia);
+  REQUIRE(trivia.comments.size() == 3);
+  CHECK(trivia.comments[0].text == "# whole line");
+  CHECK(trivia.comments[0].loc == Loc{1, 1});
+  CHECK_FALSE(trivia.comments[0].trailing);
+  CHECK(trivia.comments[1].text == "# after code");
+  CHECK(trivia.comments[1].loc == Loc{3, 15});
+  CHECK(trivia.comments[1].trailing);
+  CHECK(trivia.comments[2].text == "# indented");
+  CHECK(trivia.comments[2].loc == Loc{6, 5});
+  CHECK(trivia.blank_lines == std::vector<std::uint32_t>{2, 4});
+  CHECK(trivia.is_blank(4));
+  CHECK_FALSE(trivia.is_blank(5));
 }

@@ -147,8 +147,8 @@ TEST_CASE("printer: negative literals and negation of literals stay distinct", "
   CHECK(expr("x * -1") == "x * -1");
   CHECK(expr("-9223372036854775808") == "-9223372036854775808");
   CHECK(expr("1_000_000") == "1000000");
-  CHECK(expr("true") == "1");
-  CHECK(expr("false") == "0");
+  CHECK(expr("true") == "true");  // the spelling is kept (issue 12: `while true` stayed `while 1`)
+  CHECK(expr("false") == "false");
 }
 
 TEST_CASE("printer: calls, methods with orders, any() and thread_name()", "[printer]") {
@@ -212,4 +212,74 @@ TEST_CASE("printer: a seed scenario's canonical form", "[printer][scenarios]") {
         "thread run_thread(n):\n    repeat ITER:\n        balance = balance + n\n        balance = balance - n\n\n"
         "main:\n    let t1 = spawn run_thread(5)\n    let t2 = spawn run_thread(8)\n    join t1\n    join t2\n\n"
         "final balance == 0\n\nexpect race on balance\nexpect failure\n");
+}
+
+namespace {
+
+// The canonical text of a file with its comments and blank lines kept.
+std::string formatted(const std::string& text) {
+  const auto r = parse_only(text);
+  if (!r.ok()) return "errors";
+  return print(*r.program, r.trivia);
+}
+
+std::vector<std::string> comment_texts(const LoadResult& r) {
+  std::vector<std::string> out;
+  for (const auto& c : r.trivia.comments) out.push_back(c.text);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("printer: comments are kept where they were, at the indentation of their code", "[printer][comments]") {
+  const std::string text =
+      "# header\n#\n# more header\n\nabout   \"x\"\nshared   a = 0   # aligned\nshared b=1 # tight\n"
+      "mutex m\n# before the thread\nthread t(n):\n    # first in the body\n    while a<n:   # loop\n"
+      "        a=a+1\n        # end of the while body\n    # before the if\n    if a:\n        yield\n"
+      "    # before elif\n    elif b:  # elif line\n        yield\n    else:  # else line\n        yield\n"
+      "        # end of else\n\n    # end of t\n\n# before main\nmain:\n    spawn t(1)\n# at the end\n";
+  CHECK(formatted(text) ==
+        "# header\n#\n# more header\n\nabout \"x\"\n\nshared a = 0     # aligned\nshared b = 1  # tight\n\n"
+        "mutex m\n\n# before the thread\nthread t(n):\n    # first in the body\n    while a < n:  # loop\n"
+        "        a = a + 1\n        # end of the while body\n    # before the if\n    if a:\n        yield\n"
+        "    # before elif\n    elif b:  # elif line\n        yield\n    else:  # else line\n        yield\n"
+        "        # end of else\n\n    # end of t\n\n# before main\nmain:\n    spawn t(1)\n# at the end\n");
+}
+
+TEST_CASE("printer: blank lines are kept (one at most), never under a block's header", "[printer][comments]") {
+  CHECK(formatted("shared a = 0\n\n\n\nshared b = 0\nmain:\n\n    a = 1\n\n\n    b = 2\n") ==
+        "shared a = 0\n\nshared b = 0\n\nmain:\n    a = 1\n\n    b = 2\n");
+  // Without trivia, the canonical form of before: no comment, no blank line of the source.
+  const auto r = parse_only("# c\nshared a = 0  # d\n\nshared b = 0\n");
+  REQUIRE(r.ok());
+  CHECK(print(*r.program) == "shared a = 0\nshared b = 0\n");
+}
+
+TEST_CASE("printer: '#' in a string is not a comment, and true/false keep their names", "[printer][comments]") {
+  CHECK(formatted("main:\n    print \"# not a comment\"  # a comment\n    while true:\n        assert false\n") ==
+        "main:\n    print \"# not a comment\"  # a comment\n    while true:\n        assert false\n");
+}
+
+TEST_CASE("printer: with comments, every scenario file is a fixpoint, keeps its comments and its tree",
+          "[printer][roundtrip][scenarios][comments]") {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(INTERLEAVE_SOURCE_DIR) / "scenarios";
+  std::size_t files = 0, comments = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".scn") continue;
+    INFO(entry.path().string());
+    const auto first = parse_text(entry.path().string(), read_file(entry.path()));
+    REQUIRE(first.ok());  // everything under scenarios/ parses
+    const std::string once = print(*first.program, first.trivia);
+    const auto second = parse_text(entry.path().string(), once);
+    INFO(once);
+    REQUIRE(second.ok());
+    CHECK(same_syntax(*first.program, *second.program));
+    CHECK(comment_texts(second) == comment_texts(first));
+    CHECK(print(*second.program, second.trivia) == once);
+    ++files;
+    comments += first.trivia.comments.size();
+  }
+  CHECK(files >= 100);
+  CHECK(comments >= 500);
 }
