@@ -89,6 +89,7 @@ struct ExploreResult {
   bool exhaustive = false;       // DFS explored every schedule (within its bound), or DPOR every class
   std::uint64_t executions = 0;  // DPOR: the classes run to their end (0: DPOR did not run)
   std::uint64_t redundant = 0;   // DPOR: runs abandoned as equivalent to one already made
+  std::uint64_t estimated_executions = 0;  // DPOR stopped early: its estimate of all executions
   bool stopped_by_time = false;
   bool interrupted = false;      // stopped by ExploreOptions::interrupt
   unsigned shard_index = 0;

@@ -165,6 +165,10 @@ class DporScheduler : public Scheduler {
   std::uint64_t runs() const;        // runs made, abandoned ones included
   std::uint64_t executions() const;  // runs that reached their end (or a finding): one per class
   std::uint64_t pruned() const;      // runs abandoned as redundant
+  // How many executions the whole search would make, estimated from where it stands:
+  // Knuth's estimator over the current path, taking the alternatives known at each node as
+  // equally large. An underestimate while backtrack sets still grow; exact once complete.
+  double estimated_total() const;
 
  private:
   struct Impl;

@@ -377,6 +377,24 @@ struct DporScheduler::Impl {
   }
 };
 
+double DporScheduler::estimated_total() const {
+  const Impl& x = *impl_;
+  if (x.complete || x.stack.empty()) return static_cast<double>(x.executions);
+  // The share of the tree finished: at each depth, the alternatives before the one taken,
+  // each weighing 1/width of its parent's share.
+  double finished = 0, share = 1;
+  for (const Impl::Node& n : x.stack) {
+    const double width = n.is_value ? static_cast<double>(n.values) : static_cast<double>(n.backtrack.size());
+    const double before = n.is_value ? static_cast<double>(n.index) : static_cast<double>(n.done.size());
+    if (width <= 0) break;
+    share /= width;
+    finished += before * share;
+  }
+  finished += share;  // the run just made
+  return finished > 0 ? std::max(static_cast<double>(x.executions), static_cast<double>(x.executions) / finished)
+                      : static_cast<double>(x.executions);
+}
+
 DporScheduler::DporScheduler() : impl_(std::make_unique<Impl>()) {}
 DporScheduler::~DporScheduler() = default;
 bool DporScheduler::new_run() { return impl_->new_run(); }
