@@ -8,7 +8,7 @@ execute_process(
   # In tsan builds this also covers the SIGINT watcher thread (run.cpp: a signal must not
   # be queued for a scenario fiber).
   COMMAND timeout --preserve-status -s INT 2 "${INTERLEAVE}" check --runs 1000000000 --time 600 --full-budget
-          --json "${WORK}/interrupted.json" --junit "${WORK}/interrupted.xml" scenarios/seed/manager_workers.scn
+          --json "${WORK}/interrupted.json" --junit "${WORK}/interrupted.xml" tests/cli/scenarios/big_locked_balance.scn
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 130)
   message(FATAL_ERROR "after SIGINT the exit code is ${rc}, not 130\n${out}${err}")
@@ -28,18 +28,18 @@ endif()
 
 # Progress: shown on a terminal, and not in a pipe (as in CI logs).
 execute_process(
-  COMMAND script -qec "${INTERLEAVE} check --runs 1000000000 --time 1.5 --full-budget scenarios/seed/manager_workers.scn"
+  COMMAND script -qec "${INTERLEAVE} check --runs 1000000000 --time 1.5 --full-budget tests/cli/scenarios/big_locked_balance.scn"
           /dev/null
   RESULT_VARIABLE rc OUTPUT_VARIABLE tty_out ERROR_VARIABLE tty_err)
 # A machine without pseudo-terminals (a chroot or container without /dev/pts) cannot show
 # a terminal at all: that part is skipped there, the rest still runs.
 if("${tty_out}${tty_err}" MATCHES "failed to create pseudo-terminal" OR rc MATCHES "No such file")
   message(STATUS "no pseudo-terminal here: the terminal half of the progress check is skipped")
-elseif(NOT tty_out MATCHES "scenarios/seed/manager_workers.scn: [0-9]+ of 1000000000 runs, [0-9]+ runs/s, 0 findings, [0-9]+ s left")
+elseif(NOT tty_out MATCHES "tests/cli/scenarios/big_locked_balance.scn: [0-9]+ of 1000000000 runs, [0-9]+ runs/s, 0 findings, [0-9]+ s left")
   message(FATAL_ERROR "no live progress line on a terminal:\n${tty_out}${tty_err}")
 endif()
 execute_process(
-  COMMAND "${INTERLEAVE}" check --runs 1000000000 --time 1.5 --full-budget scenarios/seed/manager_workers.scn
+  COMMAND "${INTERLEAVE}" check --runs 1000000000 --time 1.5 --full-budget tests/cli/scenarios/big_locked_balance.scn
   RESULT_VARIABLE rc OUTPUT_VARIABLE pipe_out ERROR_VARIABLE pipe_err)
 if(pipe_err MATCHES "runs/s" OR pipe_out MATCHES "runs/s")
   message(FATAL_ERROR "a progress line was printed off a terminal:\n${pipe_out}${pipe_err}")

@@ -225,10 +225,12 @@ class Explorer {
     const std::string redundant =
         dpor.pruned() == 0 ? std::string() : fmt::format(", {} redundant runs abandoned", dpor.pruned());
     if (!dpor.complete()) {
+      if (may_stop_early() && expected_seen())
+        return fmt::format("dpor (stopped after {} executions{}: every expected finding seen)", dpor.executions(),
+                           redundant);
       res_.estimated_executions = static_cast<std::uint64_t>(dpor.estimated_total());
-      return fmt::format("dpor (stopped after {} executions of about {}{}{})", dpor.executions(),
-                         res_.estimated_executions, redundant,
-                         may_stop_early() && expected_seen() ? ": every expected finding seen" : "");
+      return fmt::format("dpor (stopped after {} executions of about {}{})", dpor.executions(),
+                         res_.estimated_executions, redundant);
     }
     return fmt::format("dpor: all {} executions explored{}", dpor.executions(), redundant);
   }

@@ -74,14 +74,14 @@ TEST_CASE("shards: merged, three shards equal the unsharded campaign", "[shard][
 }
 
 TEST_CASE("shards: each run slot is made by exactly one shard", "[shard]") {
-  // manager_workers is too big for the DFS stage to finish, so its slots after the DFS
-  // stage are split: shard i makes the slots k with k mod 4 == i.
+  // big_locked_balance is too big for the exhaustive stage to finish, so its slots after
+  // that stage are split: shard i makes the slots k with k mod 4 == i.
   const std::uint64_t runs = 2000;
   std::uint64_t total = 0;
   for (unsigned i = 0; i < 4; ++i) {
-    const json r = json::parse(campaign("scenarios/seed/manager_workers.scn", i, 4, runs));
+    const json r = json::parse(campaign("tests/cli/scenarios/big_locked_balance.scn", i, 4, runs));
     const auto n = r["scenarios"][0]["runs"].get<std::uint64_t>();
-    // Shard 0 also reports the DFS stage (half the budget: 1000 runs).
+    // Shard 0 also reports the exhaustive stage (half the budget: 1000 runs).
     CHECK(n == (i == 0 ? 1000 + 250 : 250));
     total += n;
   }
