@@ -3,7 +3,8 @@
 // DFS finds over every schedule, under each memory model. Two generators: the agreement
 // test's programs (spawn/join, mutexes, try_lock, conds, semaphores, queues, atomics with
 // every order, fences, processes, races on purpose) and the memory-model programs
-// (2 or 3 threads of atomics). 10 programs per rapidcheck case, 100 cases: 1,000 programs.
+// (2 or 3 threads of atomics). 10 programs per rapidcheck case, 100 cases: 1,000 programs
+// of each kind (fewer under sanitizers, see per_case).
 #include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
 
@@ -67,12 +68,24 @@ std::string show(const std::set<std::string>& keys) {
 
 const MemoryModel models[] = {MemoryModel::sc, MemoryModel::tso, MemoryModel::rc11};
 
+// Programs per rapidcheck case: 10 (1,000 in all) in the default build; a sanitizer makes
+// every run 5-20 times slower, so its builds compare 3 per case (300).
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+constexpr int per_case = 3;
+#else
+constexpr int per_case = 10;
+#endif
+#else
+constexpr int per_case = 10;
+#endif
+
 // Compares the two searches on one program; false when DFS could not finish.
 bool agree(const std::string& text, MemoryModel model) {
   const Module m = compile_text(text);
-  const Seen full = by_dfs(m, model, 20'000);
+  const Seen full = by_dfs(m, model, 10'000);
   if (!full.complete) return false;
-  const Seen reduced = by_dpor(m, model, 20'000);
+  const Seen reduced = by_dpor(m, model, 10'000);
   RC_LOG() << text << "\nmodel " << spelling(model) << ": dfs " << full.runs << " runs, dpor " << reduced.runs
            << " runs\ndfs keys: " << show(full.keys) << "\ndpor keys: " << show(reduced.keys);
   RC_ASSERT(reduced.complete);
@@ -90,7 +103,7 @@ TEST_CASE("dpor: the same findings and outcomes as DFS on generated programs", "
   rc::prop("dpor = dfs (agreement programs, every model)", [] {
     const auto first = *rc::gen::inRange<std::uint64_t>(0, 1'000'000'000);
     int compared = 0;
-    for (std::uint64_t k = 0; k < 10; ++k) {
+    for (std::uint64_t k = 0; k < per_case; ++k) {
       const GeneratedProgram p = generate_program(first + k);
       compared += agree(p.text, models[(first + k) % 3]) ? 1 : 0;
     }
@@ -100,7 +113,7 @@ TEST_CASE("dpor: the same findings and outcomes as DFS on generated programs", "
 
 TEST_CASE("dpor: the same outcomes as DFS on atomics programs", "[property][dpor]") {
   rc::prop("dpor = dfs (memory-model programs, every model)", [] {
-    for (int k = 0; k < 10; ++k) {
+    for (int k = 0; k < per_case; ++k) {
       const std::string text = memory_program(*rc::gen::arbitrary<bool>());
       for (MemoryModel model : models) agree(text, model);
     }
