@@ -16,8 +16,10 @@
 
 namespace interleave {
 
-enum class BinOp : std::uint8_t { add, sub, mul, div, mod, eq, ne, lt, le, gt, ge, and_, or_ };
-enum class UnOp : std::uint8_t { neg, not_ };
+// The bitwise operators (v2) come last, so that the v1 values keep their numbers.
+enum class BinOp : std::uint8_t { add, sub, mul, div, mod, eq, ne, lt, le, gt, ge, and_, or_,
+                                  bit_and, bit_or, bit_xor, shl, shr };
+enum class UnOp : std::uint8_t { neg, not_, bit_not };
 enum class MemOrder : std::uint8_t { unspecified, relaxed, acquire, release, acq_rel, seq_cst };
 
 // What a name denotes once resolved. `index` points into the matching table of Program
@@ -61,7 +63,10 @@ struct Expr {
   std::vector<ExprPtr> args;
   MemOrder order = MemOrder::unspecified;
   Loc order_loc;
+  MemOrder failure_order = MemOrder::unspecified;  // compare_exchange's second order
+  Loc failure_order_loc;
   std::optional<std::string> spawn_as;
+  bool parenthesized = false;  // parser only: written in parentheses (for the C precedence trap)
   Ref ref;  // resolver: what `name` denotes
   // Levels of the tree from here down (a leaf is 1). The parser bounds it
   // (max_expr_height), so that every pass that walks the tree recursively has a bounded
@@ -105,6 +110,8 @@ struct Stmt {
   Loc else_loc;
   Block else_body;
   std::optional<std::string> message;  // assert, crash
+  MemOrder order = MemOrder::unspecified;  // fence ORDER (unspecified: a bare `fence`, seq_cst)
+  Loc order_loc;
   std::uint64_t duration_ns = 0;       // sleep
   std::string duration_text;           // sleep, as written in canonical form ("1ms")
   Ref ref;  // resolver: assignment target, let/for slot, `with` mutex

@@ -23,6 +23,7 @@ enum class Op : std::uint8_t {
   store_local,   // locals[a] = pop
   add, sub, mul, div, mod, neg, not_, to_bool,
   eq, ne, lt, le, gt, ge,
+  bit_and, bit_or, bit_xor, shl, shr, bit_not,  // v2; a shift out of 0..63 is a crash
   jump,          // pc = a
   jump_if_false, // if pop == 0: pc = a
   jump_if_false_keep,  // if top == 0: pc = a (for `and`); else pop
@@ -45,16 +46,26 @@ enum class Op : std::uint8_t {
   atomic_fetch_add,
   atomic_exchange,
   atomic_cas,
+  atomic_fetch_sub, atomic_fetch_and, atomic_fetch_or, atomic_fetch_xor,
+  atomic_cmpxchg,       // pop desired, expected; push the value seen; b = failure order
+  atomic_cmpxchg_weak,  // as atomic_cmpxchg, but push 1/0 and then the value seen; a recorded choice may fail it spuriously
   lock, unlock, try_lock,
   wait,          // cond a, mutex b; two steps: release and sleep, then wake and relock
   notify_one, notify_all,
   sem_acquire, sem_release,
   put, get,
+  try_put,       // pop value; push 1 (put), 0 (full) or -1 (closed)
+  try_get,       // pop the local's old value; push status (1, 0, -1), then the value to store
+  queue_size,    // push the queue's length
+  queue_close,
   spawn,         // Module::spawns[a]; pushes the handle
   join,          // pop handle; push result
-  yield, sleep, fence,
+  yield, sleep, fence,  // fence: aux = order (seq_cst for a bare fence)
   end,           // the thread finishes (its last step); pop result
 };
+
+// What `get` gives on a closed, empty queue (docs/language.md, Version 2).
+inline constexpr std::int64_t queue_closed_value = -1;
 
 // True for instructions that are scheduling points.
 constexpr bool is_step(Op op) { return op >= Op::read; }

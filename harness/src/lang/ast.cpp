@@ -17,6 +17,11 @@ std::string_view spelling(BinOp op) {
     case BinOp::ge: return ">=";
     case BinOp::and_: return "and";
     case BinOp::or_: return "or";
+    case BinOp::bit_and: return "&";
+    case BinOp::bit_or: return "|";
+    case BinOp::bit_xor: return "^";
+    case BinOp::shl: return "<<";
+    case BinOp::shr: return ">>";
   }
   return "?";
 }
@@ -137,7 +142,7 @@ bool same_stmt(const Stmt& a, const Stmt& b) {
   if (a.kind != b.kind || a.name != b.name || !same_ptr(a.index, b.index) || !same_ptr(a.value, b.value) ||
       !same_ptr(a.range_lo, b.range_lo) || !same_ptr(a.range_hi, b.range_hi) || !same_syntax(a.body, b.body) ||
       a.has_else != b.has_else || !same_syntax(a.else_body, b.else_body) || a.message != b.message ||
-      a.duration_ns != b.duration_ns || a.elifs.size() != b.elifs.size() ||
+      a.duration_ns != b.duration_ns || a.order != b.order || a.elifs.size() != b.elifs.size() ||
       a.print_args.size() != b.print_args.size())
     return false;
   for (std::size_t i = 0; i < a.elifs.size(); ++i)
@@ -173,7 +178,8 @@ bool same_syntax(const Expr& a, const Expr& b) {
     case ExprKind::index:
     case ExprKind::call: return a.name == b.name && same_exprs(a.args, b.args);
     case ExprKind::method:
-      return a.name == b.name && a.method == b.method && a.order == b.order && same_exprs(a.args, b.args);
+      return a.name == b.name && a.method == b.method && a.order == b.order &&
+             a.failure_order == b.failure_order && same_exprs(a.args, b.args);
     case ExprKind::any:
     case ExprKind::join: return same_exprs(a.args, b.args);
     case ExprKind::thread_name: return true;

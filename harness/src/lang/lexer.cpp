@@ -291,17 +291,22 @@ class Lexer {
       case '/': return one(Tok::slash);
       case '%': return one(Tok::percent);
       case '=': return n == '=' ? two(Tok::eq) : one(Tok::assign);
-      case '<': return n == '=' ? two(Tok::le) : one(Tok::lt);
-      case '>': return n == '=' ? two(Tok::ge) : one(Tok::gt);
+      case '<': return n == '=' ? two(Tok::le) : n == '<' ? two(Tok::shl) : one(Tok::lt);
+      case '>': return n == '=' ? two(Tok::ge) : n == '>' ? two(Tok::shr) : one(Tok::gt);
+      case '^': return one(Tok::caret);
+      case '~': return one(Tok::tilde);
       case '!':
         if (n == '=') return two(Tok::ne);
         error(at, 1, "unexpected '!'", "write 'not x' for negation, or '!=' for inequality");
         break;
+      // '&' and '|' are bitwise operators (v2); C's logical '&&' and '||' are words here.
       case '&':
-        error(at, n == '&' ? 2 : 1, fmt::format("unexpected '{}'", n == '&' ? "&&" : "&"), "write 'and'");
+        if (n != '&') return one(Tok::amp);
+        error(at, 2, "unexpected '&&'", "write 'and' ('&' is bitwise and)");
         break;
       case '|':
-        error(at, n == '|' ? 2 : 1, fmt::format("unexpected '{}'", n == '|' ? "||" : "|"), "write 'or'");
+        if (n != '|') return one(Tok::pipe);
+        error(at, 2, "unexpected '||'", "write 'or' ('|' is bitwise or)");
         break;
       default:
         return false;

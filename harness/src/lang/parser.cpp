@@ -541,6 +541,18 @@ class Parser {
       case Tok::kw_fence:
         advance();
         s.kind = StmtKind::fence;
+        if (at(Tok::identifier)) {
+          const auto order = memory_order(cur().text);
+          if (!order || *order == MemOrder::relaxed)
+            fail(cur(), fmt::format("'{}' is not a fence order", cur().text),
+                 "a fence is 'fence' (seq_cst) or 'fence acquire|release|acq_rel|seq_cst'");
+          s.order_loc = cur().loc;
+          s.order = *order;
+          advance();
+        } else if (at(Tok::lparen)) {
+          fail(cur(), "fence is a statement, not a call",
+               peek().kind == Tok::identifier ? fmt::format("write 'fence {}'", peek().text) : std::string("write 'fence' or 'fence acquire'"));
+        }
         break;
       case Tok::kw_sleep: {
         advance();
@@ -707,7 +719,7 @@ class Parser {
       e->args.push_back(parse_not());
       return finish(std::move(e));
     }
-    return parse_comparison();
+    return parse_bit_or();
   }
 
   static std::optional<BinOp> comparison_op(Tok k) {
@@ -722,11 +734,63 @@ class Parser {
     }
   }
 
-  ExprPtr parse_comparison() {
+  // C's precedence: | loosest, then ^, then &, all looser than comparisons. A comparison
+  // written bare as an operand of one of them is C's classic trap (`x & 1 == 0` is
+  // `x & (1 == 0)`), so it is an error that shows both readings.
+  ExprPtr bitwise_operand(ExprPtr e, const Token& op) {
+    if (e->kind == ExprKind::binary && e->bin >= BinOp::eq && e->bin <= BinOp::ge && !e->parenthesized) {
+      sink_.error(e->name_loc, static_cast<std::uint32_t>(spelling(e->bin).size()),
+                  fmt::format("comparison '{}' inside bitwise '{}' needs parentheses", spelling(e->bin), op.kind == Tok::amp ? "&" : op.kind == Tok::pipe ? "|" : "^"),
+                  "as in C, comparisons bind tighter than & | ^: write '(x & 1) == 0' to test bits, or 'x & (1 == 0)'");
+      throw ParseError{};
+    }
+    return e;
+  }
+
+  ExprPtr parse_bit_or() {
+    ExprPtr lhs = parse_bit_xor();
+    while (at(Tok::pipe)) {
+      const Token& op = advance();
+      lhs = bitwise_operand(std::move(lhs), op);
+      lhs = binary(BinOp::bit_or, op, std::move(lhs), bitwise_operand(parse_bit_xor(), op));
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_bit_xor() {
+    ExprPtr lhs = parse_bit_and();
+    while (at(Tok::caret)) {
+      const Token& op = advance();
+      lhs = bitwise_operand(std::move(lhs), op);
+      lhs = binary(BinOp::bit_xor, op, std::move(lhs), bitwise_operand(parse_bit_and(), op));
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_bit_and() {
+    ExprPtr lhs = parse_comparison();
+    while (at(Tok::amp)) {
+      const Token& op = advance();
+      lhs = bitwise_operand(std::move(lhs), op);
+      lhs = binary(BinOp::bit_and, op, std::move(lhs), bitwise_operand(parse_comparison(), op));
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_shift() {
     ExprPtr lhs = parse_additive();
+    while (at(Tok::shl) || at(Tok::shr)) {
+      const Token& op = advance();
+      lhs = binary(op.kind == Tok::shl ? BinOp::shl : BinOp::shr, op, std::move(lhs), parse_additive());
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_comparison() {
+    ExprPtr lhs = parse_shift();
     if (const auto op = comparison_op(cur().kind)) {
       const Token& op_tok = advance();
-      lhs = binary(*op, op_tok, std::move(lhs), parse_additive());
+      lhs = binary(*op, op_tok, std::move(lhs), parse_shift());
       if (comparison_op(cur().kind))
         fail(cur(), "comparisons cannot be chained", "write 'a < b and b < c'");
     }
@@ -753,6 +817,17 @@ class Parser {
   }
 
   ExprPtr parse_unary() {
+    if (at(Tok::tilde)) {
+      DepthGuard guard(*this);
+      const Token& op = advance();
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::unary;
+      e->un = UnOp::bit_not;
+      e->loc = op.loc;
+      e->name_loc = op.loc;
+      e->args.push_back(parse_unary());
+      return finish(std::move(e));
+    }
     if (!at(Tok::minus)) return parse_primary();
     DepthGuard guard(*this);
     const Token& op = advance();
@@ -782,6 +857,13 @@ class Parser {
             (peek().kind == Tok::rparen || peek().kind == Tok::comma)) {
           e.order_loc = cur().loc;
           e.order = *memory_order(advance().text);
+          // compare_exchange takes a second order, for failure: x.compare_exchange(e, d, acq_rel, acquire).
+          if (at(Tok::comma) && peek().kind == Tok::identifier && memory_order(peek().text) &&
+              peek(2).kind == Tok::rparen) {
+            advance();
+            e.failure_order_loc = cur().loc;
+            e.failure_order = *memory_order(advance().text);
+          }
           if (!at(Tok::rparen))
             fail(cur(), "the memory order must be the last argument", "x.store(1, release)");
           break;
@@ -818,6 +900,7 @@ class Parser {
         advance();
         ExprPtr inner = parse_expr();
         expect(Tok::rparen, "')'");
+        inner->parenthesized = true;
         return inner;
       }
       case Tok::kw_any:

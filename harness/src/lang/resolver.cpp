@@ -57,13 +57,23 @@ const std::vector<MethodSig>& methods_of(RefKind k) {
   static const std::vector<MethodSig> sem{{"acquire", 0, false, false, "s.acquire()"},
                                           {"release", 0, false, false, "s.release()"}};
   static const std::vector<MethodSig> queue{{"put", 1, false, false, "q.put(VALUE)"},
-                                            {"get", 0, true, false, "let v = q.get()"}};
+                                            {"get", 0, true, false, "let v = q.get()"},
+                                            {"try_put", 1, true, false, "let ok = q.try_put(VALUE)"},
+                                            {"try_get", 1, true, false, "let ok = q.try_get(LOCAL)"},
+                                            {"size", 0, true, false, "let n = q.size()"},
+                                            {"close", 0, false, false, "q.close()"}};
   static const std::vector<MethodSig> atomic{
       {"load", 0, true, true, "x.load([ORDER])"},
       {"store", 1, false, true, "x.store(VALUE[, ORDER])"},
       {"fetch_add", 1, true, true, "x.fetch_add(VALUE[, ORDER])"},
       {"exchange", 1, true, true, "x.exchange(VALUE[, ORDER])"},
-      {"cas", 2, true, true, "x.cas(EXPECTED, DESIRED[, ORDER])"}};
+      {"cas", 2, true, true, "x.cas(EXPECTED, DESIRED[, ORDER])"},
+      {"fetch_sub", 1, true, true, "x.fetch_sub(VALUE[, ORDER])"},
+      {"fetch_and", 1, true, true, "x.fetch_and(VALUE[, ORDER])"},
+      {"fetch_or", 1, true, true, "x.fetch_or(VALUE[, ORDER])"},
+      {"fetch_xor", 1, true, true, "x.fetch_xor(VALUE[, ORDER])"},
+      {"compare_exchange", 2, true, true, "x.compare_exchange(EXPECTED, DESIRED[, ORDER[, FAILURE_ORDER]])"},
+      {"compare_exchange_weak", 2, true, true, "let ok = x.compare_exchange_weak(LOCAL, DESIRED[, ORDER[, FAILURE_ORDER]])"}};
   switch (k) {
     case RefKind::mutex: return mutex;
     case RefKind::cond: return cond;
@@ -278,6 +288,7 @@ class Resolver {
         const auto v = eval_const(*e.args[0]);
         if (!v) return v;
         if (e.un == UnOp::not_) return *v == 0 ? 1 : 0;
+        if (e.un == UnOp::bit_not) return ~*v;
         if (*v == std::numeric_limits<std::int64_t>::min()) return overflow(e);
         return -*v;
       }
@@ -306,6 +317,16 @@ class Resolver {
           case BinOp::ge: return *a >= *b;
           case BinOp::and_: return (*a != 0 && *b != 0) ? 1 : 0;
           case BinOp::or_: return (*a != 0 || *b != 0) ? 1 : 0;
+          case BinOp::bit_and: return *a & *b;
+          case BinOp::bit_or: return *a | *b;
+          case BinOp::bit_xor: return *a ^ *b;
+          case BinOp::shl:
+          case BinOp::shr:
+            if (*b < 0 || *b > 63) {
+              error(e.name_loc, 2, fmt::format("shift by {} in a constant: the amount must be 0 to 63", *b));
+              return std::nullopt;
+            }
+            return e.bin == BinOp::shl ? static_cast<std::int64_t>(static_cast<std::uint64_t>(*a) << *b) : *a >> *b;
         }
         return std::nullopt;
       }
@@ -883,7 +904,7 @@ class Resolver {
     if (sig == ms.end()) {
       std::string help = ms.empty() ? "" : fmt::format("{} methods: {}", kind_noun(g.kind), method_list(g.kind));
       if (g.kind == RefKind::shared)
-        help = "read and assign it directly, or declare it 'atomic' for load(), store(), fetch_add(), exchange(), cas()";
+        help = "read and assign it directly, or declare it 'atomic' for load(), store(), fetch_add(), exchange(), compare_exchange()";
       else if (ms.empty())
         help = fmt::format("only mutex, cond, semaphore, queue and atomic objects have methods");
       error(e.method_loc, len_of(e.method),
@@ -899,6 +920,29 @@ class Resolver {
     if (value && !sig->gives_value) {
       error(e.method_loc, len_of(e.method), fmt::format("'{}()' gives no value", e.method),
             fmt::format("call it as a statement: {}", sig->usage));
+    }
+    const bool is_cmpxchg = e.method == "compare_exchange" || e.method == "compare_exchange_weak";
+    if (e.failure_order != MemOrder::unspecified) {
+      const auto len = static_cast<std::uint32_t>(spelling(e.failure_order).size());
+      if (!is_cmpxchg)
+        error(e.failure_order_loc, len, fmt::format("'{}' takes one memory order", e.method),
+              "only compare_exchange and compare_exchange_weak take a second (failure) order");
+      else if (e.failure_order == MemOrder::release || e.failure_order == MemOrder::acq_rel)
+        error(e.failure_order_loc, len, fmt::format("'{}' is not a valid failure order", spelling(e.failure_order)),
+              "a failed compare-exchange is a load: its order is relaxed, acquire or seq_cst");
+    }
+    if (e.method == "compare_exchange_weak" && g.kind == RefKind::atomic && e.args.size() == 2 &&
+        (e.args[0]->kind != ExprKind::name || e.args[0]->ref.kind != RefKind::local)) {
+      // A spurious failure sees the expected value, so only a status can report it; the
+      // value seen goes back into the local, as C++ writes back `expected`.
+      error(e.args[0]->loc, e.args[0]->length, "compare_exchange_weak() takes the expected value in a local variable",
+            fmt::format("it gives 1 or 0 and stores the value it saw into the local: let seen = {0}.load(), then "
+                        "let ok = {0}.compare_exchange_weak(seen, seen + 1)", e.name));
+    }
+    if (e.method == "try_get" && g.kind == RefKind::queue && e.args.size() == 1 &&
+        (e.args[0]->kind != ExprKind::name || e.args[0]->ref.kind != RefKind::local)) {
+      error(e.args[0]->loc, e.args[0]->length, "try_get() stores the value into a local variable",
+            fmt::format("let v = 0, then let ok = {}.try_get(v)", e.name));
     }
     if (e.order != MemOrder::unspecified) {
       const bool is_load = e.method == "load";

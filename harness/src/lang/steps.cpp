@@ -35,7 +35,13 @@ void expr_steps(const Program& p, const Expr& e, std::vector<StepInfo>& out) {
     case ExprKind::method: {
       const std::size_t first = e.method == "wait" ? 1 : 0;  // wait's argument names a mutex
       for (std::size_t i = first; i < e.args.size(); ++i) expr_steps(p, *e.args[i], out);
-      if (e.ref.kind == RefKind::atomic) {
+      if (e.ref.kind == RefKind::atomic && (e.method == "compare_exchange" || e.method == "compare_exchange_weak")) {
+        // The failure order, as C++ derives it when it is not written.
+        MemOrder f = e.failure_order;
+        if (f == MemOrder::unspecified)
+          f = e.order == MemOrder::acq_rel ? MemOrder::acquire : e.order == MemOrder::release ? MemOrder::relaxed : e.order;
+        add(fmt::format("{} {} ({}; on failure {})", e.method, e.name, order_text(e.order), order_text(f)));
+      } else if (e.ref.kind == RefKind::atomic) {
         add(fmt::format("{} {} ({})", e.method, e.name, order_text(e.order)));
       } else if (e.method == "wait" && !e.args.empty()) {
         const std::string& m = e.args[0]->name;
@@ -100,7 +106,7 @@ std::vector<StepInfo> statement_steps(const Program& p, const Stmt& s) {
       break;
     case StmtKind::yield: out.push_back({s.loc, "yield"}); break;
     case StmtKind::sleep: out.push_back({s.loc, "sleep " + s.duration_text}); break;
-    case StmtKind::fence: out.push_back({s.loc, "fence (seq_cst)"}); break;
+    case StmtKind::fence: out.push_back({s.loc, fmt::format("fence ({})", order_text(s.order))}); break;
     case StmtKind::break_:
     case StmtKind::continue_:
     case StmtKind::crash:

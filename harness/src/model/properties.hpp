@@ -54,6 +54,7 @@ std::int64_t eval_property(const Module& m, const Property& p, const Cells& cell
         break;
       }
       case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
+      case Op::bit_and: case Op::bit_or: case Op::bit_xor: case Op::shl: case Op::shr: case Op::bit_not:
       case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
         if (const char* error = arithmetic(i.op, s)) throw PropertyError{error};
         break;

@@ -297,7 +297,9 @@ class Compiler {
       }
       case StmtKind::yield: emit(Op::yield); break;
       case StmtKind::sleep: emit(Op::sleep, static_cast<std::int32_t>(std::min<std::uint64_t>(s.duration_ns / 1000, INT32_MAX))); break;
-      case StmtKind::fence: emit(Op::fence, 0, 0, static_cast<std::uint8_t>(MemOrder::seq_cst)); break;
+      case StmtKind::fence:
+        emit(Op::fence, 0, 0, static_cast<std::uint8_t>(s.order == MemOrder::unspecified ? MemOrder::seq_cst : s.order));
+        break;
       case StmtKind::crash: emit(Op::crash, message(s.message)); break;
     }
   }
@@ -341,7 +343,7 @@ class Compiler {
         return true;
       case ExprKind::unary:
         expr(*e.args[0]);
-        emit(e.un == UnOp::neg ? Op::neg : Op::not_);
+        emit(e.un == UnOp::neg ? Op::neg : e.un == UnOp::not_ ? Op::not_ : Op::bit_not);
         return true;
       case ExprKind::binary: {
         if (e.bin == BinOp::and_ || e.bin == BinOp::or_) {
@@ -355,7 +357,8 @@ class Compiler {
         expr(*e.args[0]);
         expr(*e.args[1]);
         static constexpr Op ops[] = {Op::add, Op::sub, Op::mul, Op::div, Op::mod, Op::eq, Op::ne,
-                                     Op::lt,  Op::le,  Op::gt,  Op::ge};
+                                     Op::lt,  Op::le,  Op::gt,  Op::ge,  Op::pop /* and: above */, Op::pop /* or: above */,
+                                     Op::bit_and, Op::bit_or, Op::bit_xor, Op::shl, Op::shr};
         emit(ops[static_cast<int>(e.bin)]);
         return true;
       }
@@ -390,6 +393,17 @@ class Compiler {
     return false;
   }
 
+  // C++'s default failure order: the success order without its release half.
+  static MemOrder failure_order(const Expr& e) {
+    if (e.failure_order != MemOrder::unspecified) return e.failure_order;
+    switch (e.order) {
+      case MemOrder::unspecified: return MemOrder::seq_cst;
+      case MemOrder::acq_rel: return MemOrder::acquire;
+      case MemOrder::release: return MemOrder::relaxed;
+      default: return e.order;
+    }
+  }
+
   bool method(const Expr& e) {
     const auto idx = static_cast<std::int32_t>(e.ref.index);
     const auto order = static_cast<std::uint8_t>(e.order == MemOrder::unspecified ? MemOrder::seq_cst : e.order);
@@ -413,16 +427,53 @@ class Compiler {
           emit(Op::put, idx);
           return false;
         }
+        if (m == "try_put") {
+          expr(*e.args[0]);
+          emit(Op::try_put, idx);
+          return true;
+        }
+        if (m == "try_get") {
+          // The local keeps its value unless a value is got: the step gets the old one.
+          const auto slot = static_cast<std::int32_t>(e.args[0]->ref.index);
+          emit(Op::load_local, slot);
+          emit(Op::try_get, idx);
+          emit(Op::store_local, slot);
+          return true;
+        }
+        if (m == "size") {
+          emit(Op::queue_size, idx);
+          return true;
+        }
+        if (m == "close") {
+          emit(Op::queue_close, idx);
+          return false;
+        }
         emit(Op::get, idx);
         return true;
-      case RefKind::atomic:
+      case RefKind::atomic: {
+        if (m == "compare_exchange_weak") {
+          // Status and the value seen, which goes back into the expected local.
+          const auto slot = static_cast<std::int32_t>(e.args[0]->ref.index);
+          expr(*e.args[0]);
+          expr(*e.args[1]);
+          emit(Op::atomic_cmpxchg_weak, idx, static_cast<std::int32_t>(failure_order(e)), order);
+          emit(Op::store_local, slot);
+          return true;
+        }
         for (const auto& a : e.args) expr(*a);
         if (m == "load") emit(Op::atomic_load, idx, 0, order);
         else if (m == "store") { emit(Op::atomic_store, idx, 0, order); return false; }
         else if (m == "fetch_add") emit(Op::atomic_fetch_add, idx, 0, order);
+        else if (m == "fetch_sub") emit(Op::atomic_fetch_sub, idx, 0, order);
+        else if (m == "fetch_and") emit(Op::atomic_fetch_and, idx, 0, order);
+        else if (m == "fetch_or") emit(Op::atomic_fetch_or, idx, 0, order);
+        else if (m == "fetch_xor") emit(Op::atomic_fetch_xor, idx, 0, order);
         else if (m == "exchange") emit(Op::atomic_exchange, idx, 0, order);
+        else if (m == "compare_exchange")
+          emit(Op::atomic_cmpxchg, idx, static_cast<std::int32_t>(failure_order(e)), order);
         else emit(Op::atomic_cas, idx, 0, order);
         return true;
+      }
       default:
         assert(false && "resolver let an invalid method through");
         return false;
@@ -513,6 +564,22 @@ std::string_view op_name(Op op) {
     case Op::atomic_fetch_add: return "fetch_add";
     case Op::atomic_exchange: return "exchange";
     case Op::atomic_cas: return "cas";
+    case Op::atomic_fetch_sub: return "fetch_sub";
+    case Op::atomic_fetch_and: return "fetch_and";
+    case Op::atomic_fetch_or: return "fetch_or";
+    case Op::atomic_fetch_xor: return "fetch_xor";
+    case Op::atomic_cmpxchg: return "compare_exchange";
+    case Op::atomic_cmpxchg_weak: return "compare_exchange_weak";
+    case Op::try_put: return "try_put";
+    case Op::try_get: return "try_get";
+    case Op::queue_size: return "size";
+    case Op::queue_close: return "close";
+    case Op::bit_and: return "bit_and";
+    case Op::bit_or: return "bit_or";
+    case Op::bit_xor: return "bit_xor";
+    case Op::shl: return "shl";
+    case Op::shr: return "shr";
+    case Op::bit_not: return "bit_not";
     case Op::lock: return "lock";
     case Op::unlock: return "unlock";
     case Op::try_lock: return "try_lock";

@@ -342,17 +342,18 @@ TEST_CASE("lexer: '!' alone is an error that suggests 'not' or '!='", "[lexer]")
   CHECK(kinds(l.tokens)[1] == Tok::error);
 }
 
-TEST_CASE("lexer: '&&', '&', '||' and '|' are errors that suggest 'and' and 'or'", "[lexer]") {
+TEST_CASE("lexer: '&&' and '||' are errors that suggest 'and' and 'or'; '&' and '|' are bitwise operators", "[lexer]") {
   const auto a = lex_text("x = a && b");
   REQUIRE(a.errors == std::vector<std::string>{"1:7: unexpected '&&'"});
   CHECK(a.diagnostics[0].length == 2);
-  CHECK(a.diagnostics[0].help == "write 'and'");
-  CHECK(lex_text("x = a & b").errors == std::vector<std::string>{"1:7: unexpected '&'"});
+  CHECK(a.diagnostics[0].help == "write 'and' ('&' is bitwise and)");
+  CHECK(lex_text("x = a & b").errors.empty());
+  CHECK(kinds(lex_text("x = a & b").tokens)[3] == Tok::amp);
   const auto o = lex_text("x = a || b");
   REQUIRE(o.errors == std::vector<std::string>{"1:7: unexpected '||'"});
   CHECK(o.diagnostics[0].length == 2);
-  CHECK(o.diagnostics[0].help == "write 'or'");
-  CHECK(lex_text("x = a | b").errors == std::vector<std::string>{"1:7: unexpected '|'"});
+  CHECK(o.diagnostics[0].help == "write 'or' ('|' is bitwise or)");
+  CHECK(kinds(lex_text("x = a | b").tokens)[3] == Tok::pipe);
   // The operator is skipped whole: the next token is 'b'.
   const auto k = kinds(a.tokens);
   CHECK(k[3] == Tok::error);

@@ -375,7 +375,7 @@ TEST_CASE("resolver: a method on the wrong kind of object", "[resolver][errors]"
   const auto shared = load("shared s = 0\nmain:\n    let v = s.load()\n");
   CHECK(messages(shared) == Msgs{"3:15: 'load' is not a method of shared variable 's'"});
   CHECK(only(shared).help ==
-        "read and assign it directly, or declare it 'atomic' for load(), store(), fetch_add(), exchange(), cas()");
+        "read and assign it directly, or declare it 'atomic' for load(), store(), fetch_add(), exchange(), compare_exchange()");
   CHECK(errors("shared s = 0\nmain:\n    s.lock()\n") == Msgs{"3:7: 'lock' is not a method of shared variable 's'"});
   const auto sem = load("semaphore s = 1\nmain:\n    s.foo()\n");
   CHECK(messages(sem) == Msgs{"3:7: 'foo' is not a method of semaphore 's'"});
