@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <limits>
 
 namespace interleave {
@@ -403,6 +405,7 @@ class Parser {
         skip_block();
         continue;
       }
+      const Tok start = cur().kind;
       try {
         local_declaring_.clear();
         out.push_back(parse_statement());
@@ -410,10 +413,26 @@ class Parser {
         // A dropped `let` still declared its name, as far as later lines are concerned.
         if (!local_declaring_.empty()) program_->broken_names.push_back(local_declaring_);
         recover();
+        // The elif and else of a dropped if belong to it: not "'else' without a matching 'if'".
+        if (start == Tok::kw_if) drop_clauses();
       }
     }
     accept(Tok::dedent);
     --block_depth_;
+  }
+
+  // Parses (for their own mistakes) and drops the elif/else clauses of an if whose line
+  // was dropped.
+  void drop_clauses() {
+    while (at(Tok::kw_elif) || at(Tok::kw_else)) {
+      try {
+        if (advance().kind == Tok::kw_elif || accept(Tok::kw_if)) parse_expr();
+        Block discard;
+        parse_block(discard);
+      } catch (const ParseError&) {
+        recover();
+      }
+    }
   }
 
   Stmt parse_statement() {
@@ -576,6 +595,7 @@ class Parser {
         s.value = parse_rhs();
         break;
       case Tok::identifier: {
+        check_c_assignment(start);
         ExprPtr target = parse_expr();
         if (at(Tok::assign)) {
           if (target->kind != ExprKind::name && target->kind != ExprKind::index)
@@ -607,6 +627,32 @@ class Parser {
     }
     expect_end_of_line();
     return s;
+  }
+
+  // `x++`, `x--` and `x += 1` (C, C++, Python): each said as what to write instead.
+  void check_c_assignment(const Token& name) {
+    const Token& op = peek(1);
+    const Token& next = peek(2);
+    const bool adjacent = next.loc.line == op.loc.line && next.loc.col == op.loc.col + op.length;
+    if ((op.kind == Tok::plus || op.kind == Tok::minus) && next.kind == op.kind && adjacent) {
+      const char* sign = op.kind == Tok::plus ? "+" : "-";
+      fail(op, fmt::format("'{0}{1}{1}' is not in the language", name.text, sign),
+           fmt::format("write '{0} = {0} {1} 1' (a read and a write), or for an atomic '{0}.fetch_{2}(1)' (one step)",
+                       name.text, sign, op.kind == Tok::plus ? "add" : "sub"));
+    }
+    static constexpr Tok compound[] = {Tok::plus, Tok::minus, Tok::star, Tok::slash, Tok::percent, Tok::amp,
+                                       Tok::pipe, Tok::caret, Tok::shl, Tok::shr};
+    if (next.kind == Tok::assign && adjacent && std::find(std::begin(compound), std::end(compound), op.kind) != std::end(compound)) {
+      const std::string o(describe(op.kind).substr(1, op.length));
+      const bool rmw = op.kind == Tok::plus || op.kind == Tok::minus || op.kind == Tok::amp || op.kind == Tok::pipe ||
+                       op.kind == Tok::caret;
+      const char* fetch = op.kind == Tok::plus ? "add" : op.kind == Tok::minus ? "sub" : op.kind == Tok::amp ? "and"
+                          : op.kind == Tok::pipe ? "or" : "xor";
+      fail(op, fmt::format("compound assignment '{}=' is not in the language", o),
+           rmw ? fmt::format("write '{0} = {0} {1} ...' (a read and a write), or for an atomic '{0}.fetch_{2}(...)' (one step)",
+                             name.text, o, fetch)
+               : fmt::format("write '{0} = {0} {1} ...'", name.text, o));
+    }
   }
 
   static std::string canonical_duration(std::uint64_t ns) {
@@ -853,6 +899,7 @@ class Parser {
     expect(Tok::lparen, "'('");
     if (!at(Tok::rparen)) {
       do {
+        if (allow_order && cpp_memory_order(e)) break;
         if (allow_order && at(Tok::identifier) && memory_order(cur().text) &&
             (peek().kind == Tok::rparen || peek().kind == Tok::comma)) {
           e.order_loc = cur().loc;
@@ -874,6 +921,51 @@ class Parser {
       } while (accept(Tok::comma));
     }
     expect(Tok::rparen, "')' or ','");
+  }
+
+  // C++'s spellings of an order (`memory_order_release`, `std::memory_order_release`,
+  // `std::memory_order::release`): reported with the word to write, and read as that order
+  // so that the call is not also miscounted.
+  bool cpp_memory_order(Expr& e) {
+    const std::size_t from = p_;
+    const Token& first = cur();
+    std::size_t k = 0;
+    auto tok = [&](std::size_t n) -> const Token& { return peek(n); };
+    if (first.kind == Tok::identifier && first.text == "std" && tok(1).kind == Tok::colon && tok(2).kind == Tok::colon) k = 3;
+    if (tok(k).kind == Tok::identifier && tok(k).text == "memory_order" && tok(k + 1).kind == Tok::colon &&
+        tok(k + 2).kind == Tok::colon && tok(k + 3).kind == Tok::identifier) {
+      k += 3;
+    } else if (tok(k).kind == Tok::identifier && tok(k).text.rfind("memory_order_", 0) == 0) {
+    } else {
+      return false;
+    }
+    const Token& last = tok(k);
+    std::string word = last.text;
+    if (word.rfind("memory_order_", 0) == 0) word = word.substr(13);
+    const auto order = memory_order(word);
+    if (!order || (tok(k + 1).kind != Tok::rparen && tok(k + 1).kind != Tok::comma)) return false;
+    const std::uint32_t length = last.loc.col + last.length - first.loc.col;
+    std::string written;
+    for (std::size_t n = 0; n <= k; ++n) written += tok(n).kind == Tok::colon ? ":" : tok(n).text;
+    sink_.error(first.loc, length, fmt::format("'{}' is C++'s spelling of a memory order", written),
+                fmt::format("write '{}': orders are plain words here, the last arguments of the call", word));
+    p_ = from + k + 1;
+    if (e.order == MemOrder::unspecified) {
+      e.order_loc = first.loc;
+      e.order = *order;
+    } else {
+      e.failure_order_loc = first.loc;
+      e.failure_order = *order;
+    }
+    if (at(Tok::comma)) {
+      advance();
+      if (!cpp_memory_order(e) && !(at(Tok::identifier) && memory_order(cur().text))) return true;
+      if (at(Tok::identifier) && memory_order(cur().text)) {
+        e.failure_order_loc = cur().loc;
+        e.failure_order = *memory_order(advance().text);
+      }
+    }
+    return true;
   }
 
   ExprPtr parse_primary() {
@@ -934,6 +1026,10 @@ class Parser {
     advance();
     e->name = tok.text;
     e->name_loc = tok.loc;
+    if (at(Tok::colon) && peek().kind == Tok::colon && peek().loc.col == cur().loc.col + 1)
+      fail(tok, fmt::format("'{}::' is C++ scope syntax", tok.text),
+           tok.text == "std" ? "there is no standard library here: drop 'std::' and write the operation itself"
+                             : "names have no namespaces here: write the name alone");
     if (at(Tok::lparen)) {
       e->kind = ExprKind::call;
       parse_args(*e, false);

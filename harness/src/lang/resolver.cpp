@@ -38,6 +38,12 @@ std::string_view kind_noun(RefKind k) {
   return "name";
 }
 
+// Until v2's handles land (docs/language.md, Version 2, planned), a sync object cannot be
+// a parameter or a local: the diagnostics that meet one say so.
+constexpr std::string_view no_handles_help =
+    "sync objects cannot be passed to a fn or thread or held in a local yet (handles are planned); "
+    "name the object itself, e.g. 'with lock_a:', or branch on an index";
+
 struct MethodSig {
   std::string_view name;
   std::size_t args;        // without the memory order
@@ -157,6 +163,7 @@ class Resolver {
     std::string best;
     std::size_t best_d = std::max<std::size_t>(1, name.size() / 3) + 1;
     auto consider = [&](const std::string& cand) {
+      if (cand == name) return;  // never "did you mean 'x'?" for x itself
       const std::size_t d = edit_distance(name, cand);
       if (d < best_d) { best_d = d; best = cand; }
     };
@@ -649,7 +656,10 @@ class Resolver {
         break;
       case StmtKind::with: {
         auto it = globals_.find(s.name);
-        if (it == globals_.end()) {
+        if (find_local(s.name)) {
+          error(s.name_loc, len_of(s.name), fmt::format("'with' needs a mutex, but '{}' is a local variable", s.name),
+                std::string(no_handles_help));
+        } else if (it == globals_.end()) {
           error(s.name_loc, len_of(s.name), fmt::format("undeclared name '{}'", s.name), suggestion(s.name, false));
         } else if (it->second.kind != RefKind::mutex) {
           error(s.name_loc, len_of(s.name),
@@ -829,6 +839,7 @@ class Resolver {
         if (g.kind == RefKind::thread || g.kind == RefKind::process)
           help = fmt::format("start it with 'spawn {}(...)'", e.name);
         if (g.kind == RefKind::fn) help = fmt::format("call it: {}(...)", e.name);
+        if (!ms.empty() || g.kind == RefKind::cond) help += fmt::format("; {}", no_handles_help);
         error(e.name_loc, len_of(e.name), fmt::format("'{}' is {}, not a value", e.name, a_kind(g.kind)), help);
         return;
       }
@@ -890,7 +901,7 @@ class Resolver {
       if (!(e.method == "wait" && &a == &e.args.front())) resolve_expr(*a, Context::body, true);
     if (find_local(e.name)) {
       error(e.name_loc, len_of(e.name), fmt::format("'{}' is a local variable; it has no methods", e.name),
-            "methods belong to mutex, cond, semaphore, queue and atomic objects");
+            fmt::format("methods belong to mutex, cond, semaphore, queue and atomic objects; {}", no_handles_help));
       return;
     }
     auto it = globals_.find(e.name);

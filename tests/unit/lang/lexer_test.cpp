@@ -367,7 +367,7 @@ TEST_CASE("lexer: other unexpected characters are named, non-ASCII ones whole", 
   CHECK(d.diagnostics[0].help == "names are ASCII letters, digits and '_'; text belongs in a \"string\"");
   CHECK(lex_text("let café = 1").errors == std::vector<std::string>{"1:8: unexpected character 'é'"});
   CHECK(lex_text("x = 1 → 2").errors == std::vector<std::string>{"1:7: unexpected character '→'"});
-  CHECK(lex_text("x = a;").errors == std::vector<std::string>{"1:6: unexpected character ';'"});
+  CHECK(lex_text("x = a;").errors == std::vector<std::string>{"1:6: unexpected ';'"});  // with its own help (v2)
   CHECK(lex_text("x = 'a'").errors == std::vector<std::string>{"1:5: unexpected character '''"});
 }
 
