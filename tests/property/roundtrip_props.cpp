@@ -406,7 +406,7 @@ class AstGen {
 
   Decl decl() {
     Decl d;
-    d.kind = static_cast<DeclKind>(uniform(0, 19));
+    d.kind = static_cast<DeclKind>(uniform(0, 20));
     switch (d.kind) {
       case DeclKind::scenario: d.name = name(); break;
       case DeclKind::about: d.name = text(); break;
@@ -415,6 +415,10 @@ class AstGen {
         d.name = models[uniform(0, 3)];
         break;
       }
+      case DeclKind::option:  // v2: option NAME [= VALUE]
+        d.name = name();
+        if (coin()) d.init = expr(2);
+        break;
       case DeclKind::constant:
       case DeclKind::atomic:
       case DeclKind::semaphore:

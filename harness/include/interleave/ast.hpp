@@ -120,7 +120,8 @@ struct Stmt {
 enum class DeclKind : std::uint8_t {
   scenario, about, constant, shared, atomic, mutex, cond, semaphore, queue,
   thread, process, fn, main, final, always, observe, expect, outcome,
-  memory  // `memory rc11|tso|sc`: the file's memory model
+  memory,  // `memory rc11|tso|sc`: the file's memory model
+  option   // `option NAME [= VALUE]` (v2): a run option the command line may override
 };
 
 // What an `expect` line asks for: clean, or one of the kinds that finding_kinds marks
@@ -182,7 +183,9 @@ struct Program {
   // Filled by the resolver.
   std::string scenario_name;  // `scenario NAME` or the file's stem
   std::string about;
-  std::optional<MemoryModel> memory;  // the `memory` line
+  std::optional<MemoryModel> memory;  // the `memory` line or `option memory = ...`
+  std::optional<bool> spurious_wakeups;    // `option spurious_wakeups`
+  std::optional<std::uint64_t> max_steps;  // `option max_steps = N`
   std::vector<Symbol> constants, shared, atomics, mutexes, conds, semaphores, queues,
       threads, processes, fns;
   std::optional<std::uint32_t> main_decl;

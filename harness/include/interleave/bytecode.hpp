@@ -134,7 +134,9 @@ struct Module {
   std::string path;
   std::string scenario_name;
   std::uint64_t hash = 0;  // of the canonical program and the const values: replay tokens carry it
-  std::optional<MemoryModel> memory;  // the file's `memory` line
+  std::optional<MemoryModel> memory;  // the file's `memory` line (or `option memory`)
+  std::optional<bool> spurious_wakeups;    // the file's `option spurious_wakeups`
+  std::optional<std::uint64_t> max_steps;  // the file's `option max_steps = N`
   std::vector<Body> bodies;
   std::uint32_t main_body = 0;   // the explicit main, or a synthetic one
   bool implicit_main = false;    // no `main:`: every parameterless thread starts at once

@@ -102,6 +102,7 @@ std::string_view spelling(DeclKind kind) {
     case DeclKind::expect: return "expect";
     case DeclKind::outcome: return "outcome";
     case DeclKind::memory: return "memory";
+    case DeclKind::option: return "option";
   }
   return "?";
 }

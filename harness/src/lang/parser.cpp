@@ -17,7 +17,7 @@ constexpr std::string_view statement_help =
     "spawn, join, assert, print, yield, sleep, fence, crash, break, continue, return";
 constexpr std::string_view declaration_help =
     "a top-level line is one of: scenario, about, const, shared, atomic, mutex, cond, "
-    "semaphore, queue, thread, process, fn, main, final, always, observe, outcome, expect, memory";
+    "semaphore, queue, thread, process, fn, main, final, always, observe, outcome, expect, memory, option";
 
 bool is_declaration_keyword(Tok k) {
   return k >= Tok::kw_scenario && k <= Tok::kw_outcome;
@@ -341,6 +341,15 @@ class Parser {
                  fmt::format("the models are {}, e.g. 'memory rc11'", memory_model_words));
           d.name = word.text;
           advance();
+          break;
+        }
+        // `option NAME [= VALUE]` (v2); `option` is not a keyword either.
+        if (start.kind == Tok::identifier && start.text == "option" && peek().kind == Tok::identifier) {
+          advance();
+          d.kind = DeclKind::option;
+          d.name_loc = cur().loc;
+          d.name = advance().text;
+          if (accept(Tok::assign)) d.init = parse_expr();
           break;
         }
         if (start.kind == Tok::identifier && (start.text == "def" || start.text == "func" || start.text == "function"))

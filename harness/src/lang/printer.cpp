@@ -267,6 +267,9 @@ std::string print(const Program& program) {
       case DeclKind::scenario: line(out, 0, "scenario " + d.name); break;
       case DeclKind::about: line(out, 0, "about " + quote(d.name)); break;
       case DeclKind::memory: line(out, 0, "memory " + d.name); break;
+      case DeclKind::option:
+        line(out, 0, d.init ? fmt::format("option {} = {}", d.name, expr_text(*d.init)) : "option " + d.name);
+        break;
       case DeclKind::constant: line(out, 0, fmt::format("const {} = {}", d.name, expr_text(*d.init))); break;
       case DeclKind::shared:
         if (d.size)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <set>
+#include <map>
 #include <unordered_map>
 
 #include "interleave/printer.hpp"
@@ -408,6 +409,9 @@ class Resolver {
         for (auto& e : d.exprs)
           if (const auto v = outcome_value(*e)) d.outcome_values.push_back(*v);
         break;
+      case DeclKind::option:
+        resolve_option(d);
+        break;
       case DeclKind::expect:
       case DeclKind::scenario:
       case DeclKind::about:
@@ -415,6 +419,55 @@ class Resolver {
       case DeclKind::mutex:
       case DeclKind::cond:
         break;
+    }
+  }
+
+  // `option NAME [= VALUE]`: the options a scenario may fix for itself (the command line
+  // wins over them).
+  void resolve_option(Decl& d) {
+    static constexpr std::string_view valid = "the options are: spurious_wakeups, max_steps = N, memory = rc11|tso|sc";
+    const auto len = len_of(d.name);
+    if (const auto first = options_seen_.find(d.name); first != options_seen_.end()) {
+      error(d.name_loc, len, fmt::format("option '{}' is set twice", d.name), "a scenario sets each option once",
+            {fmt::format("the first is at {}", loc_text(first->second))});
+      return;
+    }
+    options_seen_.emplace(d.name, d.loc);
+    if (d.name == "spurious_wakeups") {
+      if (d.init) {
+        error(d.init->loc, d.init->length, "option spurious_wakeups takes no value",
+              "write 'option spurious_wakeups' to allow them; leave it out to forbid them");
+        return;
+      }
+      p_.spurious_wakeups = true;
+    } else if (d.name == "max_steps") {
+      if (!d.init) {
+        error(d.name_loc, len, "option max_steps needs a value", "option max_steps = 50_000");
+        return;
+      }
+      const auto v = eval_const(*d.init);
+      if (!v) return;
+      if (*v < 1 || *v > 100'000'000) {
+        error(d.init->loc, d.init->length, fmt::format("option max_steps = {} is out of range", *v),
+              "the step bound is 1 to 100000000, as for --max-steps");
+        return;
+      }
+      p_.max_steps = static_cast<std::uint64_t>(*v);
+    } else if (d.name == "memory") {
+      const auto model = d.init && d.init->kind == ExprKind::name ? memory_model_named(d.init->name) : std::nullopt;
+      if (!model) {
+        error(d.init ? d.init->loc : d.name_loc, d.init ? d.init->length : len, "option memory needs a memory model",
+              fmt::format("the models are {}, e.g. 'option memory = rc11'", memory_model_words));
+        return;
+      }
+      if (memory_decl_) {
+        error(d.loc, 6, "the memory model is set twice", "keep either the 'memory' line or 'option memory'",
+              {fmt::format("the 'memory' line is at {}", loc_text(p_.decls[*memory_decl_].loc))});
+        return;
+      }
+      p_.memory = model;
+    } else {
+      error(d.name_loc, len, fmt::format("unknown option '{}'", d.name), std::string(valid));
     }
   }
 
@@ -985,6 +1038,7 @@ class Resolver {
   DiagnosticSink& sink_;
   std::unordered_map<std::string, Global> globals_;
   std::optional<std::uint32_t> scenario_decl_, about_decl_, memory_decl_;
+  std::map<std::string, Loc> options_seen_;
   bool had_syntax_errors_ = false;
   std::vector<std::uint32_t> evaluating_;
   std::set<std::uint32_t> failed_consts_;

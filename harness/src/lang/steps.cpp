@@ -163,6 +163,7 @@ class Explainer {
         case DeclKind::cond: text = "cond " + d.name; break;
         case DeclKind::semaphore: text = fmt::format("semaphore {} = {}", d.name, d.init_value); break;
         case DeclKind::queue: text = fmt::format("queue {}[{}]", d.name, d.size_value); break;
+        case DeclKind::option: text = d.init ? fmt::format("option {} = {}", d.name, print(*d.init)) : "option " + d.name; break;
         default: continue;
       }
       any = true;

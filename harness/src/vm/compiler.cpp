@@ -29,6 +29,8 @@ class Compiler {
     m_.path = p_.path;
     m_.scenario_name = p_.scenario_name;
     m_.memory = p_.memory;
+    m_.spurious_wakeups = p_.spurious_wakeups;
+    m_.max_steps = p_.max_steps;
     std::string identity = print(p_);
     for (const auto& [name, value] : p_.const_values) identity += fmt::format("\n{}={}", name, value);
     m_.hash = fnv1a(identity);

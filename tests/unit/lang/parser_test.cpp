@@ -566,7 +566,7 @@ TEST_CASE("parser: statements at the top level", "[parser][errors]") {
   CHECK(messages(r) == Msgs{"1:1: expected a declaration, found 'x'"});
   CHECK(test::only_diagnostic(r).help ==
         "a top-level line is one of: scenario, about, const, shared, atomic, mutex, cond, semaphore, queue, thread, "
-        "process, fn, main, final, always, observe, outcome, expect, memory; statements go inside 'main:', a thread or a fn");
+        "process, fn, main, final, always, observe, outcome, expect, memory, option; statements go inside 'main:', a thread or a fn");
   CHECK(errors("let q = 1\n") == Msgs{"1:1: expected a declaration, found 'let'"});
   CHECK(errors("yield\n") == Msgs{"1:1: expected a declaration, found 'yield'"});
   CHECK(errors("while x:\n    yield\n") == Msgs{"1:1: expected a declaration, found 'while'"});
