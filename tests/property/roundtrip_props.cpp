@@ -235,6 +235,7 @@ class AstGen {
     e->name = name();
     e->method = method_name();
     args(*e, 0, 3, depth, true);
+    if (uniform(0, 4) == 0) e->subscript = expr(depth + 1);  // v2: NAME[i].method(...)
     e->order = pick<MemOrder>({MemOrder::unspecified, MemOrder::unspecified, MemOrder::relaxed, MemOrder::acquire,
                                MemOrder::release, MemOrder::acq_rel, MemOrder::seq_cst});
     // v2: compare_exchange's failure order follows the success order.
@@ -352,6 +353,7 @@ class AstGen {
         break;
       case StmtKind::with:
         s.name = name();
+        if (coin()) s.index = expr(1);  // v2: with NAME[i]:
         s.body = block(depth + 1);
         break;
       case StmtKind::break_:
@@ -423,6 +425,7 @@ class AstGen {
       case DeclKind::atomic:
       case DeclKind::semaphore:
         d.name = name();
+        if (d.kind != DeclKind::constant && coin()) d.count = expr(2);  // v2: arrays of objects
         d.init = expr(2);
         break;
       case DeclKind::shared:
@@ -431,9 +434,13 @@ class AstGen {
         d.init = expr(2);
         break;
       case DeclKind::mutex:
-      case DeclKind::cond: d.name = name(); break;
+      case DeclKind::cond:
+        d.name = name();
+        if (coin()) d.count = expr(2);
+        break;
       case DeclKind::queue:
         d.name = name();
+        if (coin()) d.count = expr(2);
         d.size = expr(2);
         break;
       case DeclKind::thread:

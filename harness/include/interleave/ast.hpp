@@ -66,6 +66,7 @@ struct Expr {
   MemOrder failure_order = MemOrder::unspecified;  // compare_exchange's second order
   Loc failure_order_loc;
   std::optional<std::string> spawn_as;
+  ExprPtr subscript;  // v2: a method on one element of an array of objects, name[subscript].method(...)
   bool parenthesized = false;  // parser only: written in parentheses (for the C precedence trap)
   Ref ref;  // resolver: what `name` denotes
   // Levels of the tree from here down (a leaf is 1). The parser bounds it
@@ -148,6 +149,7 @@ struct Decl {
   Loc name_loc;
   ExprPtr init;            // const/shared/atomic/semaphore initial value
   ExprPtr size;            // shared array size, queue capacity; null for scalars
+  ExprPtr count;           // v2: elements of an array of atomics, mutexes, conds, semaphores or queues
   std::vector<Param> params;
   bool has_parens = true;  // `thread worker:` has none
   Block body;
@@ -162,6 +164,7 @@ struct Decl {
   // Resolver results.
   std::int64_t init_value = 0;
   std::int64_t size_value = 0;   // 0 for a scalar
+  std::int64_t count_value = 0;  // v2: 0 for one object, else the array's length
   std::uint32_t frame_size = 0;  // local slots a body needs (params first)
   std::vector<std::string> local_names;  // slot -> name, for traces
   std::vector<std::int64_t> outcome_values;  // outcome: its values, evaluated

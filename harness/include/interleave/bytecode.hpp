@@ -24,6 +24,8 @@ enum class Op : std::uint8_t {
   add, sub, mul, div, mod, neg, not_, to_bool,
   eq, ne, lt, le, gt, ge,
   bit_and, bit_or, bit_xor, shl, shr, bit_not,  // v2; a shift out of 0..63 is a crash
+  select,        // v2 arrays of objects: pop the index under `aux` values; crash unless in [0, b)
+                 // (Module::object_arrays[pad] names the array); pc = a + index (a table of jumps)
   jump,          // pc = a
   jump_if_false, // if pop == 0: pc = a
   jump_if_false_keep,  // if top == 0: pc = a (for `and`); else pop
@@ -130,6 +132,12 @@ struct Outcome {
   std::uint32_t site = 0;  // index into Module::sites: the outcome line
 };
 
+// An array of objects (v2): its elements are separate objects named "NAME[k]".
+struct ObjectArray {
+  std::string name;
+  std::uint32_t size = 0;
+};
+
 struct Module {
   std::string path;
   std::string scenario_name;
@@ -156,6 +164,7 @@ struct Module {
   std::uint32_t cell_count = 0;
   std::vector<std::string> mutexes, conds, queues, semaphores;
   std::vector<std::int64_t> semaphore_init, queue_capacity;
+  std::vector<ObjectArray> object_arrays;  // v2: for select's out-of-range crash
   std::vector<Property> properties;  // in declaration order
   std::vector<ExpectKind> expected;  // the expect kinds (empty: clean)
   std::vector<std::string> expected_race_on;  // variables named by `expect race on`

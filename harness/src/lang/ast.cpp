@@ -158,6 +158,7 @@ bool same_stmt(const Stmt& a, const Stmt& b) {
 
 bool same_decl(const Decl& a, const Decl& b) {
   if (a.kind != b.kind || a.name != b.name || !same_ptr(a.init, b.init) || !same_ptr(a.size, b.size) ||
+      !same_ptr(a.count, b.count) ||
       a.params.size() != b.params.size() || !same_syntax(a.body, b.body) || !same_exprs(a.exprs, b.exprs) ||
       a.message != b.message || a.expect != b.expect || a.expect_on != b.expect_on || a.outcome != b.outcome ||
       a.outcome_else != b.outcome_else)
@@ -179,6 +180,8 @@ bool same_syntax(const Expr& a, const Expr& b) {
     case ExprKind::index:
     case ExprKind::call: return a.name == b.name && same_exprs(a.args, b.args);
     case ExprKind::method:
+      if ((a.subscript == nullptr) != (b.subscript == nullptr) || (a.subscript && !same_syntax(*a.subscript, *b.subscript)))
+        return false;
       return a.name == b.name && a.method == b.method && a.order == b.order &&
              a.failure_order == b.failure_order && same_exprs(a.args, b.args);
     case ExprKind::any:

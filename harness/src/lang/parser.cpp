@@ -179,6 +179,13 @@ class Parser {
     } while (depth > 0);
   }
 
+  // `[COUNT]` after the name of an atomic, mutex, cond or semaphore: an array of them (v2).
+  void parse_count(Decl& d) {
+    if (!accept(Tok::lbracket)) return;
+    d.count = parse_expr();
+    expect(Tok::rbracket, "']'");
+  }
+
   // ---- declarations --------------------------------------------------------------------
   void parse_declaration(Program& program) {
     const Token& start = cur();
@@ -219,9 +226,8 @@ class Parser {
         d.kind = DeclKind::atomic;
         d.name_loc = cur().loc;
         d.name = declare_name("a variable name");
-        if (at(Tok::lbracket))
-          fail(cur(), "atomic arrays are not supported", "declare one atomic per element, or use a shared array with a mutex");
-        expect(Tok::assign, "'=' and an initial value", "atomic ready = 0");
+        parse_count(d);
+        expect(Tok::assign, "'=' and an initial value", "atomic ready = 0, or atomic flags[4] = 0");
         d.init = parse_expr();
         break;
       case Tok::kw_mutex:
@@ -230,11 +236,16 @@ class Parser {
         d.kind = start.kind == Tok::kw_mutex ? DeclKind::mutex : DeclKind::cond;
         d.name_loc = cur().loc;
         d.name = declare_name(start.kind == Tok::kw_mutex ? "a mutex name" : "a condition variable name");
+        parse_count(d);
         break;
       case Tok::kw_semaphore:
         advance();
         d.kind = DeclKind::semaphore;
-        parse_named_init(d, "a semaphore name", "semaphore slots = 2");
+        d.name_loc = cur().loc;
+        d.name = declare_name("a semaphore name");
+        parse_count(d);
+        expect(Tok::assign, "'=' and a value", "semaphore slots = 2");
+        d.init = parse_expr();
         break;
       case Tok::kw_queue:
         advance();
@@ -244,6 +255,11 @@ class Parser {
         expect(Tok::lbracket, "'[' and a capacity", "queue tasks[8]");
         d.size = parse_expr();
         expect(Tok::rbracket, "']'");
+        if (accept(Tok::lbracket)) {  // queue NAME[COUNT][CAP]: an array of queues
+          d.count = std::move(d.size);
+          d.size = parse_expr();
+          expect(Tok::rbracket, "']'");
+        }
         break;
       case Tok::kw_thread:
       case Tok::kw_process:
@@ -530,6 +546,10 @@ class Parser {
         s.kind = StmtKind::with;
         s.name_loc = cur().loc;
         s.name = expect_name("a mutex name");
+        if (accept(Tok::lbracket)) {  // one mutex of an array
+          s.index = parse_expr();
+          expect(Tok::rbracket, "']'");
+        }
         parse_block(s.body);
         return s;
       case Tok::kw_break:
@@ -977,6 +997,18 @@ class Parser {
     return true;
   }
 
+  // At '.': NAME.method(ARGS) or NAME[i].method(ARGS).
+  void parse_method(Expr& e) {
+    advance();
+    e.kind = ExprKind::method;
+    e.method_loc = cur().loc;
+    if (at(Tok::identifier) || is_keyword(cur().kind)) e.method = advance().text;
+    else fail(cur(), fmt::format("expected a method name after '.', found {}", found(cur())));
+    if (!at(Tok::lparen))
+      fail(cur(), fmt::format("expected '(' after '.{}'", e.method), fmt::format("call it: {}.{}()", e.name, e.method));
+    parse_args(e, true);
+  }
+
   ExprPtr parse_primary() {
     const Token& tok = cur();
     auto e = std::make_unique<Expr>();
@@ -1047,15 +1079,13 @@ class Parser {
       e->kind = ExprKind::index;
       e->args.push_back(parse_expr());
       expect(Tok::rbracket, "']'");
+      if (at(Tok::dot)) {  // a method of one element of an array of objects (v2)
+        e->subscript = std::move(e->args[0]);
+        e->args.clear();
+        parse_method(*e);
+      }
     } else if (at(Tok::dot)) {
-      advance();
-      e->kind = ExprKind::method;
-      e->method_loc = cur().loc;
-      if (at(Tok::identifier) || is_keyword(cur().kind)) e->method = advance().text;
-      else fail(cur(), fmt::format("expected a method name after '.', found {}", found(cur())));
-      if (!at(Tok::lparen))
-        fail(cur(), fmt::format("expected '(' after '.{}'", e->method), fmt::format("call it: {}.{}()", e->name, e->method));
-      parse_args(*e, true);
+      parse_method(*e);
     } else {
       e->kind = ExprKind::name;
     }

@@ -95,6 +95,11 @@ void print_expr(std::string& out, const Expr& e, int min_prec) {
       break;
     case ExprKind::method:
       out += e.name;
+      if (e.subscript) {
+        out += '[';
+        print_expr(out, *e.subscript, 0);
+        out += ']';
+      }
       out += '.';
       out += e.method;
       print_args(out, e.args, e.order, e.failure_order);
@@ -180,6 +185,9 @@ void print_block(std::string& out, const Block& block, int depth) {
   for (const Stmt& s : block) print_stmt(out, s, depth);
 }
 
+// "[4]" after the name of an array of objects (v2), else nothing.
+std::string count_text(const Decl& d) { return d.count ? "[" + expr_text(*d.count) + "]" : std::string(); }
+
 std::string params_text(const Decl& d) {
   std::string out = "(";
   for (std::size_t i = 0; i < d.params.size(); ++i) {
@@ -224,7 +232,8 @@ std::string print_stmt_head(const Stmt& s) {
     case StmtKind::break_: return "break";
     case StmtKind::continue_: return "continue";
     case StmtKind::return_: return s.value ? "return " + expr_text(*s.value) : "return";
-    case StmtKind::with: return fmt::format("with {}:", s.name);
+    case StmtKind::with:
+      return s.index ? fmt::format("with {}[{}]:", s.name, expr_text(*s.index)) : fmt::format("with {}:", s.name);
     case StmtKind::assert_: return with_message("assert " + expr_text(*s.value), s.message);
     case StmtKind::print: {
       std::string out = "print ";
@@ -277,11 +286,13 @@ std::string print(const Program& program) {
         else
           line(out, 0, fmt::format("shared {} = {}", d.name, expr_text(*d.init)));
         break;
-      case DeclKind::atomic: line(out, 0, fmt::format("atomic {} = {}", d.name, expr_text(*d.init))); break;
-      case DeclKind::mutex: line(out, 0, "mutex " + d.name); break;
-      case DeclKind::cond: line(out, 0, "cond " + d.name); break;
-      case DeclKind::semaphore: line(out, 0, fmt::format("semaphore {} = {}", d.name, expr_text(*d.init))); break;
-      case DeclKind::queue: line(out, 0, fmt::format("queue {}[{}]", d.name, expr_text(*d.size))); break;
+      case DeclKind::atomic: line(out, 0, fmt::format("atomic {}{} = {}", d.name, count_text(d), expr_text(*d.init))); break;
+      case DeclKind::mutex: line(out, 0, "mutex " + d.name + count_text(d)); break;
+      case DeclKind::cond: line(out, 0, "cond " + d.name + count_text(d)); break;
+      case DeclKind::semaphore:
+        line(out, 0, fmt::format("semaphore {}{} = {}", d.name, count_text(d), expr_text(*d.init)));
+        break;
+      case DeclKind::queue: line(out, 0, fmt::format("queue {}{}[{}]", d.name, count_text(d), expr_text(*d.size))); break;
       case DeclKind::thread:
       case DeclKind::process:
         line(out, 0, fmt::format("{} {}{}:", spelling(d.kind), d.name, d.params.empty() ? "" : params_text(d)));

@@ -14,6 +14,19 @@ namespace interleave {
 
 namespace {
 
+// Arrays of objects are compiled to one object per element, reached through a jump table.
+constexpr std::int64_t max_object_array = 1024;
+
+std::string_view plural(RefKind k) {
+  switch (k) {
+    case RefKind::mutex: return "mutexes";
+    case RefKind::cond: return "conds";
+    case RefKind::semaphore: return "semaphores";
+    case RefKind::queue: return "queues";
+    default: return "atomic variables";
+  }
+}
+
 struct Global {
   RefKind kind;
   std::uint32_t index;  // into the Program table of that kind
@@ -229,7 +242,8 @@ class Resolver {
               {fmt::format("the {} '{}' is declared at {}", kind_noun(it->second.kind), d.name, loc_text(prev.name_loc))});
         continue;
       }
-      globals_[d.name] = Global{kind, static_cast<std::uint32_t>(table->size()), i, d.size != nullptr};
+      globals_[d.name] = Global{kind, static_cast<std::uint32_t>(table->size()), i,
+                                kind == RefKind::shared ? d.size != nullptr : d.count != nullptr};
       table->push_back(Symbol{d.name, i});
     }
     if (scenario_decl_) p_.scenario_name = p_.decls[*scenario_decl_].name;
@@ -353,6 +367,15 @@ class Resolver {
   // ---- declarations --------------------------------------------------------------------
   void resolve_decl(std::uint32_t i) {
     Decl& d = p_.decls[i];
+    if (d.count) {  // an array of objects (v2)
+      if (const auto n = eval_const(*d.count)) {
+        if (*n < 1 || *n > max_object_array)
+          error(d.count->loc, d.count->length, fmt::format("array size {} is out of range", *n),
+                fmt::format("an array of objects has 1 to {} elements", max_object_array));
+        else
+          d.count_value = *n;
+      }
+    }
     switch (d.kind) {
       case DeclKind::constant:
         const_value(i);
@@ -718,9 +741,15 @@ class Resolver {
           error(s.name_loc, len_of(s.name),
                 fmt::format("'with' needs a mutex, but '{}' is {}", s.name, a_kind(it->second.kind)),
                 "declare it with 'mutex NAME'");
+        } else if (it->second.is_array != (s.index != nullptr)) {
+          error(s.name_loc, len_of(s.name),
+                it->second.is_array ? fmt::format("'{}' is an array of mutexes; lock one element", s.name)
+                                    : fmt::format("'{}' is not an array", s.name),
+                it->second.is_array ? fmt::format("with {}[INDEX]:", s.name) : fmt::format("with {}:", s.name));
         } else {
           s.ref = Ref{RefKind::mutex, it->second.index};
         }
+        if (s.index) resolve_expr(*s.index, Context::body, true);
         resolve_block(s.body, true);
         break;
       }
@@ -779,8 +808,11 @@ class Resolver {
         s.ref = Ref{RefKind::shared, g.index};
         return;
       case RefKind::atomic:
-        if (s.index) {
-          error(s.name_loc, len_of(s.name), fmt::format("'{}' is not an array", s.name));
+        if (g.is_array != (s.index != nullptr)) {
+          error(s.name_loc, len_of(s.name),
+                g.is_array ? fmt::format("'{}' is an array; assign to one element", s.name)
+                           : fmt::format("'{}' is not an array", s.name),
+                g.is_array ? fmt::format("{}[INDEX] = VALUE", s.name) : std::string());
           return;
         }
         s.ref = Ref{RefKind::atomic, g.index};  // a plain store, seq_cst
@@ -834,9 +866,15 @@ class Resolver {
             error(e.name_loc, len_of(e.name), fmt::format("undeclared array '{}'", e.name), suggestion(e.name, true));
           return;
         }
+        if (it->second.kind == RefKind::atomic && it->second.is_array) {  // v2: one atomic of an array
+          e.ref = Ref{RefKind::atomic, it->second.index};
+          return;
+        }
         if (it->second.kind != RefKind::shared || !it->second.is_array) {
           error(e.name_loc, len_of(e.name), fmt::format("'{}' is not an array", e.name),
-                fmt::format("'{}' is {}", e.name, a_kind(it->second.kind)));
+                it->second.is_array ? fmt::format("'{}' is an array of {}: call a method of one element, {}[INDEX].METHOD()",
+                                                  e.name, plural(it->second.kind), e.name)
+                                    : fmt::format("'{}' is {}", e.name, a_kind(it->second.kind)));
           return;
         }
         e.ref = Ref{RefKind::shared, it->second.index};
@@ -875,6 +913,11 @@ class Resolver {
     switch (g.kind) {
       case RefKind::constant:
       case RefKind::atomic:
+        if (g.is_array) {
+          error(e.name_loc, len_of(e.name), fmt::format("'{}' is an array; read one element", e.name),
+                fmt::format("{}[INDEX]", e.name));
+          return;
+        }
         e.ref = Ref{g.kind, g.index};
         return;
       case RefKind::shared:
@@ -950,6 +993,7 @@ class Resolver {
   }
 
   void resolve_method(Expr& e, bool value) {
+    if (e.subscript) resolve_expr(*e.subscript, Context::body, true);
     for (auto& a : e.args)
       if (!(e.method == "wait" && &a == &e.args.front())) resolve_expr(*a, Context::body, true);
     if (find_local(e.name)) {
@@ -973,6 +1017,13 @@ class Resolver {
         help = fmt::format("only mutex, cond, semaphore, queue and atomic objects have methods");
       error(e.method_loc, len_of(e.method),
             fmt::format("'{}' is not a method of {} '{}'", e.method, kind_noun(g.kind), e.name), help);
+      return;
+    }
+    if (g.is_array != (e.subscript != nullptr)) {
+      error(e.name_loc, len_of(e.name),
+            g.is_array ? fmt::format("'{}' is an array of {}; call the method on one element", e.name, plural(g.kind))
+                       : fmt::format("'{}' is not an array", e.name),
+            g.is_array ? fmt::format("{}[INDEX].{}(...)", e.name, e.method) : fmt::format("{}.{}(...)", e.name, e.method));
       return;
     }
     e.ref = Ref{g.kind, g.index};
@@ -1023,8 +1074,14 @@ class Resolver {
     }
     if (e.method == "wait" && !e.args.empty()) {
       Expr& m = *e.args.front();
-      auto mit = m.kind == ExprKind::name ? globals_.find(m.name) : globals_.end();
-      if (mit == globals_.end() || mit->second.kind != RefKind::mutex) {
+      auto mit = m.kind == ExprKind::name || m.kind == ExprKind::index ? globals_.find(m.name) : globals_.end();
+      if (m.kind == ExprKind::index) resolve_expr(*m.args[0], Context::body, true);
+      if (mit != globals_.end() && mit->second.kind == RefKind::mutex && mit->second.is_array != (m.kind == ExprKind::index)) {
+        error(m.loc, m.length,
+              mit->second.is_array ? fmt::format("'{}' is an array of mutexes; wait with one element", m.name)
+                                   : fmt::format("'{}' is not an array", m.name),
+              mit->second.is_array ? fmt::format("{}.wait({}[INDEX])", e.name, m.name) : fmt::format("{}.wait({})", e.name, m.name));
+      } else if (mit == globals_.end() || mit->second.kind != RefKind::mutex) {
         error(m.loc, m.length, "wait() needs the mutex that guards the condition",
               fmt::format("{}.wait(MUTEX), with MUTEX declared by 'mutex NAME'", e.name));
       } else {

@@ -85,22 +85,88 @@ class Compiler {
       m_.shared.push_back(Variable{d.name, cell, static_cast<std::uint32_t>(d.size_value), d.init_value, false});
       cell += d.size ? static_cast<std::uint32_t>(d.size_value) : 1;
     }
-    for (const auto& a : p_.atomics) {
-      const Decl& d = p_.decls[a.decl];
-      m_.atomics.push_back(Variable{d.name, cell, 0, d.init_value, true});
-      ++cell;
-    }
+    // Each element of an array of objects (v2) is an object of its own, named "NAME[k]".
+    auto elements = [&](const Symbol& s, std::vector<Elements>& out, auto&& add) {
+      const Decl& d = p_.decls[s.decl];
+      Elements el;
+      el.count = static_cast<std::uint32_t>(d.count ? d.count_value : 0);
+      if (el.count > 0) {
+        el.array = static_cast<std::uint16_t>(m_.object_arrays.size());
+        m_.object_arrays.push_back(ObjectArray{d.name, el.count});
+      }
+      bool first = true;
+      for (std::uint32_t k = 0; k < std::max<std::uint32_t>(el.count, 1); ++k) {
+        const std::uint32_t at = add(el.count ? fmt::format("{}[{}]", d.name, k) : d.name, d);
+        if (first) el.base = at;
+        first = false;
+      }
+      out.push_back(el);
+    };
+    for (const auto& a : p_.atomics)
+      elements(a, atomics_, [&](std::string name, const Decl& d) {
+        m_.atomics.push_back(Variable{std::move(name), cell++, 0, d.init_value, true});
+        return static_cast<std::uint32_t>(m_.atomics.size() - 1);
+      });
     m_.cell_count = cell;
-    for (const auto& s : p_.mutexes) m_.mutexes.push_back(s.name);
-    for (const auto& s : p_.conds) m_.conds.push_back(s.name);
-    for (const auto& s : p_.semaphores) {
-      m_.semaphores.push_back(s.name);
-      m_.semaphore_init.push_back(p_.decls[s.decl].init_value);
+    for (const auto& s : p_.mutexes)
+      elements(s, mutexes_, [&](std::string name, const Decl&) {
+        m_.mutexes.push_back(std::move(name));
+        return static_cast<std::uint32_t>(m_.mutexes.size() - 1);
+      });
+    for (const auto& s : p_.conds)
+      elements(s, conds_, [&](std::string name, const Decl&) {
+        m_.conds.push_back(std::move(name));
+        return static_cast<std::uint32_t>(m_.conds.size() - 1);
+      });
+    for (const auto& s : p_.semaphores)
+      elements(s, semaphores_, [&](std::string name, const Decl& d) {
+        m_.semaphores.push_back(std::move(name));
+        m_.semaphore_init.push_back(d.init_value);
+        return static_cast<std::uint32_t>(m_.semaphores.size() - 1);
+      });
+    for (const auto& s : p_.queues)
+      elements(s, queues_, [&](std::string name, const Decl& d) {
+        m_.queues.push_back(std::move(name));
+        m_.queue_capacity.push_back(d.size_value);
+        return static_cast<std::uint32_t>(m_.queues.size() - 1);
+      });
+  }
+
+  // The objects of one declaration: one (count 0), or an array of them.
+  struct Elements {
+    std::uint32_t base = 0;   // index of element 0 in the Module's table of that kind
+    std::uint32_t count = 0;  // 0: not an array
+    std::uint16_t array = 0;  // Module::object_arrays index
+  };
+  const Elements& elements_of(Ref r) const {
+    switch (r.kind) {
+      case RefKind::atomic: return atomics_[r.index];
+      case RefKind::mutex: return mutexes_[r.index];
+      case RefKind::cond: return conds_[r.index];
+      case RefKind::semaphore: return semaphores_[r.index];
+      default: return queues_[r.index];
     }
-    for (const auto& s : p_.queues) {
-      m_.queues.push_back(s.name);
-      m_.queue_capacity.push_back(p_.decls[s.decl].size_value);
+  }
+  // Emits emit_one(object) for the object `el` denotes: directly for one object; for an
+  // array, through a jump table on the index, which is on the stack under `depth` values.
+  template <class F>
+  void on_element(const Elements& el, std::uint8_t depth, F&& emit_one) {
+    if (el.count == 0) {
+      emit_one(static_cast<std::int32_t>(el.base));
+      return;
     }
+    const std::uint32_t sel = emit(Op::select, 0, static_cast<std::int32_t>(el.count), depth);
+    (*code_)[sel].pad = el.array;
+    const std::uint32_t table = here();
+    patch(sel, table);
+    for (std::uint32_t k = 0; k < el.count; ++k) emit(Op::jump);
+    std::vector<std::uint32_t> ends;
+    for (std::uint32_t k = 0; k < el.count; ++k) {
+      patch(table + k, here());
+      emit_one(static_cast<std::int32_t>(el.base + k));
+      ends.push_back(emit(Op::jump));
+    }
+    for (std::uint32_t e : ends) patch(e, here());
   }
 
   // ---- emission ------------------------------------------------------------------------
@@ -158,7 +224,7 @@ class Compiler {
     const std::uint32_t here_site = site_;
     for (std::size_t i = withs_.size(); i > down_to; --i) {
       site_ = withs_[i - 1].site;
-      emit(Op::unlock, static_cast<std::int32_t>(withs_[i - 1].mutex));
+      with_op(Op::unlock, withs_[i - 1]);
     }
     site_ = here_site;
   }
@@ -175,6 +241,12 @@ class Compiler {
           expr(*s.index);
           expr(*s.value);
           emit(Op::write_elem, static_cast<std::int32_t>(s.ref.index));
+        } else if (s.ref.kind == RefKind::atomic) {
+          if (s.index) expr(*s.index);
+          expr(*s.value);
+          on_element(atomics_[s.ref.index], s.index ? 1 : 0, [&](std::int32_t a) {
+            emit(Op::atomic_store, a, 0, static_cast<std::uint8_t>(MemOrder::seq_cst));
+          });
         } else {
           expr(*s.value);
           if (s.ref.kind == RefKind::local) emit(Op::store_local, static_cast<std::int32_t>(s.ref.index));
@@ -258,12 +330,18 @@ class Compiler {
         break;
       case StmtKind::with: {
         const std::uint32_t with_site = site_;
-        emit(Op::lock, static_cast<std::int32_t>(s.ref.index));
-        withs_.push_back(With{s.ref.index, with_site});
+        With w{s.ref, with_site};
+        if (s.index) {  // evaluated once: the unlocks use the same element
+          w.index_slot = hidden_local();
+          expr(*s.index);
+          emit(Op::store_local, w.index_slot);
+        }
+        with_op(Op::lock, w);
+        withs_.push_back(w);
         block(s.body);
         withs_.pop_back();
         site_ = with_site;
-        emit(Op::unlock, static_cast<std::int32_t>(s.ref.index));
+        with_op(Op::unlock, w);
         break;
       }
       case StmtKind::assert_: {
@@ -335,13 +413,21 @@ class Compiler {
           case RefKind::local: emit(Op::load_local, idx); break;
           case RefKind::constant: emit(Op::push, constant(p_.const_values.at(e.name))); break;
           case RefKind::shared: emit(Op::read, idx); break;
-          case RefKind::atomic: emit(Op::atomic_load, idx, 0, static_cast<std::uint8_t>(MemOrder::seq_cst)); break;
+          case RefKind::atomic:
+            emit(Op::atomic_load, static_cast<std::int32_t>(atomics_[e.ref.index].base), 0,
+                 static_cast<std::uint8_t>(MemOrder::seq_cst));
+            break;
           default: assert(false && "resolver let an invalid name through"); break;
         }
         return true;
       case ExprKind::index:
         expr(*e.args[0]);
-        emit(Op::read_elem, idx);
+        if (e.ref.kind == RefKind::atomic)  // one atomic of an array (v2)
+          on_element(atomics_[e.ref.index], 0, [&](std::int32_t a) {
+            emit(Op::atomic_load, a, 0, static_cast<std::uint8_t>(MemOrder::seq_cst));
+          });
+        else
+          emit(Op::read_elem, idx);
         return true;
       case ExprKind::unary:
         expr(*e.args[0]);
@@ -407,73 +493,85 @@ class Compiler {
   }
 
   bool method(const Expr& e) {
-    const auto idx = static_cast<std::int32_t>(e.ref.index);
     const auto order = static_cast<std::uint8_t>(e.order == MemOrder::unspecified ? MemOrder::seq_cst : e.order);
     const std::string& m = e.method;
+    // The object: one, or (v2) one element of an array, whose index is evaluated first and
+    // chosen by a jump table after the arguments.
+    const Elements& el = elements_of(e.ref);
+    if (e.subscript) expr(*e.subscript);
+    std::uint8_t depth = 0;  // values the arguments leave above the index
+    auto step = [&](Op op, std::int32_t b = 0, std::uint8_t aux = 0) {
+      on_element(el, depth, [&](std::int32_t obj) { emit(op, obj, b, aux); });
+    };
     switch (e.ref.kind) {
       case RefKind::mutex:
-        if (m == "lock") emit(Op::lock, idx);
-        else if (m == "unlock") emit(Op::unlock, idx);
-        else { emit(Op::try_lock, idx); return true; }
+        if (m == "lock") step(Op::lock);
+        else if (m == "unlock") step(Op::unlock);
+        else { step(Op::try_lock); return true; }
         return false;
       case RefKind::cond:
-        if (m == "wait") emit(Op::wait, idx, static_cast<std::int32_t>(e.args[0]->ref.index));
-        else emit(m == "notify_one" ? Op::notify_one : Op::notify_all, idx);
+        if (m == "wait") {
+          const Expr& mu = *e.args[0];
+          const Elements& mel = mutexes_[mu.ref.index];
+          if (mu.kind == ExprKind::index) {
+            expr(*mu.args[0]);
+            depth = 1;
+          }
+          on_element(el, depth, [&](std::int32_t c) {
+            on_element(mel, 0, [&](std::int32_t mx) { emit(Op::wait, c, mx); });
+          });
+        } else {
+          step(m == "notify_one" ? Op::notify_one : Op::notify_all);
+        }
         return false;
       case RefKind::semaphore:
-        emit(m == "acquire" ? Op::sem_acquire : Op::sem_release, idx);
+        step(m == "acquire" ? Op::sem_acquire : Op::sem_release);
         return false;
       case RefKind::queue:
-        if (m == "put") {
+        if (m == "put" || m == "try_put") {
           expr(*e.args[0]);
-          emit(Op::put, idx);
-          return false;
-        }
-        if (m == "try_put") {
-          expr(*e.args[0]);
-          emit(Op::try_put, idx);
-          return true;
+          depth = 1;
+          step(m == "put" ? Op::put : Op::try_put);
+          return m == "try_put";
         }
         if (m == "try_get") {
           // The local keeps its value unless a value is got: the step gets the old one.
           const auto slot = static_cast<std::int32_t>(e.args[0]->ref.index);
           emit(Op::load_local, slot);
-          emit(Op::try_get, idx);
+          depth = 1;
+          step(Op::try_get);
           emit(Op::store_local, slot);
           return true;
         }
         if (m == "size") {
-          emit(Op::queue_size, idx);
+          step(Op::queue_size);
           return true;
         }
         if (m == "close") {
-          emit(Op::queue_close, idx);
+          step(Op::queue_close);
           return false;
         }
-        emit(Op::get, idx);
+        step(Op::get);
         return true;
       case RefKind::atomic: {
+        for (const auto& a : e.args) expr(*a);
+        depth = static_cast<std::uint8_t>(e.args.size());
         if (m == "compare_exchange_weak") {
           // Status and the value seen, which goes back into the expected local.
-          const auto slot = static_cast<std::int32_t>(e.args[0]->ref.index);
-          expr(*e.args[0]);
-          expr(*e.args[1]);
-          emit(Op::atomic_cmpxchg_weak, idx, static_cast<std::int32_t>(failure_order(e)), order);
-          emit(Op::store_local, slot);
+          step(Op::atomic_cmpxchg_weak, static_cast<std::int32_t>(failure_order(e)), order);
+          emit(Op::store_local, static_cast<std::int32_t>(e.args[0]->ref.index));
           return true;
         }
-        for (const auto& a : e.args) expr(*a);
-        if (m == "load") emit(Op::atomic_load, idx, 0, order);
-        else if (m == "store") { emit(Op::atomic_store, idx, 0, order); return false; }
-        else if (m == "fetch_add") emit(Op::atomic_fetch_add, idx, 0, order);
-        else if (m == "fetch_sub") emit(Op::atomic_fetch_sub, idx, 0, order);
-        else if (m == "fetch_and") emit(Op::atomic_fetch_and, idx, 0, order);
-        else if (m == "fetch_or") emit(Op::atomic_fetch_or, idx, 0, order);
-        else if (m == "fetch_xor") emit(Op::atomic_fetch_xor, idx, 0, order);
-        else if (m == "exchange") emit(Op::atomic_exchange, idx, 0, order);
-        else if (m == "compare_exchange")
-          emit(Op::atomic_cmpxchg, idx, static_cast<std::int32_t>(failure_order(e)), order);
-        else emit(Op::atomic_cas, idx, 0, order);
+        if (m == "load") step(Op::atomic_load, 0, order);
+        else if (m == "store") { step(Op::atomic_store, 0, order); return false; }
+        else if (m == "fetch_add") step(Op::atomic_fetch_add, 0, order);
+        else if (m == "fetch_sub") step(Op::atomic_fetch_sub, 0, order);
+        else if (m == "fetch_and") step(Op::atomic_fetch_and, 0, order);
+        else if (m == "fetch_or") step(Op::atomic_fetch_or, 0, order);
+        else if (m == "fetch_xor") step(Op::atomic_fetch_xor, 0, order);
+        else if (m == "exchange") step(Op::atomic_exchange, 0, order);
+        else if (m == "compare_exchange") step(Op::atomic_cmpxchg, static_cast<std::int32_t>(failure_order(e)), order);
+        else step(Op::atomic_cas, 0, order);
         return true;
       }
       default:
@@ -514,10 +612,16 @@ class Compiler {
   std::uint32_t body_ = 0;
   std::uint32_t site_ = 0;
   struct With {
-    std::uint32_t mutex;
+    Ref mutex;
     std::uint32_t site;
+    std::int32_t index_slot = -1;  // one mutex of an array: the local holding its index
   };
+  void with_op(Op op, const With& w) {
+    if (w.index_slot >= 0) emit(Op::load_local, w.index_slot);
+    on_element(elements_of(w.mutex), 0, [&](std::int32_t m) { emit(op, m); });
+  }
   std::vector<With> withs_;
+  std::vector<Elements> atomics_, mutexes_, conds_, semaphores_, queues_;  // by Program table index
   std::vector<Loop> loops_;
 };
 
@@ -582,6 +686,7 @@ std::string_view op_name(Op op) {
     case Op::shl: return "shl";
     case Op::shr: return "shr";
     case Op::bit_not: return "bit_not";
+    case Op::select: return "select";
     case Op::lock: return "lock";
     case Op::unlock: return "unlock";
     case Op::try_lock: return "try_lock";

@@ -131,6 +131,17 @@ inline void run_local(const Module& m, Registers& r, Cx& cx, std::uint64_t budge
         }
         break;
       case Op::jump: pc = static_cast<std::uint32_t>(i.a); continue;
+      case Op::select: {
+        const auto at = s.end() - 1 - i.aux;
+        const std::int64_t k = *at;
+        s.erase(at);
+        if (k < 0 || k >= i.b) {
+          sync();
+          cx.crash(findings::crash_text::out_of_range(m.object_arrays[i.pad].name, k, static_cast<std::uint32_t>(i.b)));
+        }
+        pc = static_cast<std::uint32_t>(i.a + k);
+        continue;
+      }
       case Op::jump_if_false:
         if (r.pop() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
         break;
