@@ -118,7 +118,10 @@ class AstGen {
       return std::string(one_of(std::vector<std::string_view>(some_keywords.begin(), some_keywords.end())));
     return pick<std::string>({"lock", "unlock", "try_lock", "wait", "notify_one", "notify_all", "acquire",
                               "release", "put", "get", "load", "store", "fetch_add", "exchange", "cas",
-                              "relaxed", "seq_cst", "frob"});
+                              "relaxed", "seq_cst", "frob",
+                              // v2
+                              "fetch_sub", "fetch_and", "fetch_or", "fetch_xor", "compare_exchange",
+                              "compare_exchange_weak", "try_put", "try_get", "size", "close"});
   }
 
   // Message text: quotes, backslashes, '#', tabs, non-ASCII UTF-8 and DEL, never a line
@@ -190,15 +193,17 @@ class AstGen {
       }
       case 3: {
         auto e = make(ExprKind::unary);
-        e->un = UnOp::not_;
-        e->args.push_back(expr(depth + 1));
+        e->un = coin() ? UnOp::not_ : UnOp::bit_not;  // v2: ~
+        e->args.push_back(coin() && e->un == UnOp::bit_not ? literal() : expr(depth + 1));
         return e;
       }
       case 4:
       case 5: {
         auto e = make(ExprKind::binary);
         e->bin = pick<BinOp>({BinOp::add, BinOp::sub, BinOp::mul, BinOp::div, BinOp::mod, BinOp::eq, BinOp::ne,
-                              BinOp::lt, BinOp::le, BinOp::gt, BinOp::ge, BinOp::and_, BinOp::or_});
+                              BinOp::lt, BinOp::le, BinOp::gt, BinOp::ge, BinOp::and_, BinOp::or_,
+                              // v2: C's bitwise operators (a comparison under & | ^ prints in parentheses)
+                              BinOp::bit_and, BinOp::bit_or, BinOp::bit_xor, BinOp::shl, BinOp::shr});
         e->args.push_back(expr(depth + 1));
         e->args.push_back(expr(depth + 1));
         return e;
@@ -230,8 +235,12 @@ class AstGen {
     e->name = name();
     e->method = method_name();
     args(*e, 0, 3, depth, true);
+    if (uniform(0, 4) == 0) e->subscript = expr(depth + 1);  // v2: NAME[i].method(...)
     e->order = pick<MemOrder>({MemOrder::unspecified, MemOrder::unspecified, MemOrder::relaxed, MemOrder::acquire,
                                MemOrder::release, MemOrder::acq_rel, MemOrder::seq_cst});
+    // v2: compare_exchange's failure order follows the success order.
+    if (e->order != MemOrder::unspecified && coin())
+      e->failure_order = pick<MemOrder>({MemOrder::relaxed, MemOrder::acquire, MemOrder::seq_cst});
     return e;
   }
 
@@ -344,12 +353,16 @@ class AstGen {
         break;
       case StmtKind::with:
         s.name = name();
+        if (coin()) s.index = expr(1);  // v2: with NAME[i]:
         s.body = block(depth + 1);
         break;
       case StmtKind::break_:
       case StmtKind::continue_:
       case StmtKind::yield:
-      case StmtKind::fence:
+        break;
+      case StmtKind::fence:  // v2: fence ORDER
+        s.order = pick<MemOrder>({MemOrder::unspecified, MemOrder::acquire, MemOrder::release, MemOrder::acq_rel,
+                                  MemOrder::seq_cst});
         break;
       case StmtKind::return_:
         if (coin()) s.value = expr();
@@ -395,7 +408,7 @@ class AstGen {
 
   Decl decl() {
     Decl d;
-    d.kind = static_cast<DeclKind>(uniform(0, 19));
+    d.kind = static_cast<DeclKind>(uniform(0, 20));
     switch (d.kind) {
       case DeclKind::scenario: d.name = name(); break;
       case DeclKind::about: d.name = text(); break;
@@ -404,10 +417,15 @@ class AstGen {
         d.name = models[uniform(0, 3)];
         break;
       }
+      case DeclKind::option:  // v2: option NAME [= VALUE]
+        d.name = name();
+        if (coin()) d.init = expr(2);
+        break;
       case DeclKind::constant:
       case DeclKind::atomic:
       case DeclKind::semaphore:
         d.name = name();
+        if (d.kind != DeclKind::constant && coin()) d.count = expr(2);  // v2: arrays of objects
         d.init = expr(2);
         break;
       case DeclKind::shared:
@@ -416,9 +434,13 @@ class AstGen {
         d.init = expr(2);
         break;
       case DeclKind::mutex:
-      case DeclKind::cond: d.name = name(); break;
+      case DeclKind::cond:
+        d.name = name();
+        if (coin()) d.count = expr(2);
+        break;
       case DeclKind::queue:
         d.name = name();
+        if (coin()) d.count = expr(2);
         d.size = expr(2);
         break;
       case DeclKind::thread:

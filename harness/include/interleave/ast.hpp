@@ -16,8 +16,10 @@
 
 namespace interleave {
 
-enum class BinOp : std::uint8_t { add, sub, mul, div, mod, eq, ne, lt, le, gt, ge, and_, or_ };
-enum class UnOp : std::uint8_t { neg, not_ };
+// The bitwise operators (v2) come last, so that the v1 values keep their numbers.
+enum class BinOp : std::uint8_t { add, sub, mul, div, mod, eq, ne, lt, le, gt, ge, and_, or_,
+                                  bit_and, bit_or, bit_xor, shl, shr };
+enum class UnOp : std::uint8_t { neg, not_, bit_not };
 enum class MemOrder : std::uint8_t { unspecified, relaxed, acquire, release, acq_rel, seq_cst };
 
 // What a name denotes once resolved. `index` points into the matching table of Program
@@ -61,7 +63,11 @@ struct Expr {
   std::vector<ExprPtr> args;
   MemOrder order = MemOrder::unspecified;
   Loc order_loc;
+  MemOrder failure_order = MemOrder::unspecified;  // compare_exchange's second order
+  Loc failure_order_loc;
   std::optional<std::string> spawn_as;
+  ExprPtr subscript;  // v2: a method on one element of an array of objects, name[subscript].method(...)
+  bool parenthesized = false;  // parser only: written in parentheses (for the C precedence trap)
   Ref ref;  // resolver: what `name` denotes
   // Levels of the tree from here down (a leaf is 1). The parser bounds it
   // (max_expr_height), so that every pass that walks the tree recursively has a bounded
@@ -105,6 +111,8 @@ struct Stmt {
   Loc else_loc;
   Block else_body;
   std::optional<std::string> message;  // assert, crash
+  MemOrder order = MemOrder::unspecified;  // fence ORDER (unspecified: a bare `fence`, seq_cst)
+  Loc order_loc;
   std::uint64_t duration_ns = 0;       // sleep
   std::string duration_text;           // sleep, as written in canonical form ("1ms")
   Ref ref;  // resolver: assignment target, let/for slot, `with` mutex
@@ -113,7 +121,8 @@ struct Stmt {
 enum class DeclKind : std::uint8_t {
   scenario, about, constant, shared, atomic, mutex, cond, semaphore, queue,
   thread, process, fn, main, final, always, observe, expect, outcome,
-  memory  // `memory rc11|tso|sc`: the file's memory model
+  memory,  // `memory rc11|tso|sc`: the file's memory model
+  option   // `option NAME [= VALUE]` (v2): a run option the command line may override
 };
 
 // What an `expect` line asks for: clean, or one of the kinds that finding_kinds marks
@@ -140,6 +149,7 @@ struct Decl {
   Loc name_loc;
   ExprPtr init;            // const/shared/atomic/semaphore initial value
   ExprPtr size;            // shared array size, queue capacity; null for scalars
+  ExprPtr count;           // v2: elements of an array of atomics, mutexes, conds, semaphores or queues
   std::vector<Param> params;
   bool has_parens = true;  // `thread worker:` has none
   Block body;
@@ -154,6 +164,7 @@ struct Decl {
   // Resolver results.
   std::int64_t init_value = 0;
   std::int64_t size_value = 0;   // 0 for a scalar
+  std::int64_t count_value = 0;  // v2: 0 for one object, else the array's length
   std::uint32_t frame_size = 0;  // local slots a body needs (params first)
   std::vector<std::string> local_names;  // slot -> name, for traces
   std::vector<std::int64_t> outcome_values;  // outcome: its values, evaluated
@@ -175,7 +186,9 @@ struct Program {
   // Filled by the resolver.
   std::string scenario_name;  // `scenario NAME` or the file's stem
   std::string about;
-  std::optional<MemoryModel> memory;  // the `memory` line
+  std::optional<MemoryModel> memory;  // the `memory` line or `option memory = ...`
+  std::optional<bool> spurious_wakeups;    // `option spurious_wakeups`
+  std::optional<std::uint64_t> max_steps;  // `option max_steps = N`
   std::vector<Symbol> constants, shared, atomics, mutexes, conds, semaphores, queues,
       threads, processes, fns;
   std::optional<std::uint32_t> main_decl;

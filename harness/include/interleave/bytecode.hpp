@@ -23,6 +23,9 @@ enum class Op : std::uint8_t {
   store_local,   // locals[a] = pop
   add, sub, mul, div, mod, neg, not_, to_bool,
   eq, ne, lt, le, gt, ge,
+  bit_and, bit_or, bit_xor, shl, shr, bit_not,  // v2; a shift out of 0..63 is a crash
+  select,        // v2 arrays of objects: pop the index under `aux` values; crash unless in [0, b)
+                 // (Module::object_arrays[pad] names the array); pc = a + index (a table of jumps)
   jump,          // pc = a
   jump_if_false, // if pop == 0: pc = a
   jump_if_false_keep,  // if top == 0: pc = a (for `and`); else pop
@@ -45,16 +48,26 @@ enum class Op : std::uint8_t {
   atomic_fetch_add,
   atomic_exchange,
   atomic_cas,
+  atomic_fetch_sub, atomic_fetch_and, atomic_fetch_or, atomic_fetch_xor,
+  atomic_cmpxchg,       // pop desired, expected; push the value seen; b = failure order
+  atomic_cmpxchg_weak,  // as atomic_cmpxchg, but push 1/0 and then the value seen; a recorded choice may fail it spuriously
   lock, unlock, try_lock,
   wait,          // cond a, mutex b; two steps: release and sleep, then wake and relock
   notify_one, notify_all,
   sem_acquire, sem_release,
   put, get,
+  try_put,       // pop value; push 1 (put), 0 (full) or -1 (closed)
+  try_get,       // pop the local's old value; push status (1, 0, -1), then the value to store
+  queue_size,    // push the queue's length
+  queue_close,
   spawn,         // Module::spawns[a]; pushes the handle
   join,          // pop handle; push result
-  yield, sleep, fence,
+  yield, sleep, fence,  // fence: aux = order (seq_cst for a bare fence)
   end,           // the thread finishes (its last step); pop result
 };
+
+// What `get` gives on a closed, empty queue (docs/language.md, Version 2).
+inline constexpr std::int64_t queue_closed_value = -1;
 
 // True for instructions that are scheduling points.
 constexpr bool is_step(Op op) { return op >= Op::read; }
@@ -119,11 +132,19 @@ struct Outcome {
   std::uint32_t site = 0;  // index into Module::sites: the outcome line
 };
 
+// An array of objects (v2): its elements are separate objects named "NAME[k]".
+struct ObjectArray {
+  std::string name;
+  std::uint32_t size = 0;
+};
+
 struct Module {
   std::string path;
   std::string scenario_name;
   std::uint64_t hash = 0;  // of the canonical program and the const values: replay tokens carry it
-  std::optional<MemoryModel> memory;  // the file's `memory` line
+  std::optional<MemoryModel> memory;  // the file's `memory` line (or `option memory`)
+  std::optional<bool> spurious_wakeups;    // the file's `option spurious_wakeups`
+  std::optional<std::uint64_t> max_steps;  // the file's `option max_steps = N`
   std::vector<Body> bodies;
   std::uint32_t main_body = 0;   // the explicit main, or a synthetic one
   bool implicit_main = false;    // no `main:`: every parameterless thread starts at once
@@ -143,6 +164,7 @@ struct Module {
   std::uint32_t cell_count = 0;
   std::vector<std::string> mutexes, conds, queues, semaphores;
   std::vector<std::int64_t> semaphore_init, queue_capacity;
+  std::vector<ObjectArray> object_arrays;  // v2: for select's out-of-range crash
   std::vector<Property> properties;  // in declaration order
   std::vector<ExpectKind> expected;  // the expect kinds (empty: clean)
   std::vector<std::string> expected_race_on;  // variables named by `expect race on`

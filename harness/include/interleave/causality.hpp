@@ -59,6 +59,7 @@ class Causality final : public HbListener {
   void release_join(std::uint32_t thread, std::uint32_t sync) override;
   void copy_sync(std::uint32_t to, std::uint32_t from) override;
   void fence(std::uint32_t thread) override;
+  void fence_half(std::uint32_t thread, bool acquire, bool release) override;
   void fence_release(std::uint32_t thread, std::uint32_t sync) override;
   void fence_release_join(std::uint32_t thread, std::uint32_t sync) override;
   void fence_acquire_later(std::uint32_t thread, std::uint32_t sync) override;

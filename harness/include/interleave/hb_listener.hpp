@@ -61,6 +61,9 @@ class HbListener {
   // Fences ([atomics.fences]): a fence acquires what the thread's earlier relaxed loads
   // read, and releases, through the thread's later relaxed stores, what came before it.
   virtual void fence(std::uint32_t thread) = 0;
+  // A fence that is not seq_cst (`fence acquire|release|acq_rel`): only the halves asked for,
+  // and no place in the order of seq_cst fences.
+  virtual void fence_half(std::uint32_t thread, bool acquire, bool release) = 0;
   virtual void fence_release(std::uint32_t thread, std::uint32_t sync) = 0;        // a relaxed store
   virtual void fence_release_join(std::uint32_t thread, std::uint32_t sync) = 0;   // a relaxed read-modify-write
   virtual void fence_acquire_later(std::uint32_t thread, std::uint32_t sync) = 0;  // a relaxed load

@@ -64,6 +64,7 @@ class RaceDetector final : public HbListener {
   void release_join(std::uint32_t, std::uint32_t) override {}
   void copy_sync(std::uint32_t, std::uint32_t) override {}
   void fence(std::uint32_t) override {}
+  void fence_half(std::uint32_t, bool, bool) override {}
   void fence_release(std::uint32_t, std::uint32_t) override {}
   void fence_release_join(std::uint32_t, std::uint32_t) override {}
   void fence_acquire_later(std::uint32_t, std::uint32_t) override {}

@@ -17,6 +17,7 @@ enum class Tok : std::uint8_t {
   // punctuation
   lparen, rparen, lbracket, rbracket, comma, colon, dot,
   assign, eq, ne, lt, le, gt, ge, plus, minus, star, slash, percent,
+  amp, pipe, caret, tilde, shl, shr,  // bitwise (v2)
   // keywords
   kw_scenario, kw_about, kw_const, kw_shared, kw_atomic, kw_mutex, kw_cond, kw_semaphore,
   kw_queue, kw_thread, kw_process, kw_fn, kw_main, kw_final, kw_always, kw_observe, kw_expect,

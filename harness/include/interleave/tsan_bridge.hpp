@@ -115,6 +115,7 @@ class ControlledBridge final : public HbListener {
   void copy_sync(std::uint32_t to, std::uint32_t from) override;
   void join(std::uint32_t joiner, std::uint32_t joined) override;
   void fence(std::uint32_t thread) override;
+  void fence_half(std::uint32_t thread, bool acquire, bool release) override;
   void fence_release(std::uint32_t thread, std::uint32_t sync) override;
   void fence_release_join(std::uint32_t thread, std::uint32_t sync) override;
   void fence_acquire_later(std::uint32_t thread, std::uint32_t sync) override;

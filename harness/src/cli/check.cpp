@@ -147,7 +147,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.shard_index = shard->index;
     eo.shard_count = shard->count;
     eo.minimise = !o.no_minimise;
-    eo.exec = exec;
+    eo.exec = exec_options(o, module);  // the file's `option` lines, unless the command line chose
     eo.interrupt = &interrupt_requested;
     eo.stress_seconds = single_scheduler ? 0.0 : o.stress_seconds;
     eo.stress_noise = o.noise;
@@ -177,9 +177,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     all_pass = all_pass && verdict.pass;
     ReportContext ctx{file, o.common.sets, {}};
     // The options that change what a run does must come along with the token.
-    if (o.max_steps != ExecOptions{}.max_steps) ctx.replay_options.push_back(fmt::format("--max-steps {}", o.max_steps));
-    if (o.spurious_wakeups) ctx.replay_options.push_back("--spurious-wakeups");
-    if (!o.memory.empty()) ctx.replay_options.push_back("--memory " + o.memory);
+    ctx.replay_options = replay_flags(o, module);
     std::string out = render_summary_line(module, result, verdict, ctx);
     // A passing scenario is one line unless asked; a failing one shows everything.
     if (!verdict.pass || o.verbose || single_scheduler) {

@@ -92,6 +92,9 @@ struct RunOptions {
   bool full_budget = false;
   bool verbose = false;
   bool spurious_wakeups = false;
+  // Given on the command line (else the file's `option` lines decide, then the defaults).
+  bool max_steps_given = false;
+  bool spurious_wakeups_given = false;
   std::string memory;  // --memory: rc11, tso or sc (empty: the file's, else rc11)
   bool no_minimise = false;
   std::string schedule;  // replay
@@ -115,6 +118,11 @@ int merge_command(const MergeOptions& options);
 
 // The runtime options that --max-steps, --spurious-wakeups and --no-tsan set.
 ExecOptions exec_options(const RunOptions& options);
+// The same for one scenario: its `option` lines where the command line gave none.
+ExecOptions exec_options(const RunOptions& options, const Module& module);
+// The options a replay command must carry so that it runs as `options` ran `module`:
+// the command line's choices that the file would not make by itself.
+std::vector<std::string> replay_flags(const RunOptions& options, const Module& module);
 // Writes the reports a command asked for (empty paths: none), all rendered from one JSON
 // report document. False, with the reason on stderr, when one could not be written.
 bool write_reports(const std::string& json_doc, const ReportPaths& paths);

@@ -189,6 +189,24 @@ ExecOptions exec_options(const RunOptions& o) {
   return e;
 }
 
+ExecOptions exec_options(const RunOptions& o, const Module& m) {
+  ExecOptions e = exec_options(o);
+  if (!o.max_steps_given && m.max_steps) e.max_steps = *m.max_steps;
+  if (!o.spurious_wakeups_given && m.spurious_wakeups) e.spurious_wakeups = *m.spurious_wakeups;
+  return e;
+}
+
+std::vector<std::string> replay_flags(const RunOptions& o, const Module& m) {
+  std::vector<std::string> out;
+  const std::uint64_t file_steps = m.max_steps.value_or(ExecOptions{}.max_steps);
+  if (o.max_steps_given && o.max_steps != file_steps) out.push_back(fmt::format("--max-steps {}", o.max_steps));
+  const bool file_spurious = m.spurious_wakeups.value_or(false);
+  if (o.spurious_wakeups_given && o.spurious_wakeups != file_spurious)
+    out.push_back(o.spurious_wakeups ? "--spurious-wakeups" : "--no-spurious-wakeups");
+  if (!o.memory.empty()) out.push_back("--memory " + o.memory);
+  return out;
+}
+
 // Writes the reports a command asked for, from one JSON report document.
 bool write_reports(const std::string& json_doc, const ReportPaths& p) {
   bool ok = true;

@@ -89,7 +89,7 @@ void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
   cmd.add_option("--preemption-bound", o.preemption_bound, "DFS: at most this many preemptions (-1: unbounded)")
       ->check(integer_in<int>(-1, interleave::cli::preemption_bound_limit))
       ->capture_default_str();
-  cmd.add_option("--max-steps", o.max_steps, "Steps per run before it counts as a livelock")
+  cmd.add_option("--max-steps", o.max_steps, "Steps per run before it counts as a livelock (overrides the file's 'option max_steps')")
       ->check(integer_in<std::uint64_t>(1, interleave::cli::steps_limit))
       ->capture_default_str();
   cmd.add_option("--json", o.reports.json, "Write the JSON report (docs/reports.md) to this file")->type_name("PATH");
@@ -108,7 +108,8 @@ void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
       ->type_name("I/N");
   cmd.add_flag("--full-budget", o.full_budget, "Spend the whole run budget even once every expected finding was seen");
   cmd.add_flag("--verbose", o.verbose, "Show the findings of passing scenarios too");
-  cmd.add_flag("--spurious-wakeups", o.spurious_wakeups, "Let cond waiters wake without a notify, as POSIX allows");
+  cmd.add_flag("--spurious-wakeups,!--no-spurious-wakeups", o.spurious_wakeups,
+               "Let cond waiters wake without a notify, as POSIX allows (overrides the file's 'option spurious_wakeups')");
   cmd.add_option("--memory", o.memory,
                  "Memory model of the controlled runtime: rc11 (C++, the default), tso (x86) or sc; "
                  "overrides the file's 'memory' line")
@@ -202,7 +203,7 @@ int run(int argc, char** argv) {
   replay->add_option("--max-steps", replay_opts.max_steps, "Step bound (as when it was recorded)")
       ->check(integer_in<std::uint64_t>(1, interleave::cli::steps_limit))
       ->capture_default_str();
-  replay->add_flag("--spurious-wakeups", replay_opts.spurious_wakeups, "As when it was recorded");
+  replay->add_flag("--spurious-wakeups,!--no-spurious-wakeups", replay_opts.spurious_wakeups, "As when it was recorded");
   replay->add_option("--memory", replay_opts.memory, "Memory model (as when it was recorded)")
       ->check(CLI::IsMember({"rc11", "tso", "sc"}))
       ->type_name("MODEL");
@@ -228,6 +229,11 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     fmt::print(stderr, "interleave: error: {}\nRun 'interleave --help' for the commands and their options.\n", e.what());
     return unusable_input;
+  }
+  // The command line wins over a file's `option` lines only where it was given.
+  for (auto [cmd, opts] : {std::pair{check, &check_opts}, std::pair{run, &run_opts}, std::pair{replay, &replay_opts}}) {
+    opts->max_steps_given = cmd->count("--max-steps") > 0;
+    opts->spurious_wakeups_given = cmd->count("--spurious-wakeups") > 0;
   }
   if (explain->parsed()) return explain_command(explain_opts);
   if (format->parsed())

@@ -58,7 +58,7 @@ int replay_command(const RunOptions& o) {
   }
   RunResult r;
   try {
-    r = replay(module, token->schedule, exec_options(o), true);
+    r = replay(module, token->schedule, exec_options(o, module), true);
   } catch (const MemoryLimitExceeded& e) {
     std::fputs(render_memory_error(*lr.file, module, e, exec_options(o).memory_limit).c_str(), stderr);
     return unusable_input;

@@ -17,6 +17,11 @@ std::string_view spelling(BinOp op) {
     case BinOp::ge: return ">=";
     case BinOp::and_: return "and";
     case BinOp::or_: return "or";
+    case BinOp::bit_and: return "&";
+    case BinOp::bit_or: return "|";
+    case BinOp::bit_xor: return "^";
+    case BinOp::shl: return "<<";
+    case BinOp::shr: return ">>";
   }
   return "?";
 }
@@ -97,6 +102,7 @@ std::string_view spelling(DeclKind kind) {
     case DeclKind::expect: return "expect";
     case DeclKind::outcome: return "outcome";
     case DeclKind::memory: return "memory";
+    case DeclKind::option: return "option";
   }
   return "?";
 }
@@ -137,7 +143,7 @@ bool same_stmt(const Stmt& a, const Stmt& b) {
   if (a.kind != b.kind || a.name != b.name || !same_ptr(a.index, b.index) || !same_ptr(a.value, b.value) ||
       !same_ptr(a.range_lo, b.range_lo) || !same_ptr(a.range_hi, b.range_hi) || !same_syntax(a.body, b.body) ||
       a.has_else != b.has_else || !same_syntax(a.else_body, b.else_body) || a.message != b.message ||
-      a.duration_ns != b.duration_ns || a.elifs.size() != b.elifs.size() ||
+      a.duration_ns != b.duration_ns || a.order != b.order || a.elifs.size() != b.elifs.size() ||
       a.print_args.size() != b.print_args.size())
     return false;
   for (std::size_t i = 0; i < a.elifs.size(); ++i)
@@ -152,6 +158,7 @@ bool same_stmt(const Stmt& a, const Stmt& b) {
 
 bool same_decl(const Decl& a, const Decl& b) {
   if (a.kind != b.kind || a.name != b.name || !same_ptr(a.init, b.init) || !same_ptr(a.size, b.size) ||
+      !same_ptr(a.count, b.count) ||
       a.params.size() != b.params.size() || !same_syntax(a.body, b.body) || !same_exprs(a.exprs, b.exprs) ||
       a.message != b.message || a.expect != b.expect || a.expect_on != b.expect_on || a.outcome != b.outcome ||
       a.outcome_else != b.outcome_else)
@@ -173,7 +180,10 @@ bool same_syntax(const Expr& a, const Expr& b) {
     case ExprKind::index:
     case ExprKind::call: return a.name == b.name && same_exprs(a.args, b.args);
     case ExprKind::method:
-      return a.name == b.name && a.method == b.method && a.order == b.order && same_exprs(a.args, b.args);
+      if ((a.subscript == nullptr) != (b.subscript == nullptr) || (a.subscript && !same_syntax(*a.subscript, *b.subscript)))
+        return false;
+      return a.name == b.name && a.method == b.method && a.order == b.order &&
+             a.failure_order == b.failure_order && same_exprs(a.args, b.args);
     case ExprKind::any:
     case ExprKind::join: return same_exprs(a.args, b.args);
     case ExprKind::thread_name: return true;

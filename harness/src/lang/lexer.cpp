@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <limits>
+#include <optional>
 
 namespace interleave {
 
@@ -91,14 +92,17 @@ class Lexer {
     // Indentation: spaces only.
     std::size_t i = 0;
     std::uint32_t col = 1;
+    std::optional<std::uint32_t> tab_col;
+    std::uint32_t width = 0;  // with tab stops every 4 columns
     while (i < l.size() && (l[i] == ' ' || l[i] == '\t')) {
-      if (l[i] == '\t')
-        error({line, col}, 1, "tab in indentation",
-              "indent with spaces only (4 per level is the convention)");
+      if (l[i] == '\t' && !tab_col) tab_col = col;
+      width = l[i] == '\t' ? (width / 4 + 1) * 4 : width + 1;
       ++i;
       ++col;
     }
     if (i == l.size() || l[i] == '#') {  // blank or comment-only: no tokens, indentation ignored
+      if (tab_col)  // harmless, but still reported, as before
+        error({line, *tab_col}, 1, "tab in indentation", "indent with spaces only (4 per level is the convention)");
       check_utf8(l.substr(i), line, col);
       if (i == l.size()) {
         if (trivia_) trivia_->blank_lines.push_back(line);
@@ -107,7 +111,21 @@ class Lexer {
       }
       return;
     }
-    const std::uint32_t indent = col - 1;
+    std::uint32_t indent = col - 1;
+    if (tab_col) {
+      // Read the line as if it were indented as meant (tab stops every 4 columns, and one
+      // level deeper after a line ending in ':'), so that the lines after it keep their
+      // own diagnostics instead of being dropped as a misplaced block.
+      const bool opens = tokens_.size() >= 2 && tokens_.back().kind == Tok::newline &&
+                         tokens_[tokens_.size() - 2].kind == Tok::colon;
+      indent = opens && width <= indents_.back() ? indents_.back() + 4 : width;
+      if (indent < indents_.back()) {  // a dedent: to the enclosing level it reaches
+        std::uint32_t level = 0;
+        for (std::uint32_t k : indents_)
+          if (k <= indent) level = k;
+        indent = level;
+      }
+    }
     if (indent > indents_.back()) {
       indents_.push_back(indent);
       push(Tok::indent, {line, col}, 1);
@@ -122,6 +140,9 @@ class Lexer {
                           indents_.back()));
       }
     }
+    // After the indentation tokens, so that the parser skips this line only.
+    if (tab_col)
+      error({line, *tab_col}, 1, "tab in indentation", "indent with spaces only (4 per level is the convention)");
     const std::size_t before = tokens_.size();
     lex_tokens(l, i, line, col);
     if (tokens_.size() > before) push(Tok::newline, {line, static_cast<std::uint32_t>(count_columns(l) + 1)}, 1);
@@ -305,18 +326,33 @@ class Lexer {
       case '*': return one(Tok::star);
       case '/': return one(Tok::slash);
       case '%': return one(Tok::percent);
+      // Habits of C, C++ and Java: each gets the help that fits it.
+      case ';':
+        error(at, 1, "unexpected ';'", "a statement ends at the end of its line: remove the ';'");
+        break;
+      case '{':
+      case '}':
+        error(at, 1, fmt::format("unexpected '{}'", c),
+              "blocks are the lines indented under a line ending in ':', as in Python: 'if x > 0:' and then the "
+              "body indented by 4 spaces");
+        break;
       case '=': return n == '=' ? two(Tok::eq) : one(Tok::assign);
-      case '<': return n == '=' ? two(Tok::le) : one(Tok::lt);
-      case '>': return n == '=' ? two(Tok::ge) : one(Tok::gt);
+      case '<': return n == '=' ? two(Tok::le) : n == '<' ? two(Tok::shl) : one(Tok::lt);
+      case '>': return n == '=' ? two(Tok::ge) : n == '>' ? two(Tok::shr) : one(Tok::gt);
+      case '^': return one(Tok::caret);
+      case '~': return one(Tok::tilde);
       case '!':
         if (n == '=') return two(Tok::ne);
         error(at, 1, "unexpected '!'", "write 'not x' for negation, or '!=' for inequality");
         break;
+      // '&' and '|' are bitwise operators (v2); C's logical '&&' and '||' are words here.
       case '&':
-        error(at, n == '&' ? 2 : 1, fmt::format("unexpected '{}'", n == '&' ? "&&" : "&"), "write 'and'");
+        if (n != '&') return one(Tok::amp);
+        error(at, 2, "unexpected '&&'", "write 'and' ('&' is bitwise and)");
         break;
       case '|':
-        error(at, n == '|' ? 2 : 1, fmt::format("unexpected '{}'", n == '|' ? "||" : "|"), "write 'or'");
+        if (n != '|') return one(Tok::pipe);
+        error(at, 2, "unexpected '||'", "write 'or' ('|' is bitwise or)");
         break;
       default:
         return false;

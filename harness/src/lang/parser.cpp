@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <limits>
 
 namespace interleave {
@@ -15,7 +17,7 @@ constexpr std::string_view statement_help =
     "spawn, join, assert, print, yield, sleep, fence, crash, break, continue, return";
 constexpr std::string_view declaration_help =
     "a top-level line is one of: scenario, about, const, shared, atomic, mutex, cond, "
-    "semaphore, queue, thread, process, fn, main, final, always, observe, outcome, expect, memory";
+    "semaphore, queue, thread, process, fn, main, final, always, observe, outcome, expect, memory, option";
 
 bool is_declaration_keyword(Tok k) {
   return k >= Tok::kw_scenario && k <= Tok::kw_outcome;
@@ -177,6 +179,13 @@ class Parser {
     } while (depth > 0);
   }
 
+  // `[COUNT]` after the name of an atomic, mutex, cond or semaphore: an array of them (v2).
+  void parse_count(Decl& d) {
+    if (!accept(Tok::lbracket)) return;
+    d.count = parse_expr();
+    expect(Tok::rbracket, "']'");
+  }
+
   // ---- declarations --------------------------------------------------------------------
   void parse_declaration(Program& program) {
     const Token& start = cur();
@@ -217,9 +226,8 @@ class Parser {
         d.kind = DeclKind::atomic;
         d.name_loc = cur().loc;
         d.name = declare_name("a variable name");
-        if (at(Tok::lbracket))
-          fail(cur(), "atomic arrays are not supported", "declare one atomic per element, or use a shared array with a mutex");
-        expect(Tok::assign, "'=' and an initial value", "atomic ready = 0");
+        parse_count(d);
+        expect(Tok::assign, "'=' and an initial value", "atomic ready = 0, or atomic flags[4] = 0");
         d.init = parse_expr();
         break;
       case Tok::kw_mutex:
@@ -228,11 +236,16 @@ class Parser {
         d.kind = start.kind == Tok::kw_mutex ? DeclKind::mutex : DeclKind::cond;
         d.name_loc = cur().loc;
         d.name = declare_name(start.kind == Tok::kw_mutex ? "a mutex name" : "a condition variable name");
+        parse_count(d);
         break;
       case Tok::kw_semaphore:
         advance();
         d.kind = DeclKind::semaphore;
-        parse_named_init(d, "a semaphore name", "semaphore slots = 2");
+        d.name_loc = cur().loc;
+        d.name = declare_name("a semaphore name");
+        parse_count(d);
+        expect(Tok::assign, "'=' and a value", "semaphore slots = 2");
+        d.init = parse_expr();
         break;
       case Tok::kw_queue:
         advance();
@@ -242,6 +255,11 @@ class Parser {
         expect(Tok::lbracket, "'[' and a capacity", "queue tasks[8]");
         d.size = parse_expr();
         expect(Tok::rbracket, "']'");
+        if (accept(Tok::lbracket)) {  // queue NAME[COUNT][CAP]: an array of queues
+          d.count = std::move(d.size);
+          d.size = parse_expr();
+          expect(Tok::rbracket, "']'");
+        }
         break;
       case Tok::kw_thread:
       case Tok::kw_process:
@@ -341,6 +359,15 @@ class Parser {
           advance();
           break;
         }
+        // `option NAME [= VALUE]` (v2); `option` is not a keyword either.
+        if (start.kind == Tok::identifier && start.text == "option" && peek().kind == Tok::identifier) {
+          advance();
+          d.kind = DeclKind::option;
+          d.name_loc = cur().loc;
+          d.name = advance().text;
+          if (accept(Tok::assign)) d.init = parse_expr();
+          break;
+        }
         if (start.kind == Tok::identifier && (start.text == "def" || start.text == "func" || start.text == "function"))
           fail(start, fmt::format("unknown declaration '{}'", start.text), "functions are declared with 'fn NAME(PARAMS):'");
         if (start.kind == Tok::identifier || is_keyword(start.kind))
@@ -403,6 +430,7 @@ class Parser {
         skip_block();
         continue;
       }
+      const Tok start = cur().kind;
       try {
         local_declaring_.clear();
         out.push_back(parse_statement());
@@ -410,10 +438,26 @@ class Parser {
         // A dropped `let` still declared its name, as far as later lines are concerned.
         if (!local_declaring_.empty()) program_->broken_names.push_back(local_declaring_);
         recover();
+        // The elif and else of a dropped if belong to it: not "'else' without a matching 'if'".
+        if (start == Tok::kw_if) drop_clauses();
       }
     }
     accept(Tok::dedent);
     --block_depth_;
+  }
+
+  // Parses (for their own mistakes) and drops the elif/else clauses of an if whose line
+  // was dropped.
+  void drop_clauses() {
+    while (at(Tok::kw_elif) || at(Tok::kw_else)) {
+      try {
+        if (advance().kind == Tok::kw_elif || accept(Tok::kw_if)) parse_expr();
+        Block discard;
+        parse_block(discard);
+      } catch (const ParseError&) {
+        recover();
+      }
+    }
   }
 
   Stmt parse_statement() {
@@ -502,6 +546,10 @@ class Parser {
         s.kind = StmtKind::with;
         s.name_loc = cur().loc;
         s.name = expect_name("a mutex name");
+        if (accept(Tok::lbracket)) {  // one mutex of an array
+          s.index = parse_expr();
+          expect(Tok::rbracket, "']'");
+        }
         parse_block(s.body);
         return s;
       case Tok::kw_break:
@@ -541,6 +589,18 @@ class Parser {
       case Tok::kw_fence:
         advance();
         s.kind = StmtKind::fence;
+        if (at(Tok::identifier)) {
+          const auto order = memory_order(cur().text);
+          if (!order || *order == MemOrder::relaxed)
+            fail(cur(), fmt::format("'{}' is not a fence order", cur().text),
+                 "a fence is 'fence' (seq_cst) or 'fence acquire|release|acq_rel|seq_cst'");
+          s.order_loc = cur().loc;
+          s.order = *order;
+          advance();
+        } else if (at(Tok::lparen)) {
+          fail(cur(), "fence is a statement, not a call",
+               peek().kind == Tok::identifier ? fmt::format("write 'fence {}'", peek().text) : std::string("write 'fence' or 'fence acquire'"));
+        }
         break;
       case Tok::kw_sleep: {
         advance();
@@ -564,6 +624,7 @@ class Parser {
         s.value = parse_rhs();
         break;
       case Tok::identifier: {
+        check_c_assignment(start);
         ExprPtr target = parse_expr();
         if (at(Tok::assign)) {
           if (target->kind != ExprKind::name && target->kind != ExprKind::index)
@@ -595,6 +656,32 @@ class Parser {
     }
     expect_end_of_line();
     return s;
+  }
+
+  // `x++`, `x--` and `x += 1` (C, C++, Python): each said as what to write instead.
+  void check_c_assignment(const Token& name) {
+    const Token& op = peek(1);
+    const Token& next = peek(2);
+    const bool adjacent = next.loc.line == op.loc.line && next.loc.col == op.loc.col + op.length;
+    if ((op.kind == Tok::plus || op.kind == Tok::minus) && next.kind == op.kind && adjacent) {
+      const char* sign = op.kind == Tok::plus ? "+" : "-";
+      fail(op, fmt::format("'{0}{1}{1}' is not in the language", name.text, sign),
+           fmt::format("write '{0} = {0} {1} 1' (a read and a write), or for an atomic '{0}.fetch_{2}(1)' (one step)",
+                       name.text, sign, op.kind == Tok::plus ? "add" : "sub"));
+    }
+    static constexpr Tok compound[] = {Tok::plus, Tok::minus, Tok::star, Tok::slash, Tok::percent, Tok::amp,
+                                       Tok::pipe, Tok::caret, Tok::shl, Tok::shr};
+    if (next.kind == Tok::assign && adjacent && std::find(std::begin(compound), std::end(compound), op.kind) != std::end(compound)) {
+      const std::string o(describe(op.kind).substr(1, op.length));
+      const bool rmw = op.kind == Tok::plus || op.kind == Tok::minus || op.kind == Tok::amp || op.kind == Tok::pipe ||
+                       op.kind == Tok::caret;
+      const char* fetch = op.kind == Tok::plus ? "add" : op.kind == Tok::minus ? "sub" : op.kind == Tok::amp ? "and"
+                          : op.kind == Tok::pipe ? "or" : "xor";
+      fail(op, fmt::format("compound assignment '{}=' is not in the language", o),
+           rmw ? fmt::format("write '{0} = {0} {1} ...' (a read and a write), or for an atomic '{0}.fetch_{2}(...)' (one step)",
+                             name.text, o, fetch)
+               : fmt::format("write '{0} = {0} {1} ...'", name.text, o));
+    }
   }
 
   static std::string canonical_duration(std::uint64_t ns) {
@@ -707,7 +794,7 @@ class Parser {
       e->args.push_back(parse_not());
       return finish(std::move(e));
     }
-    return parse_comparison();
+    return parse_bit_or();
   }
 
   static std::optional<BinOp> comparison_op(Tok k) {
@@ -722,11 +809,63 @@ class Parser {
     }
   }
 
-  ExprPtr parse_comparison() {
+  // C's precedence: | loosest, then ^, then &, all looser than comparisons. A comparison
+  // written bare as an operand of one of them is C's classic trap (`x & 1 == 0` is
+  // `x & (1 == 0)`), so it is an error that shows both readings.
+  ExprPtr bitwise_operand(ExprPtr e, const Token& op) {
+    if (e->kind == ExprKind::binary && e->bin >= BinOp::eq && e->bin <= BinOp::ge && !e->parenthesized) {
+      sink_.error(e->name_loc, static_cast<std::uint32_t>(spelling(e->bin).size()),
+                  fmt::format("comparison '{}' inside bitwise '{}' needs parentheses", spelling(e->bin), op.kind == Tok::amp ? "&" : op.kind == Tok::pipe ? "|" : "^"),
+                  "as in C, comparisons bind tighter than & | ^: write '(x & 1) == 0' to test bits, or 'x & (1 == 0)'");
+      throw ParseError{};
+    }
+    return e;
+  }
+
+  ExprPtr parse_bit_or() {
+    ExprPtr lhs = parse_bit_xor();
+    while (at(Tok::pipe)) {
+      const Token& op = advance();
+      lhs = bitwise_operand(std::move(lhs), op);
+      lhs = binary(BinOp::bit_or, op, std::move(lhs), bitwise_operand(parse_bit_xor(), op));
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_bit_xor() {
+    ExprPtr lhs = parse_bit_and();
+    while (at(Tok::caret)) {
+      const Token& op = advance();
+      lhs = bitwise_operand(std::move(lhs), op);
+      lhs = binary(BinOp::bit_xor, op, std::move(lhs), bitwise_operand(parse_bit_and(), op));
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_bit_and() {
+    ExprPtr lhs = parse_comparison();
+    while (at(Tok::amp)) {
+      const Token& op = advance();
+      lhs = bitwise_operand(std::move(lhs), op);
+      lhs = binary(BinOp::bit_and, op, std::move(lhs), bitwise_operand(parse_comparison(), op));
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_shift() {
     ExprPtr lhs = parse_additive();
+    while (at(Tok::shl) || at(Tok::shr)) {
+      const Token& op = advance();
+      lhs = binary(op.kind == Tok::shl ? BinOp::shl : BinOp::shr, op, std::move(lhs), parse_additive());
+    }
+    return lhs;
+  }
+
+  ExprPtr parse_comparison() {
+    ExprPtr lhs = parse_shift();
     if (const auto op = comparison_op(cur().kind)) {
       const Token& op_tok = advance();
-      lhs = binary(*op, op_tok, std::move(lhs), parse_additive());
+      lhs = binary(*op, op_tok, std::move(lhs), parse_shift());
       if (comparison_op(cur().kind))
         fail(cur(), "comparisons cannot be chained", "write 'a < b and b < c'");
     }
@@ -753,6 +892,17 @@ class Parser {
   }
 
   ExprPtr parse_unary() {
+    if (at(Tok::tilde)) {
+      DepthGuard guard(*this);
+      const Token& op = advance();
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::unary;
+      e->un = UnOp::bit_not;
+      e->loc = op.loc;
+      e->name_loc = op.loc;
+      e->args.push_back(parse_unary());
+      return finish(std::move(e));
+    }
     if (!at(Tok::minus)) return parse_primary();
     DepthGuard guard(*this);
     const Token& op = advance();
@@ -778,10 +928,18 @@ class Parser {
     expect(Tok::lparen, "'('");
     if (!at(Tok::rparen)) {
       do {
+        if (allow_order && cpp_memory_order(e)) break;
         if (allow_order && at(Tok::identifier) && memory_order(cur().text) &&
             (peek().kind == Tok::rparen || peek().kind == Tok::comma)) {
           e.order_loc = cur().loc;
           e.order = *memory_order(advance().text);
+          // compare_exchange takes a second order, for failure: x.compare_exchange(e, d, acq_rel, acquire).
+          if (at(Tok::comma) && peek().kind == Tok::identifier && memory_order(peek().text) &&
+              peek(2).kind == Tok::rparen) {
+            advance();
+            e.failure_order_loc = cur().loc;
+            e.failure_order = *memory_order(advance().text);
+          }
           if (!at(Tok::rparen))
             fail(cur(), "the memory order must be the last argument", "x.store(1, release)");
           break;
@@ -792,6 +950,63 @@ class Parser {
       } while (accept(Tok::comma));
     }
     expect(Tok::rparen, "')' or ','");
+  }
+
+  // C++'s spellings of an order (`memory_order_release`, `std::memory_order_release`,
+  // `std::memory_order::release`): reported with the word to write, and read as that order
+  // so that the call is not also miscounted.
+  bool cpp_memory_order(Expr& e) {
+    const std::size_t from = p_;
+    const Token& first = cur();
+    std::size_t k = 0;
+    auto tok = [&](std::size_t n) -> const Token& { return peek(n); };
+    if (first.kind == Tok::identifier && first.text == "std" && tok(1).kind == Tok::colon && tok(2).kind == Tok::colon) k = 3;
+    if (tok(k).kind == Tok::identifier && tok(k).text == "memory_order" && tok(k + 1).kind == Tok::colon &&
+        tok(k + 2).kind == Tok::colon && tok(k + 3).kind == Tok::identifier) {
+      k += 3;
+    } else if (tok(k).kind == Tok::identifier && tok(k).text.rfind("memory_order_", 0) == 0) {
+    } else {
+      return false;
+    }
+    const Token& last = tok(k);
+    std::string word = last.text;
+    if (word.rfind("memory_order_", 0) == 0) word = word.substr(13);
+    const auto order = memory_order(word);
+    if (!order || (tok(k + 1).kind != Tok::rparen && tok(k + 1).kind != Tok::comma)) return false;
+    const std::uint32_t length = last.loc.col + last.length - first.loc.col;
+    std::string written;
+    for (std::size_t n = 0; n <= k; ++n) written += tok(n).kind == Tok::colon ? ":" : tok(n).text;
+    sink_.error(first.loc, length, fmt::format("'{}' is C++'s spelling of a memory order", written),
+                fmt::format("write '{}': orders are plain words here, the last arguments of the call", word));
+    p_ = from + k + 1;
+    if (e.order == MemOrder::unspecified) {
+      e.order_loc = first.loc;
+      e.order = *order;
+    } else {
+      e.failure_order_loc = first.loc;
+      e.failure_order = *order;
+    }
+    if (at(Tok::comma)) {
+      advance();
+      if (!cpp_memory_order(e) && !(at(Tok::identifier) && memory_order(cur().text))) return true;
+      if (at(Tok::identifier) && memory_order(cur().text)) {
+        e.failure_order_loc = cur().loc;
+        e.failure_order = *memory_order(advance().text);
+      }
+    }
+    return true;
+  }
+
+  // At '.': NAME.method(ARGS) or NAME[i].method(ARGS).
+  void parse_method(Expr& e) {
+    advance();
+    e.kind = ExprKind::method;
+    e.method_loc = cur().loc;
+    if (at(Tok::identifier) || is_keyword(cur().kind)) e.method = advance().text;
+    else fail(cur(), fmt::format("expected a method name after '.', found {}", found(cur())));
+    if (!at(Tok::lparen))
+      fail(cur(), fmt::format("expected '(' after '.{}'", e.method), fmt::format("call it: {}.{}()", e.name, e.method));
+    parse_args(e, true);
   }
 
   ExprPtr parse_primary() {
@@ -819,6 +1034,7 @@ class Parser {
         advance();
         ExprPtr inner = parse_expr();
         expect(Tok::rparen, "')'");
+        inner->parenthesized = true;
         return inner;
       }
       case Tok::kw_any:
@@ -852,6 +1068,10 @@ class Parser {
     advance();
     e->name = tok.text;
     e->name_loc = tok.loc;
+    if (at(Tok::colon) && peek().kind == Tok::colon && peek().loc.col == cur().loc.col + 1)
+      fail(tok, fmt::format("'{}::' is C++ scope syntax", tok.text),
+           tok.text == "std" ? "there is no standard library here: drop 'std::' and write the operation itself"
+                             : "names have no namespaces here: write the name alone");
     if (at(Tok::lparen)) {
       e->kind = ExprKind::call;
       parse_args(*e, false);
@@ -860,15 +1080,13 @@ class Parser {
       e->kind = ExprKind::index;
       e->args.push_back(parse_expr());
       expect(Tok::rbracket, "']'");
+      if (at(Tok::dot)) {  // a method of one element of an array of objects (v2)
+        e->subscript = std::move(e->args[0]);
+        e->args.clear();
+        parse_method(*e);
+      }
     } else if (at(Tok::dot)) {
-      advance();
-      e->kind = ExprKind::method;
-      e->method_loc = cur().loc;
-      if (at(Tok::identifier) || is_keyword(cur().kind)) e->method = advance().text;
-      else fail(cur(), fmt::format("expected a method name after '.', found {}", found(cur())));
-      if (!at(Tok::lparen))
-        fail(cur(), fmt::format("expected '(' after '.{}'", e->method), fmt::format("call it: {}.{}()", e->name, e->method));
-      parse_args(*e, true);
+      parse_method(*e);
     } else {
       e->kind = ExprKind::name;
     }

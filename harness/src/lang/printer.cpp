@@ -7,7 +7,7 @@ namespace interleave {
 namespace {
 
 // Binding strength, loosest first; the parser's grammar has the same levels.
-enum Prec : int { p_or = 1, p_and, p_not, p_cmp, p_add, p_mul, p_unary, p_primary };
+enum Prec : int { p_or = 1, p_and, p_not, p_bit_or, p_bit_xor, p_bit_and, p_cmp, p_shift, p_add, p_mul, p_unary, p_primary };
 
 int prec_of(BinOp op) {
   switch (op) {
@@ -18,6 +18,11 @@ int prec_of(BinOp op) {
     case BinOp::mul:
     case BinOp::div:
     case BinOp::mod: return p_mul;
+    case BinOp::bit_or: return p_bit_or;
+    case BinOp::bit_xor: return p_bit_xor;
+    case BinOp::bit_and: return p_bit_and;
+    case BinOp::shl:
+    case BinOp::shr: return p_shift;
     default: return p_cmp;
   }
 }
@@ -33,7 +38,8 @@ int prec_of(const Expr& e) {
   }
 }
 
-void print_args(std::string& out, const std::vector<ExprPtr>& args, MemOrder order = MemOrder::unspecified);
+void print_args(std::string& out, const std::vector<ExprPtr>& args, MemOrder order = MemOrder::unspecified,
+                MemOrder failure_order = MemOrder::unspecified);
 
 void print_expr(std::string& out, const Expr& e, int min_prec) {
   const bool parens = prec_of(e) < min_prec;
@@ -49,6 +55,9 @@ void print_expr(std::string& out, const Expr& e, int min_prec) {
       if (e.un == UnOp::not_) {
         out += "not ";
         print_expr(out, *e.args[0], p_not);
+      } else if (e.un == UnOp::bit_not) {
+        out += '~';
+        print_expr(out, *e.args[0], p_unary);
       } else {
         out += '-';
         // "-5" would read back as the literal -5, and "--x" is fine but "-(-5)" is clearer.
@@ -64,9 +73,14 @@ void print_expr(std::string& out, const Expr& e, int min_prec) {
     case ExprKind::binary: {
       const int p = prec_of(e.bin);
       const bool comparison = p == p_cmp;
-      print_expr(out, *e.args[0], comparison ? p + 1 : p);
+      // A comparison under & | ^ is always parenthesised: the parser refuses it bare.
+      const bool bitwise = p >= p_bit_or && p <= p_bit_and;
+      auto operand = [&](const Expr& a, int min) {
+        print_expr(out, a, bitwise && prec_of(a) == p_cmp ? p_cmp + 1 : min);
+      };
+      operand(*e.args[0], comparison ? p + 1 : p);
       out += fmt::format(" {} ", spelling(e.bin));
-      print_expr(out, *e.args[1], p + 1);
+      operand(*e.args[1], p + 1);
       break;
     }
     case ExprKind::index:
@@ -81,9 +95,14 @@ void print_expr(std::string& out, const Expr& e, int min_prec) {
       break;
     case ExprKind::method:
       out += e.name;
+      if (e.subscript) {
+        out += '[';
+        print_expr(out, *e.subscript, 0);
+        out += ']';
+      }
       out += '.';
       out += e.method;
-      print_args(out, e.args, e.order);
+      print_args(out, e.args, e.order, e.failure_order);
       break;
     case ExprKind::any:
       out += "any";
@@ -106,7 +125,7 @@ void print_expr(std::string& out, const Expr& e, int min_prec) {
   if (parens) out += ')';
 }
 
-void print_args(std::string& out, const std::vector<ExprPtr>& args, MemOrder order) {
+void print_args(std::string& out, const std::vector<ExprPtr>& args, MemOrder order, MemOrder failure_order) {
   out += '(';
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (i) out += ", ";
@@ -115,6 +134,10 @@ void print_args(std::string& out, const std::vector<ExprPtr>& args, MemOrder ord
   if (order != MemOrder::unspecified) {
     if (!args.empty()) out += ", ";
     out += spelling(order);
+    if (failure_order != MemOrder::unspecified) {
+      out += ", ";
+      out += spelling(failure_order);
+    }
   }
   out += ')';
 }
@@ -124,6 +147,9 @@ std::string expr_text(const Expr& e) {
   print_expr(out, e, 0);
   return out;
 }
+
+// "[4]" after the name of an array of objects (v2), else nothing.
+std::string count_text(const Decl& d) { return d.count ? "[" + expr_text(*d.count) + "]" : std::string(); }
 
 std::string params_text(const Decl& d) {
   std::string out = "(";
@@ -254,16 +280,17 @@ class Printer {
       case DeclKind::scenario: text = "scenario " + d.name; break;
       case DeclKind::about: text = "about " + quote(d.name); break;
       case DeclKind::memory: text = "memory " + d.name; break;
+      case DeclKind::option: text = d.init ? fmt::format("option {} = {}", d.name, expr_text(*d.init)) : "option " + d.name; break;
       case DeclKind::constant: text = fmt::format("const {} = {}", d.name, expr_text(*d.init)); break;
       case DeclKind::shared:
         text = d.size ? fmt::format("shared {}[{}] = {}", d.name, expr_text(*d.size), expr_text(*d.init))
                       : fmt::format("shared {} = {}", d.name, expr_text(*d.init));
         break;
-      case DeclKind::atomic: text = fmt::format("atomic {} = {}", d.name, expr_text(*d.init)); break;
-      case DeclKind::mutex: text = "mutex " + d.name; break;
-      case DeclKind::cond: text = "cond " + d.name; break;
-      case DeclKind::semaphore: text = fmt::format("semaphore {} = {}", d.name, expr_text(*d.init)); break;
-      case DeclKind::queue: text = fmt::format("queue {}[{}]", d.name, expr_text(*d.size)); break;
+      case DeclKind::atomic: text = fmt::format("atomic {}{} = {}", d.name, count_text(d), expr_text(*d.init)); break;
+      case DeclKind::mutex: text = "mutex " + d.name + count_text(d); break;
+      case DeclKind::cond: text = "cond " + d.name + count_text(d); break;
+      case DeclKind::semaphore: text = fmt::format("semaphore {}{} = {}", d.name, count_text(d), expr_text(*d.init)); break;
+      case DeclKind::queue: text = fmt::format("queue {}{}[{}]", d.name, count_text(d), expr_text(*d.size)); break;
       case DeclKind::thread:
       case DeclKind::process:
         text = fmt::format("{} {}{}:", spelling(d.kind), d.name, d.params.empty() ? "" : params_text(d));
@@ -326,7 +353,8 @@ std::string print_stmt_head(const Stmt& s) {
     case StmtKind::break_: return "break";
     case StmtKind::continue_: return "continue";
     case StmtKind::return_: return s.value ? "return " + expr_text(*s.value) : "return";
-    case StmtKind::with: return fmt::format("with {}:", s.name);
+    case StmtKind::with:
+      return s.index ? fmt::format("with {}[{}]:", s.name, expr_text(*s.index)) : fmt::format("with {}:", s.name);
     case StmtKind::assert_: return with_message("assert " + expr_text(*s.value), s.message);
     case StmtKind::print: {
       std::string out = "print ";
@@ -339,7 +367,7 @@ std::string print_stmt_head(const Stmt& s) {
     }
     case StmtKind::yield: return "yield";
     case StmtKind::sleep: return "sleep " + s.duration_text;
-    case StmtKind::fence: return "fence";
+    case StmtKind::fence: return s.order == MemOrder::unspecified ? "fence" : fmt::format("fence {}", spelling(s.order));
     case StmtKind::crash: return s.message ? "crash " + quote(*s.message) : "crash";
   }
   return {};

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <set>
+#include <map>
 #include <unordered_map>
 
 #include "interleave/printer.hpp"
@@ -12,6 +13,19 @@
 namespace interleave {
 
 namespace {
+
+// Arrays of objects are compiled to one object per element, reached through a jump table.
+constexpr std::int64_t max_object_array = 1024;
+
+std::string_view plural(RefKind k) {
+  switch (k) {
+    case RefKind::mutex: return "mutexes";
+    case RefKind::cond: return "conds";
+    case RefKind::semaphore: return "semaphores";
+    case RefKind::queue: return "queues";
+    default: return "atomic variables";
+  }
+}
 
 struct Global {
   RefKind kind;
@@ -38,6 +52,12 @@ std::string_view kind_noun(RefKind k) {
   return "name";
 }
 
+// Until v2's handles land (docs/language.md, Version 2, planned), a sync object cannot be
+// a parameter or a local: the diagnostics that meet one say so.
+constexpr std::string_view no_handles_help =
+    "sync objects cannot be passed to a fn or thread or held in a local yet (handles are planned); "
+    "name the object itself, e.g. 'with lock_a:', or branch on an index";
+
 struct MethodSig {
   std::string_view name;
   std::size_t args;        // without the memory order
@@ -57,13 +77,23 @@ const std::vector<MethodSig>& methods_of(RefKind k) {
   static const std::vector<MethodSig> sem{{"acquire", 0, false, false, "s.acquire()"},
                                           {"release", 0, false, false, "s.release()"}};
   static const std::vector<MethodSig> queue{{"put", 1, false, false, "q.put(VALUE)"},
-                                            {"get", 0, true, false, "let v = q.get()"}};
+                                            {"get", 0, true, false, "let v = q.get()"},
+                                            {"try_put", 1, true, false, "let ok = q.try_put(VALUE)"},
+                                            {"try_get", 1, true, false, "let ok = q.try_get(LOCAL)"},
+                                            {"size", 0, true, false, "let n = q.size()"},
+                                            {"close", 0, false, false, "q.close()"}};
   static const std::vector<MethodSig> atomic{
       {"load", 0, true, true, "x.load([ORDER])"},
       {"store", 1, false, true, "x.store(VALUE[, ORDER])"},
       {"fetch_add", 1, true, true, "x.fetch_add(VALUE[, ORDER])"},
       {"exchange", 1, true, true, "x.exchange(VALUE[, ORDER])"},
-      {"cas", 2, true, true, "x.cas(EXPECTED, DESIRED[, ORDER])"}};
+      {"cas", 2, true, true, "x.cas(EXPECTED, DESIRED[, ORDER])"},
+      {"fetch_sub", 1, true, true, "x.fetch_sub(VALUE[, ORDER])"},
+      {"fetch_and", 1, true, true, "x.fetch_and(VALUE[, ORDER])"},
+      {"fetch_or", 1, true, true, "x.fetch_or(VALUE[, ORDER])"},
+      {"fetch_xor", 1, true, true, "x.fetch_xor(VALUE[, ORDER])"},
+      {"compare_exchange", 2, true, true, "x.compare_exchange(EXPECTED, DESIRED[, ORDER[, FAILURE_ORDER]])"},
+      {"compare_exchange_weak", 2, true, true, "let ok = x.compare_exchange_weak(LOCAL, DESIRED[, ORDER[, FAILURE_ORDER]])"}};
   switch (k) {
     case RefKind::mutex: return mutex;
     case RefKind::cond: return cond;
@@ -147,6 +177,7 @@ class Resolver {
     std::string best;
     std::size_t best_d = std::max<std::size_t>(1, name.size() / 3) + 1;
     auto consider = [&](const std::string& cand) {
+      if (cand == name) return;  // never "did you mean 'x'?" for x itself
       const std::size_t d = edit_distance(name, cand);
       if (d < best_d) { best_d = d; best = cand; }
     };
@@ -211,7 +242,8 @@ class Resolver {
               {fmt::format("the {} '{}' is declared at {}", kind_noun(it->second.kind), d.name, loc_text(prev.name_loc))});
         continue;
       }
-      globals_[d.name] = Global{kind, static_cast<std::uint32_t>(table->size()), i, d.size != nullptr};
+      globals_[d.name] = Global{kind, static_cast<std::uint32_t>(table->size()), i,
+                                kind == RefKind::shared ? d.size != nullptr : d.count != nullptr};
       table->push_back(Symbol{d.name, i});
     }
     if (scenario_decl_) p_.scenario_name = p_.decls[*scenario_decl_].name;
@@ -278,6 +310,7 @@ class Resolver {
         const auto v = eval_const(*e.args[0]);
         if (!v) return v;
         if (e.un == UnOp::not_) return *v == 0 ? 1 : 0;
+        if (e.un == UnOp::bit_not) return ~*v;
         if (*v == std::numeric_limits<std::int64_t>::min()) return overflow(e);
         return -*v;
       }
@@ -306,6 +339,16 @@ class Resolver {
           case BinOp::ge: return *a >= *b;
           case BinOp::and_: return (*a != 0 && *b != 0) ? 1 : 0;
           case BinOp::or_: return (*a != 0 || *b != 0) ? 1 : 0;
+          case BinOp::bit_and: return *a & *b;
+          case BinOp::bit_or: return *a | *b;
+          case BinOp::bit_xor: return *a ^ *b;
+          case BinOp::shl:
+          case BinOp::shr:
+            if (*b < 0 || *b > 63) {
+              error(e.name_loc, 2, fmt::format("shift by {} in a constant: the amount must be 0 to 63", *b));
+              return std::nullopt;
+            }
+            return e.bin == BinOp::shl ? static_cast<std::int64_t>(static_cast<std::uint64_t>(*a) << *b) : *a >> *b;
         }
         return std::nullopt;
       }
@@ -324,6 +367,15 @@ class Resolver {
   // ---- declarations --------------------------------------------------------------------
   void resolve_decl(std::uint32_t i) {
     Decl& d = p_.decls[i];
+    if (d.count) {  // an array of objects (v2)
+      if (const auto n = eval_const(*d.count)) {
+        if (*n < 1 || *n > max_object_array)
+          error(d.count->loc, d.count->length, fmt::format("array size {} is out of range", *n),
+                fmt::format("an array of objects has 1 to {} elements", max_object_array));
+        else
+          d.count_value = *n;
+      }
+    }
     switch (d.kind) {
       case DeclKind::constant:
         const_value(i);
@@ -380,6 +432,9 @@ class Resolver {
         for (auto& e : d.exprs)
           if (const auto v = outcome_value(*e)) d.outcome_values.push_back(*v);
         break;
+      case DeclKind::option:
+        resolve_option(d);
+        break;
       case DeclKind::expect:
       case DeclKind::scenario:
       case DeclKind::about:
@@ -387,6 +442,55 @@ class Resolver {
       case DeclKind::mutex:
       case DeclKind::cond:
         break;
+    }
+  }
+
+  // `option NAME [= VALUE]`: the options a scenario may fix for itself (the command line
+  // wins over them).
+  void resolve_option(Decl& d) {
+    static constexpr std::string_view valid = "the options are: spurious_wakeups, max_steps = N, memory = rc11|tso|sc";
+    const auto len = len_of(d.name);
+    if (const auto first = options_seen_.find(d.name); first != options_seen_.end()) {
+      error(d.name_loc, len, fmt::format("option '{}' is set twice", d.name), "a scenario sets each option once",
+            {fmt::format("the first is at {}", loc_text(first->second))});
+      return;
+    }
+    options_seen_.emplace(d.name, d.loc);
+    if (d.name == "spurious_wakeups") {
+      if (d.init) {
+        error(d.init->loc, d.init->length, "option spurious_wakeups takes no value",
+              "write 'option spurious_wakeups' to allow them; leave it out to forbid them");
+        return;
+      }
+      p_.spurious_wakeups = true;
+    } else if (d.name == "max_steps") {
+      if (!d.init) {
+        error(d.name_loc, len, "option max_steps needs a value", "option max_steps = 50_000");
+        return;
+      }
+      const auto v = eval_const(*d.init);
+      if (!v) return;
+      if (*v < 1 || *v > 100'000'000) {
+        error(d.init->loc, d.init->length, fmt::format("option max_steps = {} is out of range", *v),
+              "the step bound is 1 to 100000000, as for --max-steps");
+        return;
+      }
+      p_.max_steps = static_cast<std::uint64_t>(*v);
+    } else if (d.name == "memory") {
+      const auto model = d.init && d.init->kind == ExprKind::name ? memory_model_named(d.init->name) : std::nullopt;
+      if (!model) {
+        error(d.init ? d.init->loc : d.name_loc, d.init ? d.init->length : len, "option memory needs a memory model",
+              fmt::format("the models are {}, e.g. 'option memory = rc11'", memory_model_words));
+        return;
+      }
+      if (memory_decl_) {
+        error(d.loc, 6, "the memory model is set twice", "keep either the 'memory' line or 'option memory'",
+              {fmt::format("the 'memory' line is at {}", loc_text(p_.decls[*memory_decl_].loc))});
+        return;
+      }
+      p_.memory = model;
+    } else {
+      error(d.name_loc, len, fmt::format("unknown option '{}'", d.name), std::string(valid));
     }
   }
 
@@ -628,15 +732,24 @@ class Resolver {
         break;
       case StmtKind::with: {
         auto it = globals_.find(s.name);
-        if (it == globals_.end()) {
+        if (find_local(s.name)) {
+          error(s.name_loc, len_of(s.name), fmt::format("'with' needs a mutex, but '{}' is a local variable", s.name),
+                std::string(no_handles_help));
+        } else if (it == globals_.end()) {
           error(s.name_loc, len_of(s.name), fmt::format("undeclared name '{}'", s.name), suggestion(s.name, false));
         } else if (it->second.kind != RefKind::mutex) {
           error(s.name_loc, len_of(s.name),
                 fmt::format("'with' needs a mutex, but '{}' is {}", s.name, a_kind(it->second.kind)),
                 "declare it with 'mutex NAME'");
+        } else if (it->second.is_array != (s.index != nullptr)) {
+          error(s.name_loc, len_of(s.name),
+                it->second.is_array ? fmt::format("'{}' is an array of mutexes; lock one element", s.name)
+                                    : fmt::format("'{}' is not an array", s.name),
+                it->second.is_array ? fmt::format("with {}[INDEX]:", s.name) : fmt::format("with {}:", s.name));
         } else {
           s.ref = Ref{RefKind::mutex, it->second.index};
         }
+        if (s.index) resolve_expr(*s.index, Context::body, true);
         resolve_block(s.body, true);
         break;
       }
@@ -695,8 +808,11 @@ class Resolver {
         s.ref = Ref{RefKind::shared, g.index};
         return;
       case RefKind::atomic:
-        if (s.index) {
-          error(s.name_loc, len_of(s.name), fmt::format("'{}' is not an array", s.name));
+        if (g.is_array != (s.index != nullptr)) {
+          error(s.name_loc, len_of(s.name),
+                g.is_array ? fmt::format("'{}' is an array; assign to one element", s.name)
+                           : fmt::format("'{}' is not an array", s.name),
+                g.is_array ? fmt::format("{}[INDEX] = VALUE", s.name) : std::string());
           return;
         }
         s.ref = Ref{RefKind::atomic, g.index};  // a plain store, seq_cst
@@ -750,9 +866,15 @@ class Resolver {
             error(e.name_loc, len_of(e.name), fmt::format("undeclared array '{}'", e.name), suggestion(e.name, true));
           return;
         }
+        if (it->second.kind == RefKind::atomic && it->second.is_array) {  // v2: one atomic of an array
+          e.ref = Ref{RefKind::atomic, it->second.index};
+          return;
+        }
         if (it->second.kind != RefKind::shared || !it->second.is_array) {
           error(e.name_loc, len_of(e.name), fmt::format("'{}' is not an array", e.name),
-                fmt::format("'{}' is {}", e.name, a_kind(it->second.kind)));
+                it->second.is_array ? fmt::format("'{}' is an array of {}: call a method of one element, {}[INDEX].METHOD()",
+                                                  e.name, plural(it->second.kind), e.name)
+                                    : fmt::format("'{}' is {}", e.name, a_kind(it->second.kind)));
           return;
         }
         e.ref = Ref{RefKind::shared, it->second.index};
@@ -791,6 +913,11 @@ class Resolver {
     switch (g.kind) {
       case RefKind::constant:
       case RefKind::atomic:
+        if (g.is_array) {
+          error(e.name_loc, len_of(e.name), fmt::format("'{}' is an array; read one element", e.name),
+                fmt::format("{}[INDEX]", e.name));
+          return;
+        }
         e.ref = Ref{g.kind, g.index};
         return;
       case RefKind::shared:
@@ -808,6 +935,7 @@ class Resolver {
         if (g.kind == RefKind::thread || g.kind == RefKind::process)
           help = fmt::format("start it with 'spawn {}(...)'", e.name);
         if (g.kind == RefKind::fn) help = fmt::format("call it: {}(...)", e.name);
+        if (!ms.empty() || g.kind == RefKind::cond) help += fmt::format("; {}", no_handles_help);
         error(e.name_loc, len_of(e.name), fmt::format("'{}' is {}, not a value", e.name, a_kind(g.kind)), help);
         return;
       }
@@ -865,11 +993,12 @@ class Resolver {
   }
 
   void resolve_method(Expr& e, bool value) {
+    if (e.subscript) resolve_expr(*e.subscript, Context::body, true);
     for (auto& a : e.args)
       if (!(e.method == "wait" && &a == &e.args.front())) resolve_expr(*a, Context::body, true);
     if (find_local(e.name)) {
       error(e.name_loc, len_of(e.name), fmt::format("'{}' is a local variable; it has no methods", e.name),
-            "methods belong to mutex, cond, semaphore, queue and atomic objects");
+            fmt::format("methods belong to mutex, cond, semaphore, queue and atomic objects; {}", no_handles_help));
       return;
     }
     auto it = globals_.find(e.name);
@@ -883,11 +1012,18 @@ class Resolver {
     if (sig == ms.end()) {
       std::string help = ms.empty() ? "" : fmt::format("{} methods: {}", kind_noun(g.kind), method_list(g.kind));
       if (g.kind == RefKind::shared)
-        help = "read and assign it directly, or declare it 'atomic' for load(), store(), fetch_add(), exchange(), cas()";
+        help = "read and assign it directly, or declare it 'atomic' for load(), store(), fetch_add(), exchange(), compare_exchange()";
       else if (ms.empty())
         help = fmt::format("only mutex, cond, semaphore, queue and atomic objects have methods");
       error(e.method_loc, len_of(e.method),
             fmt::format("'{}' is not a method of {} '{}'", e.method, kind_noun(g.kind), e.name), help);
+      return;
+    }
+    if (g.is_array != (e.subscript != nullptr)) {
+      error(e.name_loc, len_of(e.name),
+            g.is_array ? fmt::format("'{}' is an array of {}; call the method on one element", e.name, plural(g.kind))
+                       : fmt::format("'{}' is not an array", e.name),
+            g.is_array ? fmt::format("{}[INDEX].{}(...)", e.name, e.method) : fmt::format("{}.{}(...)", e.name, e.method));
       return;
     }
     e.ref = Ref{g.kind, g.index};
@@ -899,6 +1035,29 @@ class Resolver {
     if (value && !sig->gives_value) {
       error(e.method_loc, len_of(e.method), fmt::format("'{}()' gives no value", e.method),
             fmt::format("call it as a statement: {}", sig->usage));
+    }
+    const bool is_cmpxchg = e.method == "compare_exchange" || e.method == "compare_exchange_weak";
+    if (e.failure_order != MemOrder::unspecified) {
+      const auto len = static_cast<std::uint32_t>(spelling(e.failure_order).size());
+      if (!is_cmpxchg)
+        error(e.failure_order_loc, len, fmt::format("'{}' takes one memory order", e.method),
+              "only compare_exchange and compare_exchange_weak take a second (failure) order");
+      else if (e.failure_order == MemOrder::release || e.failure_order == MemOrder::acq_rel)
+        error(e.failure_order_loc, len, fmt::format("'{}' is not a valid failure order", spelling(e.failure_order)),
+              "a failed compare-exchange is a load: its order is relaxed, acquire or seq_cst");
+    }
+    if (e.method == "compare_exchange_weak" && g.kind == RefKind::atomic && e.args.size() == 2 &&
+        (e.args[0]->kind != ExprKind::name || e.args[0]->ref.kind != RefKind::local)) {
+      // A spurious failure sees the expected value, so only a status can report it; the
+      // value seen goes back into the local, as C++ writes back `expected`.
+      error(e.args[0]->loc, e.args[0]->length, "compare_exchange_weak() takes the expected value in a local variable",
+            fmt::format("it gives 1 or 0 and stores the value it saw into the local: let seen = {0}.load(), then "
+                        "let ok = {0}.compare_exchange_weak(seen, seen + 1)", e.name));
+    }
+    if (e.method == "try_get" && g.kind == RefKind::queue && e.args.size() == 1 &&
+        (e.args[0]->kind != ExprKind::name || e.args[0]->ref.kind != RefKind::local)) {
+      error(e.args[0]->loc, e.args[0]->length, "try_get() stores the value into a local variable",
+            fmt::format("let v = 0, then let ok = {}.try_get(v)", e.name));
     }
     if (e.order != MemOrder::unspecified) {
       const bool is_load = e.method == "load";
@@ -915,8 +1074,14 @@ class Resolver {
     }
     if (e.method == "wait" && !e.args.empty()) {
       Expr& m = *e.args.front();
-      auto mit = m.kind == ExprKind::name ? globals_.find(m.name) : globals_.end();
-      if (mit == globals_.end() || mit->second.kind != RefKind::mutex) {
+      auto mit = m.kind == ExprKind::name || m.kind == ExprKind::index ? globals_.find(m.name) : globals_.end();
+      if (m.kind == ExprKind::index) resolve_expr(*m.args[0], Context::body, true);
+      if (mit != globals_.end() && mit->second.kind == RefKind::mutex && mit->second.is_array != (m.kind == ExprKind::index)) {
+        error(m.loc, m.length,
+              mit->second.is_array ? fmt::format("'{}' is an array of mutexes; wait with one element", m.name)
+                                   : fmt::format("'{}' is not an array", m.name),
+              mit->second.is_array ? fmt::format("{}.wait({}[INDEX])", e.name, m.name) : fmt::format("{}.wait({})", e.name, m.name));
+      } else if (mit == globals_.end() || mit->second.kind != RefKind::mutex) {
         error(m.loc, m.length, "wait() needs the mutex that guards the condition",
               fmt::format("{}.wait(MUTEX), with MUTEX declared by 'mutex NAME'", e.name));
       } else {
@@ -930,6 +1095,7 @@ class Resolver {
   DiagnosticSink& sink_;
   std::unordered_map<std::string, Global> globals_;
   std::optional<std::uint32_t> scenario_decl_, about_decl_, memory_decl_;
+  std::map<std::string, Loc> options_seen_;
   bool had_syntax_errors_ = false;
   std::vector<std::uint32_t> evaluating_;
   std::set<std::uint32_t> failed_consts_;

@@ -17,6 +17,12 @@ std::string order_text(MemOrder o) {
   return std::string(spelling(o == MemOrder::unspecified ? MemOrder::seq_cst : o));
 }
 
+// The object a method or `with` works on: NAME, or NAME[INDEX] for an element (v2).
+std::string object_name(const std::string& name, const Expr* subscript) {
+  return subscript ? fmt::format("{}[{}]", name, print(*subscript)) : name;
+}
+std::string with_name(const Stmt& s) { return object_name(s.name, s.index.get()); }
+
 void expr_steps(const Program& p, const Expr& e, std::vector<StepInfo>& out) {
   auto add = [&](std::string op) { out.push_back(StepInfo{e.loc, std::move(op)}); };
   switch (e.kind) {
@@ -29,7 +35,8 @@ void expr_steps(const Program& p, const Expr& e, std::vector<StepInfo>& out) {
       return;
     case ExprKind::index:
       expr_steps(p, *e.args[0], out);
-      add(fmt::format("read {}[{}]", e.name, print(*e.args[0])));
+      if (e.ref.kind == RefKind::atomic) add(fmt::format("load {}[{}] (seq_cst)", e.name, print(*e.args[0])));
+      else add(fmt::format("read {}[{}]", e.name, print(*e.args[0])));
       return;
     case ExprKind::unary:
     case ExprKind::binary:
@@ -39,15 +46,25 @@ void expr_steps(const Program& p, const Expr& e, std::vector<StepInfo>& out) {
       return;
     case ExprKind::method: {
       const std::size_t first = e.method == "wait" ? 1 : 0;  // wait's argument names a mutex
+      if (e.subscript) expr_steps(p, *e.subscript, out);
+      if (first == 1 && !e.args.empty() && e.args[0]->kind == ExprKind::index) expr_steps(p, *e.args[0]->args[0], out);
       for (std::size_t i = first; i < e.args.size(); ++i) expr_steps(p, *e.args[i], out);
-      if (e.ref.kind == RefKind::atomic) {
-        add(fmt::format("{} {} ({})", e.method, e.name, order_text(e.order)));
+      const std::string name = object_name(e.name, e.subscript.get());
+      if (e.ref.kind == RefKind::atomic && (e.method == "compare_exchange" || e.method == "compare_exchange_weak")) {
+        // The failure order, as C++ derives it when it is not written.
+        MemOrder f = e.failure_order;
+        if (f == MemOrder::unspecified)
+          f = e.order == MemOrder::acq_rel ? MemOrder::acquire : e.order == MemOrder::release ? MemOrder::relaxed : e.order;
+        add(fmt::format("{} {} ({}; on failure {})", e.method, name, order_text(e.order), order_text(f)));
+      } else if (e.ref.kind == RefKind::atomic) {
+        add(fmt::format("{} {} ({})", e.method, name, order_text(e.order)));
       } else if (e.method == "wait" && !e.args.empty()) {
-        const std::string& m = e.args[0]->name;
-        add(fmt::format("wait {} (unlocks {})", e.name, m));
-        add(fmt::format("wake from {} (relocks {})", e.name, m));
+        const Expr& mu = *e.args[0];
+        const std::string m = object_name(mu.name, mu.kind == ExprKind::index ? mu.args[0].get() : nullptr);
+        add(fmt::format("wait {} (unlocks {})", name, m));
+        add(fmt::format("wake from {} (relocks {})", name, m));
       } else {
-        add(fmt::format("{} {}", e.method, e.name));
+        add(fmt::format("{} {}", e.method, name));
       }
       return;
     }
@@ -90,14 +107,15 @@ std::vector<StepInfo> statement_steps(const Program& p, const Stmt& s) {
       if (s.ref.kind == RefKind::shared)
         out.push_back({s.name_loc, s.index ? fmt::format("write {}[{}]", s.name, print(*s.index)) : "write " + s.name});
       else if (s.ref.kind == RefKind::atomic)
-        out.push_back({s.name_loc, fmt::format("store {} (seq_cst)", s.name)});
+        out.push_back({s.name_loc, fmt::format("store {} (seq_cst)", with_name(s))});
       break;
     case StmtKind::for_:
       if (s.range_lo) expr_steps(p, *s.range_lo, out);
       expr_steps(p, *s.range_hi, out);
       break;
     case StmtKind::with:
-      out.push_back({s.loc, "lock " + s.name});
+      if (s.index) expr_steps(p, *s.index, out);
+      out.push_back({s.loc, "lock " + with_name(s)});
       break;
     case StmtKind::print:
       for (const auto& a : s.print_args)
@@ -105,7 +123,7 @@ std::vector<StepInfo> statement_steps(const Program& p, const Stmt& s) {
       break;
     case StmtKind::yield: out.push_back({s.loc, "yield"}); break;
     case StmtKind::sleep: out.push_back({s.loc, "sleep " + s.duration_text}); break;
-    case StmtKind::fence: out.push_back({s.loc, "fence (seq_cst)"}); break;
+    case StmtKind::fence: out.push_back({s.loc, fmt::format("fence ({})", order_text(s.order))}); break;
     case StmtKind::break_:
     case StmtKind::continue_:
     case StmtKind::crash:
@@ -162,6 +180,8 @@ class Explainer {
     out_ += row + where(l) + "\n";
   }
 
+  static std::string count(const Decl& d) { return d.count ? fmt::format("[{}]", d.count_value) : std::string(); }
+
   void declarations() {
     out_ += "\ndeclarations\n";
     bool any = false;
@@ -173,11 +193,12 @@ class Explainer {
           text = d.size ? fmt::format("shared {}[{}] = {}", d.name, d.size_value, d.init_value)
                         : fmt::format("shared {} = {}", d.name, d.init_value);
           break;
-        case DeclKind::atomic: text = fmt::format("atomic {} = {}", d.name, d.init_value); break;
-        case DeclKind::mutex: text = "mutex " + d.name; break;
-        case DeclKind::cond: text = "cond " + d.name; break;
-        case DeclKind::semaphore: text = fmt::format("semaphore {} = {}", d.name, d.init_value); break;
-        case DeclKind::queue: text = fmt::format("queue {}[{}]", d.name, d.size_value); break;
+        case DeclKind::atomic: text = fmt::format("atomic {}{} = {}", d.name, count(d), d.init_value); break;
+        case DeclKind::mutex: text = "mutex " + d.name + count(d); break;
+        case DeclKind::cond: text = "cond " + d.name + count(d); break;
+        case DeclKind::semaphore: text = fmt::format("semaphore {}{} = {}", d.name, count(d), d.init_value); break;
+        case DeclKind::queue: text = fmt::format("queue {}{}[{}]", d.name, count(d), d.size_value); break;
+        case DeclKind::option: text = d.init ? fmt::format("option {} = {}", d.name, print(*d.init)) : "option " + d.name; break;
         default: continue;
       }
       any = true;
@@ -218,7 +239,7 @@ class Explainer {
   // compiler emits them.
   void leave_withs(std::size_t down_to, std::size_t depth) {
     for (std::size_t i = withs_.size(); i > down_to; --i)
-      steps({StepInfo{withs_[i - 1]->loc, fmt::format("unlock {} (leaving the with block)", withs_[i - 1]->name)}}, depth);
+      steps({StepInfo{withs_[i - 1]->loc, fmt::format("unlock {} (leaving the with block)", with_name(*withs_[i - 1]))}}, depth);
   }
 
   void stmt(const Stmt& s, std::size_t depth) {
@@ -252,7 +273,7 @@ class Explainer {
         withs_.push_back(&s);
         block(s.body, depth + 1);
         withs_.pop_back();
-        steps({StepInfo{s.loc, fmt::format("unlock {} (leaving the with block)", s.name)}}, depth);
+        steps({StepInfo{s.loc, fmt::format("unlock {} (leaving the with block)", with_name(s))}}, depth);
         break;
       default:
         break;

@@ -99,6 +99,12 @@ std::string_view describe(Tok kind) {
     case Tok::star: return "'*'";
     case Tok::slash: return "'/'";
     case Tok::percent: return "'%'";
+    case Tok::amp: return "'&'";
+    case Tok::pipe: return "'|'";
+    case Tok::caret: return "'^'";
+    case Tok::tilde: return "'~'";
+    case Tok::shl: return "'<<'";
+    case Tok::shr: return "'>>'";
     default: break;
   }
   for (const auto& k : keywords)

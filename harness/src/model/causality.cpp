@@ -53,6 +53,16 @@ void Causality::fence(std::uint32_t thread) {
   tick(thread);
 }
 
+void Causality::fence_half(std::uint32_t thread, bool acquire, bool release) {
+  ensure_fence_state(thread);
+  if (acquire) {
+    join_into(clocks_[thread], pending_acquire_[thread]);
+    pending_acquire_[thread].clear();
+  }
+  if (release) fence_released_[thread].assign(clocks_[thread].begin(), clocks_[thread].end());
+  tick(thread);
+}
+
 void Causality::fence_release(std::uint32_t thread, std::uint32_t s) {
   // A plain relaxed store starts a release sequence that carries only a preceding fence.
   VectorClock& c = sync(s);

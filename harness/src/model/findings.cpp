@@ -70,6 +70,10 @@ std::string too_deep(std::uint32_t max_depth) {
 std::string semaphore_overflow(std::string_view semaphore) {
   return fmt::format("{}.release() past 9223372036854775807 permits (the most a semaphore holds)", semaphore);
 }
+std::string put_on_closed(std::string_view queue) {
+  return fmt::format("{}.put() on a closed queue (try_put() reports it instead)", queue);
+}
+std::string closed_twice(std::string_view queue) { return fmt::format("{}.close() of a queue already closed", queue); }
 std::string statement(const std::optional<std::string>& message) { return message ? *message : std::string("crash"); }
 }  // namespace crash_text
 

@@ -46,6 +46,8 @@ std::string already_joined(std::string_view thread);
 std::string empty_range(std::int64_t lo, std::int64_t hi);
 std::string too_deep(std::uint32_t max_depth);
 std::string semaphore_overflow(std::string_view semaphore);  // a release past INT64_MAX permits
+std::string put_on_closed(std::string_view queue);
+std::string closed_twice(std::string_view queue);
 std::string statement(const std::optional<std::string>& message);  // a crash statement
 }  // namespace crash_text
 

@@ -219,6 +219,18 @@ void Memory::fence(std::uint32_t thread) {
   // The runtime's release_join on the SC object then publishes this view.
 }
 
+void Memory::fence_half(std::uint32_t thread, bool acquire, bool release) {
+  ThreadState& t = threads_[thread];
+  if (acquire) {
+    join_into(t.cur, t.pending);
+    t.pending.clear();
+  }
+  if (release) {
+    t.released = t.cur;
+    t.fenced = true;
+  }
+}
+
 void Memory::fence_release(std::uint32_t thread, std::uint32_t s) {
   const ThreadState& t = threads_[thread];
   if (t.fenced) sync(s) = t.released;

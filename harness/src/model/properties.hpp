@@ -54,6 +54,7 @@ std::int64_t eval_property(const Module& m, const Property& p, const Cells& cell
         break;
       }
       case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
+      case Op::bit_and: case Op::bit_or: case Op::bit_xor: case Op::shl: case Op::shr: case Op::bit_not:
       case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
         if (const char* error = arithmetic(i.op, s)) throw PropertyError{error};
         break;
@@ -61,6 +62,15 @@ std::int64_t eval_property(const Module& m, const Property& p, const Cells& cell
       case Op::jump_if_true_keep:
         if (short_circuit(i.op, s)) { pc = static_cast<std::uint32_t>(i.a); continue; }
         break;
+      case Op::jump: pc = static_cast<std::uint32_t>(i.a); continue;
+      case Op::select: {  // an element of an array of atomics
+        const std::int64_t k = s.back();
+        s.pop_back();
+        const ObjectArray& a = m.object_arrays[i.pad];
+        if (k < 0 || k >= i.b) throw PropertyError{findings::crash_text::out_of_range(a.name, k, a.size)};
+        pc = static_cast<std::uint32_t>(i.a + k);
+        continue;
+      }
       case Op::end: return s.back();
       default: break;
     }

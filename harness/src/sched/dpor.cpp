@@ -17,9 +17,6 @@
 // moves), not with the unlock that enabled it, which cannot be reversed.
 #include <algorithm>
 #include <unordered_map>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
 
 #include "interleave/scheduler.hpp"
 
@@ -100,7 +97,7 @@ struct DporScheduler::Impl {
   std::unordered_map<std::uint64_t, Object> objects;
   std::int64_t last_global = -1;
   // Scratch.
-  std::vector<std::uint32_t> deps, ordered;
+  std::vector<std::uint32_t> deps, ordered, base;
   std::vector<std::int64_t> first_in_v;  // by dense id: its first event in v (-1: none)
 
   std::uint32_t dense(ThreadId t) {
@@ -240,7 +237,7 @@ struct DporScheduler::Impl {
     deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
     // Races: dependent events of other threads not yet ordered before this one, and not
     // ordered before it through another dependent event.
-    const std::vector<std::uint32_t> base = e.vc;
+    base.assign(e.vc.begin(), e.vc.end());  // scratch: no allocation once warm
     auto base_has = [&](std::size_t i) {
       const std::uint32_t d = events[i].dense;
       return (d < base.size() ? base[d] : 0) >= events[i].local;
@@ -365,11 +362,6 @@ struct DporScheduler::Impl {
   }
 
   void end_run() {
-    if (getenv("DPOR_DEBUG")) {
-      std::string line;
-      for (std::size_t k = 0; k < n_events; ++k) line += std::to_string(thread_of[events[k].dense]) + " ";
-      fprintf(stderr, "run %lu%s: %s\n", (unsigned long)runs, run_pruned ? " PRUNED" : "", line.c_str());
-    }
     ++runs;
     if (run_pruned) ++pruned;
     else ++executions;

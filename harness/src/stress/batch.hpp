@@ -67,6 +67,7 @@ struct Queue {
   std::mutex mu;  // the put -> get happens-before edge, seen by TSan too
   std::deque<std::int64_t> items;
   std::size_t capacity = 0;
+  bool closed = false;  // under mu
 };
 
 // The kinds of wait_state (ThreadRec).

@@ -96,6 +96,7 @@ std::vector<char> trivial_prefixes(const Module& m) {
         case Op::push: case Op::pop: case Op::load_local: case Op::store_local: case Op::add: case Op::sub:
         case Op::mul: case Op::neg: case Op::not_: case Op::to_bool: case Op::eq: case Op::ne: case Op::lt:
         case Op::le: case Op::gt: case Op::ge: case Op::print:
+        case Op::bit_and: case Op::bit_or: case Op::bit_xor: case Op::shl: case Op::shr: case Op::bit_not:
           todo.push_back(pc + 1);
           break;
         case Op::jump: forward(i.a); break;

@@ -604,6 +604,83 @@ class Worker {
           s.push_back(c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell].exchange(v, rmw_order(static_cast<MemOrder>(i.aux))));
           break;
         }
+        case Op::atomic_fetch_sub:
+        case Op::atomic_fetch_and:
+        case Op::atomic_fetch_or:
+        case Op::atomic_fetch_xor: {
+          tsan_relaxed_read(i);
+          tsan_relaxed_write(i);
+          const std::int64_t d = pop();
+          auto& cell = c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell];
+          const auto mo = rmw_order(static_cast<MemOrder>(i.aux));
+          s.push_back(i.op == Op::atomic_fetch_sub   ? cell.fetch_sub(d, mo)
+                      : i.op == Op::atomic_fetch_and ? cell.fetch_and(d, mo)
+                      : i.op == Op::atomic_fetch_or  ? cell.fetch_or(d, mo)
+                                                     : cell.fetch_xor(d, mo));
+          break;
+        }
+        case Op::atomic_cmpxchg:
+        case Op::atomic_cmpxchg_weak: {
+          tsan_relaxed_read(i);
+          tsan_relaxed_write(i);
+          const std::int64_t desired = pop();
+          std::int64_t expected = pop();
+          auto& cell = c_.mem[m_.atomics[static_cast<std::size_t>(i.a)].first_cell];
+          const auto mo = rmw_order(static_cast<MemOrder>(i.aux));
+          const auto fail = load_order(static_cast<MemOrder>(i.b));
+          if (i.op == Op::atomic_cmpxchg) {
+            cell.compare_exchange_strong(expected, desired, mo, fail);
+          } else {
+            s.push_back(cell.compare_exchange_weak(expected, desired, mo, fail) ? 1 : 0);
+          }
+          s.push_back(expected);  // the value it saw, on success too (weak: into the local)
+          break;
+        }
+        case Op::try_put: {
+          Queue& q = queue(i.a);
+          const std::int64_t v = pop();
+          std::lock_guard<std::mutex> g(q.mu);
+          if (q.closed) {
+            s.push_back(-1);
+          } else if (q.items.size() >= q.capacity) {
+            s.push_back(0);
+          } else {
+            q.items.push_back(v);
+            s.push_back(1);
+          }
+          break;
+        }
+        case Op::try_get: {
+          Queue& q = queue(i.a);
+          const std::int64_t old = pop();
+          std::lock_guard<std::mutex> g(q.mu);
+          if (!q.items.empty()) {
+            s.push_back(1);
+            s.push_back(q.items.front());
+            q.items.pop_front();
+          } else {
+            s.push_back(q.closed ? -1 : 0);
+            s.push_back(old);
+          }
+          break;
+        }
+        case Op::queue_size: {
+          Queue& q = queue(i.a);
+          std::lock_guard<std::mutex> g(q.mu);
+          s.push_back(static_cast<std::int64_t>(q.items.size()));
+          break;
+        }
+        case Op::queue_close: {
+          Queue& q = queue(i.a);
+          bool twice = false;
+          {
+            std::lock_guard<std::mutex> g(q.mu);
+            twice = q.closed;
+            q.closed = true;
+          }
+          if (twice) crash(findings::crash_text::closed_twice(m_.queues[static_cast<std::size_t>(i.a)]));
+          break;
+        }
         case Op::atomic_cas: {
           tsan_relaxed_read(i);
           tsan_relaxed_write(i);
@@ -654,8 +731,10 @@ class Worker {
         case Op::put: {
           Queue& q = queue(i.a);
           const std::int64_t v = pop();
+          bool closed = false;
           auto put = [&] {
             std::lock_guard<std::mutex> g(q.mu);
+            if (q.closed) return closed = true;
             if (q.items.size() >= q.capacity) return false;
             q.items.push_back(v);
             return true;
@@ -665,6 +744,7 @@ class Worker {
             wait_until(put);
             unblock();
           }
+          if (closed) crash(findings::crash_text::put_on_closed(m_.queues[static_cast<std::size_t>(i.a)]));
           break;
         }
         case Op::get: {
@@ -672,7 +752,11 @@ class Worker {
           std::int64_t v = 0;
           auto get = [&] {
             std::lock_guard<std::mutex> g(q.mu);
-            if (q.items.empty()) return false;
+            if (q.items.empty()) {
+              if (!q.closed) return false;
+              v = queue_closed_value;
+              return true;
+            }
             v = q.items.front();
             q.items.pop_front();
             return true;

@@ -599,6 +599,25 @@ INTERLEAVE_UNINSTRUMENTED void ControlledBridge::fence(std::uint32_t thread) {
   pending = State::block();
 }
 
+INTERLEAVE_UNINSTRUMENTED void ControlledBridge::fence_half(std::uint32_t thread, bool acquire, bool release) {
+  if (!on_) return;
+  State& s = *s_;
+  void*& pending = s.per_thread(s.pending, thread);
+  void*& snapshot = s.per_thread(s.fence_snapshot, thread);
+  if (release) {
+    State::drop(snapshot);
+    snapshot = State::block();
+  }
+  s.enter(thread);
+  if (acquire) __tsan_acquire(pending);
+  if (release) __tsan_release(snapshot);
+  s.leave();
+  if (acquire) {
+    State::drop(pending);
+    pending = State::block();
+  }
+}
+
 INTERLEAVE_UNINSTRUMENTED void ControlledBridge::fence_release(std::uint32_t thread, std::uint32_t sync) {
   if (!on_) return;
   State& s = *s_;
@@ -702,6 +721,7 @@ void ControlledBridge::fence(std::uint32_t) {}
 void ControlledBridge::fence_release(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::fence_release_join(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::fence_acquire_later(std::uint32_t, std::uint32_t) {}
+void ControlledBridge::fence_half(std::uint32_t, bool, bool) {}
 void ControlledBridge::put_item(std::uint32_t, std::uint32_t) {}
 void ControlledBridge::get_item(std::uint32_t, std::uint32_t) {}
 bool ControlledBridge::cell_at(std::uintptr_t, std::uint32_t&, std::uint32_t&) const { return false; }

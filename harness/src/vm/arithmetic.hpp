@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <vector>
 
@@ -16,6 +17,10 @@ namespace interleave {
 inline const char* arithmetic(Op op, std::vector<std::int64_t>& s) {
   if (op == Op::neg) {
     s.back() = static_cast<std::int64_t>(0 - static_cast<std::uint64_t>(s.back()));
+    return nullptr;
+  }
+  if (op == Op::bit_not) {
+    s.back() = ~s.back();
     return nullptr;
   }
   if (op == Op::not_ || op == Op::to_bool) {
@@ -35,6 +40,19 @@ inline const char* arithmetic(Op op, std::vector<std::int64_t>& s) {
       if (b == 0) return op == Op::div ? "division by zero" : "modulo by zero";
       if (a == std::numeric_limits<std::int64_t>::min() && b == -1) a = op == Op::div ? a : 0;
       else a = op == Op::div ? a / b : a % b;
+      break;
+    case Op::bit_and: a = a & b; break;
+    case Op::bit_or: a = a | b; break;
+    case Op::bit_xor: a = a ^ b; break;
+    case Op::shl:
+    case Op::shr:
+      // C++ leaves these shifts undefined; the scenario gets a crash that names the amount.
+      if (b < 0 || b > 63) {
+        thread_local char text[64];
+        std::snprintf(text, sizeof text, "shift by %lld: the amount must be 0 to 63", static_cast<long long>(b));
+        return text;
+      }
+      a = op == Op::shl ? static_cast<std::int64_t>(ua << b) : a >> b;  // C++20: wrapping, arithmetic
       break;
     case Op::eq: a = a == b; break;
     case Op::ne: a = a != b; break;

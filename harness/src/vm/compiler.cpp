@@ -29,6 +29,8 @@ class Compiler {
     m_.path = p_.path;
     m_.scenario_name = p_.scenario_name;
     m_.memory = p_.memory;
+    m_.spurious_wakeups = p_.spurious_wakeups;
+    m_.max_steps = p_.max_steps;
     std::string identity = print(p_);
     for (const auto& [name, value] : p_.const_values) identity += fmt::format("\n{}={}", name, value);
     m_.hash = fnv1a(identity);
@@ -83,22 +85,88 @@ class Compiler {
       m_.shared.push_back(Variable{d.name, cell, static_cast<std::uint32_t>(d.size_value), d.init_value, false});
       cell += d.size ? static_cast<std::uint32_t>(d.size_value) : 1;
     }
-    for (const auto& a : p_.atomics) {
-      const Decl& d = p_.decls[a.decl];
-      m_.atomics.push_back(Variable{d.name, cell, 0, d.init_value, true});
-      ++cell;
-    }
+    // Each element of an array of objects (v2) is an object of its own, named "NAME[k]".
+    auto elements = [&](const Symbol& s, std::vector<Elements>& out, auto&& add) {
+      const Decl& d = p_.decls[s.decl];
+      Elements el;
+      el.count = static_cast<std::uint32_t>(d.count ? d.count_value : 0);
+      if (el.count > 0) {
+        el.array = static_cast<std::uint16_t>(m_.object_arrays.size());
+        m_.object_arrays.push_back(ObjectArray{d.name, el.count});
+      }
+      bool first = true;
+      for (std::uint32_t k = 0; k < std::max<std::uint32_t>(el.count, 1); ++k) {
+        const std::uint32_t at = add(el.count ? fmt::format("{}[{}]", d.name, k) : d.name, d);
+        if (first) el.base = at;
+        first = false;
+      }
+      out.push_back(el);
+    };
+    for (const auto& a : p_.atomics)
+      elements(a, atomics_, [&](std::string name, const Decl& d) {
+        m_.atomics.push_back(Variable{std::move(name), cell++, 0, d.init_value, true});
+        return static_cast<std::uint32_t>(m_.atomics.size() - 1);
+      });
     m_.cell_count = cell;
-    for (const auto& s : p_.mutexes) m_.mutexes.push_back(s.name);
-    for (const auto& s : p_.conds) m_.conds.push_back(s.name);
-    for (const auto& s : p_.semaphores) {
-      m_.semaphores.push_back(s.name);
-      m_.semaphore_init.push_back(p_.decls[s.decl].init_value);
+    for (const auto& s : p_.mutexes)
+      elements(s, mutexes_, [&](std::string name, const Decl&) {
+        m_.mutexes.push_back(std::move(name));
+        return static_cast<std::uint32_t>(m_.mutexes.size() - 1);
+      });
+    for (const auto& s : p_.conds)
+      elements(s, conds_, [&](std::string name, const Decl&) {
+        m_.conds.push_back(std::move(name));
+        return static_cast<std::uint32_t>(m_.conds.size() - 1);
+      });
+    for (const auto& s : p_.semaphores)
+      elements(s, semaphores_, [&](std::string name, const Decl& d) {
+        m_.semaphores.push_back(std::move(name));
+        m_.semaphore_init.push_back(d.init_value);
+        return static_cast<std::uint32_t>(m_.semaphores.size() - 1);
+      });
+    for (const auto& s : p_.queues)
+      elements(s, queues_, [&](std::string name, const Decl& d) {
+        m_.queues.push_back(std::move(name));
+        m_.queue_capacity.push_back(d.size_value);
+        return static_cast<std::uint32_t>(m_.queues.size() - 1);
+      });
+  }
+
+  // The objects of one declaration: one (count 0), or an array of them.
+  struct Elements {
+    std::uint32_t base = 0;   // index of element 0 in the Module's table of that kind
+    std::uint32_t count = 0;  // 0: not an array
+    std::uint16_t array = 0;  // Module::object_arrays index
+  };
+  const Elements& elements_of(Ref r) const {
+    switch (r.kind) {
+      case RefKind::atomic: return atomics_[r.index];
+      case RefKind::mutex: return mutexes_[r.index];
+      case RefKind::cond: return conds_[r.index];
+      case RefKind::semaphore: return semaphores_[r.index];
+      default: return queues_[r.index];
     }
-    for (const auto& s : p_.queues) {
-      m_.queues.push_back(s.name);
-      m_.queue_capacity.push_back(p_.decls[s.decl].size_value);
+  }
+  // Emits emit_one(object) for the object `el` denotes: directly for one object; for an
+  // array, through a jump table on the index, which is on the stack under `depth` values.
+  template <class F>
+  void on_element(const Elements& el, std::uint8_t depth, F&& emit_one) {
+    if (el.count == 0) {
+      emit_one(static_cast<std::int32_t>(el.base));
+      return;
     }
+    const std::uint32_t sel = emit(Op::select, 0, static_cast<std::int32_t>(el.count), depth);
+    (*code_)[sel].pad = el.array;
+    const std::uint32_t table = here();
+    patch(sel, table);
+    for (std::uint32_t k = 0; k < el.count; ++k) emit(Op::jump);
+    std::vector<std::uint32_t> ends;
+    for (std::uint32_t k = 0; k < el.count; ++k) {
+      patch(table + k, here());
+      emit_one(static_cast<std::int32_t>(el.base + k));
+      ends.push_back(emit(Op::jump));
+    }
+    for (std::uint32_t e : ends) patch(e, here());
   }
 
   // ---- emission ------------------------------------------------------------------------
@@ -156,7 +224,7 @@ class Compiler {
     const std::uint32_t here_site = site_;
     for (std::size_t i = withs_.size(); i > down_to; --i) {
       site_ = withs_[i - 1].site;
-      emit(Op::unlock, static_cast<std::int32_t>(withs_[i - 1].mutex));
+      with_op(Op::unlock, withs_[i - 1]);
     }
     site_ = here_site;
   }
@@ -173,6 +241,12 @@ class Compiler {
           expr(*s.index);
           expr(*s.value);
           emit(Op::write_elem, static_cast<std::int32_t>(s.ref.index));
+        } else if (s.ref.kind == RefKind::atomic) {
+          if (s.index) expr(*s.index);
+          expr(*s.value);
+          on_element(atomics_[s.ref.index], s.index ? 1 : 0, [&](std::int32_t a) {
+            emit(Op::atomic_store, a, 0, static_cast<std::uint8_t>(MemOrder::seq_cst));
+          });
         } else {
           expr(*s.value);
           if (s.ref.kind == RefKind::local) emit(Op::store_local, static_cast<std::int32_t>(s.ref.index));
@@ -256,12 +330,18 @@ class Compiler {
         break;
       case StmtKind::with: {
         const std::uint32_t with_site = site_;
-        emit(Op::lock, static_cast<std::int32_t>(s.ref.index));
-        withs_.push_back(With{s.ref.index, with_site});
+        With w{s.ref, with_site};
+        if (s.index) {  // evaluated once: the unlocks use the same element
+          w.index_slot = hidden_local();
+          expr(*s.index);
+          emit(Op::store_local, w.index_slot);
+        }
+        with_op(Op::lock, w);
+        withs_.push_back(w);
         block(s.body);
         withs_.pop_back();
         site_ = with_site;
-        emit(Op::unlock, static_cast<std::int32_t>(s.ref.index));
+        with_op(Op::unlock, w);
         break;
       }
       case StmtKind::assert_: {
@@ -297,7 +377,9 @@ class Compiler {
       }
       case StmtKind::yield: emit(Op::yield); break;
       case StmtKind::sleep: emit(Op::sleep, static_cast<std::int32_t>(std::min<std::uint64_t>(s.duration_ns / 1000, INT32_MAX))); break;
-      case StmtKind::fence: emit(Op::fence, 0, 0, static_cast<std::uint8_t>(MemOrder::seq_cst)); break;
+      case StmtKind::fence:
+        emit(Op::fence, 0, 0, static_cast<std::uint8_t>(s.order == MemOrder::unspecified ? MemOrder::seq_cst : s.order));
+        break;
       case StmtKind::crash: emit(Op::crash, message(s.message)); break;
     }
   }
@@ -331,17 +413,25 @@ class Compiler {
           case RefKind::local: emit(Op::load_local, idx); break;
           case RefKind::constant: emit(Op::push, constant(p_.const_values.at(e.name))); break;
           case RefKind::shared: emit(Op::read, idx); break;
-          case RefKind::atomic: emit(Op::atomic_load, idx, 0, static_cast<std::uint8_t>(MemOrder::seq_cst)); break;
+          case RefKind::atomic:
+            emit(Op::atomic_load, static_cast<std::int32_t>(atomics_[e.ref.index].base), 0,
+                 static_cast<std::uint8_t>(MemOrder::seq_cst));
+            break;
           default: assert(false && "resolver let an invalid name through"); break;
         }
         return true;
       case ExprKind::index:
         expr(*e.args[0]);
-        emit(Op::read_elem, idx);
+        if (e.ref.kind == RefKind::atomic)  // one atomic of an array (v2)
+          on_element(atomics_[e.ref.index], 0, [&](std::int32_t a) {
+            emit(Op::atomic_load, a, 0, static_cast<std::uint8_t>(MemOrder::seq_cst));
+          });
+        else
+          emit(Op::read_elem, idx);
         return true;
       case ExprKind::unary:
         expr(*e.args[0]);
-        emit(e.un == UnOp::neg ? Op::neg : Op::not_);
+        emit(e.un == UnOp::neg ? Op::neg : e.un == UnOp::not_ ? Op::not_ : Op::bit_not);
         return true;
       case ExprKind::binary: {
         if (e.bin == BinOp::and_ || e.bin == BinOp::or_) {
@@ -355,7 +445,8 @@ class Compiler {
         expr(*e.args[0]);
         expr(*e.args[1]);
         static constexpr Op ops[] = {Op::add, Op::sub, Op::mul, Op::div, Op::mod, Op::eq, Op::ne,
-                                     Op::lt,  Op::le,  Op::gt,  Op::ge};
+                                     Op::lt,  Op::le,  Op::gt,  Op::ge,  Op::pop /* and: above */, Op::pop /* or: above */,
+                                     Op::bit_and, Op::bit_or, Op::bit_xor, Op::shl, Op::shr};
         emit(ops[static_cast<int>(e.bin)]);
         return true;
       }
@@ -390,39 +481,99 @@ class Compiler {
     return false;
   }
 
+  // C++'s default failure order: the success order without its release half.
+  static MemOrder failure_order(const Expr& e) {
+    if (e.failure_order != MemOrder::unspecified) return e.failure_order;
+    switch (e.order) {
+      case MemOrder::unspecified: return MemOrder::seq_cst;
+      case MemOrder::acq_rel: return MemOrder::acquire;
+      case MemOrder::release: return MemOrder::relaxed;
+      default: return e.order;
+    }
+  }
+
   bool method(const Expr& e) {
-    const auto idx = static_cast<std::int32_t>(e.ref.index);
     const auto order = static_cast<std::uint8_t>(e.order == MemOrder::unspecified ? MemOrder::seq_cst : e.order);
     const std::string& m = e.method;
+    // The object: one, or (v2) one element of an array, whose index is evaluated first and
+    // chosen by a jump table after the arguments.
+    const Elements& el = elements_of(e.ref);
+    if (e.subscript) expr(*e.subscript);
+    std::uint8_t depth = 0;  // values the arguments leave above the index
+    auto step = [&](Op op, std::int32_t b = 0, std::uint8_t aux = 0) {
+      on_element(el, depth, [&](std::int32_t obj) { emit(op, obj, b, aux); });
+    };
     switch (e.ref.kind) {
       case RefKind::mutex:
-        if (m == "lock") emit(Op::lock, idx);
-        else if (m == "unlock") emit(Op::unlock, idx);
-        else { emit(Op::try_lock, idx); return true; }
+        if (m == "lock") step(Op::lock);
+        else if (m == "unlock") step(Op::unlock);
+        else { step(Op::try_lock); return true; }
         return false;
       case RefKind::cond:
-        if (m == "wait") emit(Op::wait, idx, static_cast<std::int32_t>(e.args[0]->ref.index));
-        else emit(m == "notify_one" ? Op::notify_one : Op::notify_all, idx);
+        if (m == "wait") {
+          const Expr& mu = *e.args[0];
+          const Elements& mel = mutexes_[mu.ref.index];
+          if (mu.kind == ExprKind::index) {
+            expr(*mu.args[0]);
+            depth = 1;
+          }
+          on_element(el, depth, [&](std::int32_t c) {
+            on_element(mel, 0, [&](std::int32_t mx) { emit(Op::wait, c, mx); });
+          });
+        } else {
+          step(m == "notify_one" ? Op::notify_one : Op::notify_all);
+        }
         return false;
       case RefKind::semaphore:
-        emit(m == "acquire" ? Op::sem_acquire : Op::sem_release, idx);
+        step(m == "acquire" ? Op::sem_acquire : Op::sem_release);
         return false;
       case RefKind::queue:
-        if (m == "put") {
+        if (m == "put" || m == "try_put") {
           expr(*e.args[0]);
-          emit(Op::put, idx);
+          depth = 1;
+          step(m == "put" ? Op::put : Op::try_put);
+          return m == "try_put";
+        }
+        if (m == "try_get") {
+          // The local keeps its value unless a value is got: the step gets the old one.
+          const auto slot = static_cast<std::int32_t>(e.args[0]->ref.index);
+          emit(Op::load_local, slot);
+          depth = 1;
+          step(Op::try_get);
+          emit(Op::store_local, slot);
+          return true;
+        }
+        if (m == "size") {
+          step(Op::queue_size);
+          return true;
+        }
+        if (m == "close") {
+          step(Op::queue_close);
           return false;
         }
-        emit(Op::get, idx);
+        step(Op::get);
         return true;
-      case RefKind::atomic:
+      case RefKind::atomic: {
         for (const auto& a : e.args) expr(*a);
-        if (m == "load") emit(Op::atomic_load, idx, 0, order);
-        else if (m == "store") { emit(Op::atomic_store, idx, 0, order); return false; }
-        else if (m == "fetch_add") emit(Op::atomic_fetch_add, idx, 0, order);
-        else if (m == "exchange") emit(Op::atomic_exchange, idx, 0, order);
-        else emit(Op::atomic_cas, idx, 0, order);
+        depth = static_cast<std::uint8_t>(e.args.size());
+        if (m == "compare_exchange_weak") {
+          // Status and the value seen, which goes back into the expected local.
+          step(Op::atomic_cmpxchg_weak, static_cast<std::int32_t>(failure_order(e)), order);
+          emit(Op::store_local, static_cast<std::int32_t>(e.args[0]->ref.index));
+          return true;
+        }
+        if (m == "load") step(Op::atomic_load, 0, order);
+        else if (m == "store") { step(Op::atomic_store, 0, order); return false; }
+        else if (m == "fetch_add") step(Op::atomic_fetch_add, 0, order);
+        else if (m == "fetch_sub") step(Op::atomic_fetch_sub, 0, order);
+        else if (m == "fetch_and") step(Op::atomic_fetch_and, 0, order);
+        else if (m == "fetch_or") step(Op::atomic_fetch_or, 0, order);
+        else if (m == "fetch_xor") step(Op::atomic_fetch_xor, 0, order);
+        else if (m == "exchange") step(Op::atomic_exchange, 0, order);
+        else if (m == "compare_exchange") step(Op::atomic_cmpxchg, static_cast<std::int32_t>(failure_order(e)), order);
+        else step(Op::atomic_cas, 0, order);
         return true;
+      }
       default:
         assert(false && "resolver let an invalid method through");
         return false;
@@ -461,10 +612,16 @@ class Compiler {
   std::uint32_t body_ = 0;
   std::uint32_t site_ = 0;
   struct With {
-    std::uint32_t mutex;
+    Ref mutex;
     std::uint32_t site;
+    std::int32_t index_slot = -1;  // one mutex of an array: the local holding its index
   };
+  void with_op(Op op, const With& w) {
+    if (w.index_slot >= 0) emit(Op::load_local, w.index_slot);
+    on_element(elements_of(w.mutex), 0, [&](std::int32_t m) { emit(op, m); });
+  }
   std::vector<With> withs_;
+  std::vector<Elements> atomics_, mutexes_, conds_, semaphores_, queues_;  // by Program table index
   std::vector<Loop> loops_;
 };
 
@@ -513,6 +670,23 @@ std::string_view op_name(Op op) {
     case Op::atomic_fetch_add: return "fetch_add";
     case Op::atomic_exchange: return "exchange";
     case Op::atomic_cas: return "cas";
+    case Op::atomic_fetch_sub: return "fetch_sub";
+    case Op::atomic_fetch_and: return "fetch_and";
+    case Op::atomic_fetch_or: return "fetch_or";
+    case Op::atomic_fetch_xor: return "fetch_xor";
+    case Op::atomic_cmpxchg: return "compare_exchange";
+    case Op::atomic_cmpxchg_weak: return "compare_exchange_weak";
+    case Op::try_put: return "try_put";
+    case Op::try_get: return "try_get";
+    case Op::queue_size: return "size";
+    case Op::queue_close: return "close";
+    case Op::bit_and: return "bit_and";
+    case Op::bit_or: return "bit_or";
+    case Op::bit_xor: return "bit_xor";
+    case Op::shl: return "shl";
+    case Op::shr: return "shr";
+    case Op::bit_not: return "bit_not";
+    case Op::select: return "select";
     case Op::lock: return "lock";
     case Op::unlock: return "unlock";
     case Op::try_lock: return "try_lock";

@@ -40,6 +40,7 @@ struct Thread : vm::Registers {
   std::uint8_t wait_phase = 0;  // 1: released the mutex, waiting to be woken
   bool notified = false;
   bool woke_spuriously = false;
+  bool weak_failed_spuriously = false;  // its last compare_exchange_weak failed spuriously
 };
 
 // Threads are reused from run to run (their vectors keep their capacity), so a run
@@ -65,6 +66,7 @@ struct ThreadTable {
     t.frames.clear();
     t.space = t.process = t.body = t.pc = t.locals_base = 0;
     t.is_process = t.finished = t.crashed = t.joined = t.notified = t.woke_spuriously = false;
+    t.weak_failed_spuriously = false;
     t.result = 0;
     t.wait_phase = 0;
   }
@@ -106,6 +108,7 @@ class HbListeners {
   void release_join(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.release_join(t, sync); }); }
   void copy_sync(std::uint32_t to, std::uint32_t from) { each([&](auto& l) { l.copy_sync(to, from); }); }
   void fence(std::uint32_t t) { each([&](auto& l) { l.fence(t); }); }
+  void fence_half(std::uint32_t t, bool acq, bool rel) { each([&](auto& l) { l.fence_half(t, acq, rel); }); }
   void fence_release(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.fence_release(t, sync); }); }
   void fence_release_join(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.fence_release_join(t, sync); }); }
   void fence_acquire_later(std::uint32_t t, std::uint32_t sync) { each([&](auto& l) { l.fence_acquire_later(t, sync); }); }
@@ -141,7 +144,7 @@ struct Execution::Impl {
                                            [](const Property& p) { return p.kind == DeclKind::always; })),
         tsan_on(tsan::available && o.tsan && o.detect_races),
         model(o.memory ? *o.memory : m.memory.value_or(default_memory_model)),
-        sync_fence(static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size())),
+        sync_fence(static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size() + m.queues.size())),
         memory(model, static_cast<std::uint32_t>(m.atomics.size()), sync_fence + 1, sync_fence),
         hb(m, /*clocks=*/false, o.detect_races, tsan_on, memory),
         flush_base(o.max_threads) {
@@ -163,9 +166,12 @@ struct Execution::Impl {
   std::vector<std::vector<std::uint32_t>> cond_waiters;
   std::vector<std::int64_t> sems;
   std::vector<std::deque<std::int64_t>> queues;
+  std::vector<std::uint8_t> queue_closed;
+  std::vector<std::uint32_t> rmw_options;  // scratch: a compare_exchange's reads under rc11
   const bool tsan_on;
   const MemoryModel model;
-  // Sync objects: mutexes, semaphores, the fence (the SC order), then one per atomic store.
+  // Sync objects: mutexes, semaphores, queue closes, the fence (the SC order), then one per
+  // atomic store.
   const std::uint32_t sync_fence;
   Memory memory;   // the atomics, under the model
   HbListeners hb;  // the clocks, the race detector, the TSan bridge and rc11's views, as enabled
@@ -196,9 +202,20 @@ struct Execution::Impl {
     if (write && has_always && t.space == 0) fp.push_back(StepAccess{footprint::object(footprint::always, 0), true});
   }
 
+  // Both ends of a queue: the steps that look at or change its size or its closing are
+  // dependent with every put and get on it.
+  void touch_queue(std::uint32_t q) {
+    touch(footprint::queue_head, q, true);
+    touch(footprint::queue_tail, q, true);
+  }
+
   // ---- sync object ids for the happens-before listeners ----------------------------------
   // Mutex k is sync object k (hb_listener.hpp): lock and unlock name the mutex.
   std::uint32_t sync_sem(std::uint32_t i) const { return static_cast<std::uint32_t>(m.mutexes.size()) + i; }
+  // A queue's close: a get that sees the queue closed happens after it.
+  std::uint32_t sync_close(std::uint32_t q) const {
+    return static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size()) + q;
+  }
 
   // ---- helpers ---------------------------------------------------------------------------
   const Instr& at(const Thread& t) const { return t.code[t.pc]; }
@@ -249,6 +266,7 @@ struct Execution::Impl {
     sems.assign(m.semaphore_init.begin(), m.semaphore_init.end());
     queues.resize(m.queues.size());
     for (auto& q : queues) q.clear();
+    queue_closed.assign(m.queues.size(), 0);
     choices.clear();
     significant = 0;
     std::fill(yield_flag.begin(), yield_flag.end(), 0);
@@ -432,8 +450,8 @@ struct Execution::Impl {
       case Op::wait:
         return t.wait_phase == 0 || ((t.notified || (o.spurious_wakeups && !t.woke_spuriously)) && mutexes[i.b].owner == none);
       case Op::sem_acquire: return sems[i.a] > 0;
-      case Op::put: return queues[i.a].size() < static_cast<std::size_t>(m.queue_capacity[i.a]);
-      case Op::get: return !queues[i.a].empty();
+      case Op::put: return queues[i.a].size() < static_cast<std::size_t>(m.queue_capacity[i.a]) || queue_closed[i.a];
+      case Op::get: return !queues[i.a].empty() || queue_closed[i.a];
       case Op::join: {
         const std::int64_t h = t.stack.back();
         if (h < 0 || h >= static_cast<std::int64_t>(threads.size()) || h == t.id) return true;  // crashes when run
@@ -447,7 +465,7 @@ struct Execution::Impl {
   bool waits_for_buffers(const Thread& t) const {
     const Instr& i = at(t);
     const bool sc_store = i.op == Op::atomic_store && static_cast<MemOrder>(i.aux) == MemOrder::seq_cst;
-    if (!drains[static_cast<std::uint8_t>(i.op)] && !sc_store) return false;
+    if (!drains_buffer(i) && !sc_store) return false;
     if (memory.buffered(t.id)) return true;
     if (i.op != Op::join) return false;
     const std::int64_t h = t.stack.back();
@@ -516,10 +534,9 @@ struct Execution::Impl {
       locs.clear();
       const Instr& i = at(u);
       const bool sc_store = i.op == Op::atomic_store && static_cast<MemOrder>(i.aux) == MemOrder::seq_cst;
-      const bool reads = i.op == Op::atomic_load || i.op == Op::atomic_fetch_add || i.op == Op::atomic_exchange ||
-                         i.op == Op::atomic_cas;
+      const bool reads = i.op == Op::atomic_load || is_rmw(i.op);
       if (reads || sc_store) locs.push_back(memory.loc(u.space, static_cast<std::uint32_t>(i.a)));
-      if (sc_store || drains[static_cast<std::uint8_t>(i.op)]) memory.buffer_locations(u.id, locs);
+      if (sc_store || drains_buffer(i)) memory.buffer_locations(u.id, locs);
     };
     for (std::size_t k = 0; k < real; ++k) {
       const Thread& u = threads[runnable[k]];
@@ -577,17 +594,28 @@ struct Execution::Impl {
   // a fence); loads, stores, yields and plain accesses do not.
   static constexpr std::array<bool, 256> drains = [] {
     std::array<bool, 256> t{};
-    for (Op op : {Op::atomic_fetch_add, Op::atomic_exchange, Op::atomic_cas, Op::lock, Op::unlock, Op::try_lock,
-                  Op::wait, Op::notify_one, Op::notify_all, Op::sem_acquire, Op::sem_release, Op::put, Op::get,
-                  Op::spawn, Op::join, Op::fence})
+    for (Op op : {Op::atomic_fetch_add, Op::atomic_exchange, Op::atomic_cas, Op::atomic_fetch_sub,
+                  Op::atomic_fetch_and, Op::atomic_fetch_or, Op::atomic_fetch_xor, Op::atomic_cmpxchg,
+                  Op::atomic_cmpxchg_weak, Op::lock, Op::unlock, Op::try_lock, Op::wait, Op::notify_one,
+                  Op::notify_all, Op::sem_acquire, Op::sem_release, Op::put, Op::get, Op::try_put, Op::try_get,
+                  Op::queue_size, Op::queue_close, Op::spawn, Op::join, Op::fence})
       t[static_cast<std::uint8_t>(op)] = true;
     return t;
   }();
+  // Only a seq_cst fence is an mfence; x86 needs no instruction for the other orders.
+  static bool drains_buffer(const Instr& i) {
+    if (i.op == Op::fence) return static_cast<MemOrder>(i.aux) == MemOrder::seq_cst;
+    return drains[static_cast<std::uint8_t>(i.op)];
+  }
+  static constexpr bool is_rmw(Op op) {
+    return op == Op::atomic_fetch_add || op == Op::atomic_exchange || op == Op::atomic_cas ||
+           (op >= Op::atomic_fetch_sub && op <= Op::atomic_cmpxchg_weak);
+  }
 
   // ---- steps -----------------------------------------------------------------------------
   void execute(Thread& t) {
     const Instr i = at(t);
-    if (model == MemoryModel::tso && drains[static_cast<std::uint8_t>(i.op)]) {
+    if (model == MemoryModel::tso && drains_buffer(i)) {
       touch(footprint::store_buffer, t.id, false);  // it waited for its buffer to empty
       drain(t.id, op_name(i.op));
     }
@@ -637,6 +665,12 @@ struct Execution::Impl {
       case Op::atomic_fetch_add:
       case Op::atomic_exchange:
       case Op::atomic_cas:
+      case Op::atomic_fetch_sub:
+      case Op::atomic_fetch_and:
+      case Op::atomic_fetch_or:
+      case Op::atomic_fetch_xor:
+      case Op::atomic_cmpxchg:
+      case Op::atomic_cmpxchg_weak:
         atomic_op(t, i);
         break;
       case Op::lock:
@@ -726,6 +760,7 @@ struct Execution::Impl {
         break;
       case Op::put: {
         const std::int64_t v = pop(t);
+        if (queue_closed[i.a]) crash(t, findings::crash_text::put_on_closed(m.queues[i.a]));
         // A put and a get that can both go commute (the get takes an older item), so they
         // touch different ends; only at an empty or full queue do they wait for each other.
         touch(footprint::queue_tail, i.a, true);
@@ -736,6 +771,13 @@ struct Execution::Impl {
         break;
       }
       case Op::get: {
+        if (queues[i.a].empty()) {  // closed: the documented value, at once
+          touch_queue(i.a);
+          hb.acquire(t.id, sync_close(static_cast<std::uint32_t>(i.a)));
+          t.stack.push_back(queue_closed_value);
+          if (o.record_trace) trace(t, i.site, fmt::format("get {} -> {} (closed and empty)", m.queues[i.a], queue_closed_value));
+          break;
+        }
         const std::int64_t v = queues[i.a].front();
         touch(footprint::queue_head, i.a, true);
         if (queues[i.a].size() >= static_cast<std::size_t>(m.queue_capacity[i.a])) touch(footprint::queue_tail, i.a, true);
@@ -743,6 +785,59 @@ struct Execution::Impl {
         hb.get_item(t.id, static_cast<std::uint32_t>(i.a));
         t.stack.push_back(v);
         if (o.record_trace) trace(t, i.site, fmt::format("get {} -> {}", m.queues[i.a], v));
+        break;
+      }
+      case Op::try_put: {
+        const std::int64_t v = pop(t);
+        const auto q = static_cast<std::uint32_t>(i.a);
+        touch_queue(q);
+        std::int64_t status = 1;
+        if (queue_closed[q]) status = -1;
+        else if (queues[q].size() >= static_cast<std::size_t>(m.queue_capacity[q])) status = 0;
+        if (status == 1) {
+          queues[q].push_back(v);
+          hb.put_item(t.id, q);
+        }
+        t.stack.push_back(status);
+        if (o.record_trace)
+          trace(t, i.site, status == 1 ? fmt::format("try_put {} <- {} -> 1", m.queues[q], v)
+                                       : fmt::format("try_put {} <- {} -> {} ({})", m.queues[q], v, status, status == 0 ? "full" : "closed"));
+        break;
+      }
+      case Op::try_get: {
+        const std::int64_t old = pop(t);
+        const auto q = static_cast<std::uint32_t>(i.a);
+        touch_queue(q);
+        if (!queues[q].empty()) {
+          const std::int64_t v = queues[q].front();
+          queues[q].pop_front();
+          hb.get_item(t.id, q);
+          t.stack.push_back(1);
+          t.stack.push_back(v);
+          if (o.record_trace) trace(t, i.site, fmt::format("try_get {} -> 1, value {}", m.queues[q], v));
+        } else {
+          const std::int64_t status = queue_closed[q] ? -1 : 0;
+          if (status < 0) hb.acquire(t.id, sync_close(q));
+          t.stack.push_back(status);
+          t.stack.push_back(old);
+          if (o.record_trace) trace(t, i.site, fmt::format("try_get {} -> {} ({})", m.queues[q], status, status == 0 ? "empty" : "closed and empty"));
+        }
+        break;
+      }
+      case Op::queue_size: {
+        touch_queue(static_cast<std::uint32_t>(i.a));
+        const auto n = static_cast<std::int64_t>(queues[i.a].size());
+        t.stack.push_back(n);
+        if (o.record_trace) trace(t, i.site, fmt::format("size {} -> {}", m.queues[i.a], n));
+        break;
+      }
+      case Op::queue_close: {
+        const auto q = static_cast<std::uint32_t>(i.a);
+        touch_queue(q);
+        if (queue_closed[q]) crash(t, findings::crash_text::closed_twice(m.queues[q]));
+        queue_closed[q] = 1;
+        hb.release_join(t.id, sync_close(q));
+        if (o.record_trace) trace(t, i.site, fmt::format("close {}", m.queues[q]));
         break;
       }
       case Op::spawn: {
@@ -801,13 +896,20 @@ struct Execution::Impl {
         memory.yielded(t.id);
         if (o.record_trace) trace(t, i.site, i.op == Op::yield ? "yield" : "sleep");
         break;
-      case Op::fence:
+      case Op::fence: {
         touch(footprint::sc_order, 0, true);
-        hb.fence(t.id);  // acquires what relaxed loads read, releases for later relaxed stores
-        hb.acquire(t.id, sync_fence);
-        hb.release_join(t.id, sync_fence);
-        if (o.record_trace) trace(t, i.site, "fence");
+        const auto order = static_cast<MemOrder>(i.aux);
+        if (order == MemOrder::seq_cst) {
+          hb.fence(t.id);  // acquires what relaxed loads read, releases for later relaxed stores
+          hb.acquire(t.id, sync_fence);
+          hb.release_join(t.id, sync_fence);
+        } else {
+          // Only its halves; a fence that is not seq_cst is not in the SC order.
+          hb.fence_half(t.id, order != MemOrder::release, order != MemOrder::acquire);
+        }
+        if (o.record_trace) trace(t, i.site, order == MemOrder::seq_cst ? std::string("fence") : fmt::format("fence ({})", spelling(order)));
         break;
+      }
       case Op::end:
         t.result = pop(t);
         t.finished = true;
@@ -903,11 +1005,12 @@ struct Execution::Impl {
     }
     // Reading message `msg`: an acquire synchronises with the release sequence it belongs
     // to; a relaxed read is acquired by the thread's next fence.
-    const auto read = [&](std::uint32_t msg) {
+    const auto read_as = [&](std::uint32_t msg, bool acquires) {
       memory.read(t.id, msg);
       const std::uint32_t sync = memory.sync_of(msg);
-      acq ? hb.acquire(t.id, sync) : hb.fence_acquire_later(t.id, sync);
+      acquires ? hb.acquire(t.id, sync) : hb.fence_acquire_later(t.id, sync);
     };
+    const auto read = [&](std::uint32_t msg) { read_as(msg, acq); };
     switch (i.op) {
       case Op::atomic_load: {
         const auto& options = memory.readable(t.id, loc, order);
@@ -940,22 +1043,55 @@ struct Execution::Impl {
         // release sequence: they join, not replace.
         std::optional<std::int64_t> expected;
         std::int64_t operand = 0, desired = 0;
-        if (i.op == Op::atomic_cas) {
+        const bool cmpxchg = i.op == Op::atomic_cmpxchg || i.op == Op::atomic_cmpxchg_weak;
+        if (i.op == Op::atomic_cas || cmpxchg) {
           desired = pop(t);
           expected = pop(t);
         } else {
           operand = pop(t);
         }
-        const auto& options = memory.rmw_readable(t.id, loc, order, expected);
-        const std::uint32_t from = options[pick_message(options.size())];
-        read(from);
+        // compare_exchange fails as a load with its own order (b): a read that fails may
+        // come from what a load with that order may read.
+        const auto fail_order = cmpxchg ? static_cast<MemOrder>(i.b) : order;
+        const bool fail_acq = fail_order == MemOrder::acquire || fail_order == MemOrder::seq_cst;
+        const std::vector<std::uint32_t>* options = &memory.rmw_readable(t.id, loc, order, expected);
+        if (cmpxchg && fail_order != order && model == MemoryModel::rc11) {
+          rmw_options.clear();
+          for (std::uint32_t msg : *options)
+            if (memory.message(msg).value == *expected) rmw_options.push_back(msg);
+          for (std::uint32_t msg : memory.readable(t.id, loc, fail_order))
+            if (memory.message(msg).value != *expected) rmw_options.push_back(msg);
+          // Newest first, as every option list: option 0 is what sc would read.
+          std::sort(rmw_options.begin(), rmw_options.end(),
+                    [&](std::uint32_t a, std::uint32_t b) { return memory.message(a).pos > memory.message(b).pos; });
+          options = &rmw_options;
+        }
+        const std::uint32_t from = (*options)[pick_message(options->size())];
         const std::int64_t old = memory.message(from).value;
         std::int64_t now = old;
-        bool wrote = true;
-        if (i.op == Op::atomic_fetch_add) now = static_cast<std::int64_t>(static_cast<std::uint64_t>(old) + static_cast<std::uint64_t>(operand));
-        else if (i.op == Op::atomic_exchange) now = operand;
-        else if (old == *expected) now = desired;
-        else wrote = false;  // a failed cas writes nothing: it is a load and releases nothing
+        bool wrote = true, spurious = false;
+        const auto u = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
+        switch (i.op) {
+          case Op::atomic_fetch_add: now = static_cast<std::int64_t>(u(old) + u(operand)); break;
+          case Op::atomic_fetch_sub: now = static_cast<std::int64_t>(u(old) - u(operand)); break;
+          case Op::atomic_fetch_and: now = old & operand; break;
+          case Op::atomic_fetch_or: now = old | operand; break;
+          case Op::atomic_fetch_xor: now = old ^ operand; break;
+          case Op::atomic_exchange: now = operand; break;
+          default:
+            if (old != *expected) {
+              wrote = false;  // a failed cas writes nothing: it is a load and releases nothing
+            } else if (i.op == Op::atomic_cmpxchg_weak && !t.weak_failed_spuriously) {
+              // Spurious failure is a recorded choice (1); never twice in a row in a thread,
+              // so a retry loop cannot be kept failing forever.
+              spurious = choose(0, 1) == 1;
+              wrote = !spurious;
+            }
+            if (wrote) now = desired;
+            break;
+        }
+        if (i.op == Op::atomic_cmpxchg_weak) t.weak_failed_spuriously = spurious;
+        read_as(from, wrote ? acq : fail_acq);
         const std::string note = o.record_trace ? stale_note(t, loc, from) : std::string();
         if (wrote) {
           const std::uint32_t msg = memory.rmw(t.id, from, now, order, static_cast<std::uint32_t>(step), i.site);
@@ -963,11 +1099,22 @@ struct Execution::Impl {
           rel ? hb.release_join(t.id, memory.sync_of(msg)) : hb.fence_release_join(t.id, memory.sync_of(msg));
           publish(t.space, atomic);
         }
-        if (i.op == Op::atomic_cas) t.stack.push_back(wrote ? 1 : 0);
-        else t.stack.push_back(old);
+        if (i.op == Op::atomic_cas) {
+          t.stack.push_back(wrote ? 1 : 0);
+        } else if (i.op == Op::atomic_cmpxchg_weak) {
+          t.stack.push_back(wrote ? 1 : 0);
+          t.stack.push_back(old);  // into the expected local
+        } else {
+          t.stack.push_back(old);
+        }
         if (o.record_trace) {
-          if (i.op == Op::atomic_fetch_add)
-            trace(t, i.site, fmt::format("fetch_add {} {} -> {} ({}{})", v.name, operand, old, ord(), note));
+          if (cmpxchg)
+            trace(t, i.site, fmt::format("{} {} {} -> {} {} ({}{})", op_name(i.op), v.name, *expected, desired,
+                                         wrote ? "succeeded" : spurious ? fmt::format("failed spuriously, was {}", old)
+                                                                        : fmt::format("failed, was {}", old),
+                                         wrote ? ord() : spelling(fail_order), note));
+          else if (i.op == Op::atomic_fetch_add || (i.op >= Op::atomic_fetch_sub && i.op <= Op::atomic_fetch_xor))
+            trace(t, i.site, fmt::format("{} {} {} -> {} ({}{})", op_name(i.op), v.name, operand, old, ord(), note));
           else if (i.op == Op::atomic_exchange)
             trace(t, i.site, fmt::format("exchange {} <- {} -> {} ({}{})", v.name, operand, old, ord(), note));
           else

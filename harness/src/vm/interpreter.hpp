@@ -123,6 +123,7 @@ inline void run_local(const Module& m, Registers& r, Cx& cx, std::uint64_t budge
       case Op::load_local: s.push_back(r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)]); break;
       case Op::store_local: r.locals[r.locals_base + static_cast<std::uint32_t>(i.a)] = r.pop(); break;
       case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: case Op::neg: case Op::not_:
+      case Op::bit_and: case Op::bit_or: case Op::bit_xor: case Op::shl: case Op::shr: case Op::bit_not:
       case Op::to_bool: case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
         if (const char* error = arithmetic(i.op, s)) {
           sync();
@@ -130,6 +131,17 @@ inline void run_local(const Module& m, Registers& r, Cx& cx, std::uint64_t budge
         }
         break;
       case Op::jump: pc = static_cast<std::uint32_t>(i.a); continue;
+      case Op::select: {
+        const auto at = s.end() - 1 - i.aux;
+        const std::int64_t k = *at;
+        s.erase(at);
+        if (k < 0 || k >= i.b) {
+          sync();
+          cx.crash(findings::crash_text::out_of_range(m.object_arrays[i.pad].name, k, static_cast<std::uint32_t>(i.b)));
+        }
+        pc = static_cast<std::uint32_t>(i.a + k);
+        continue;
+      }
       case Op::jump_if_false:
         if (r.pop() == 0) { pc = static_cast<std::uint32_t>(i.a); continue; }
         break;

@@ -344,17 +344,18 @@ TEST_CASE("lexer: '!' alone is an error that suggests 'not' or '!='", "[lexer]")
   CHECK(kinds(l.tokens)[1] == Tok::error);
 }
 
-TEST_CASE("lexer: '&&', '&', '||' and '|' are errors that suggest 'and' and 'or'", "[lexer]") {
+TEST_CASE("lexer: '&&' and '||' are errors that suggest 'and' and 'or'; '&' and '|' are bitwise operators", "[lexer]") {
   const auto a = lex_text("x = a && b");
   REQUIRE(a.errors == std::vector<std::string>{"1:7: unexpected '&&'"});
   CHECK(a.diagnostics[0].length == 2);
-  CHECK(a.diagnostics[0].help == "write 'and'");
-  CHECK(lex_text("x = a & b").errors == std::vector<std::string>{"1:7: unexpected '&'"});
+  CHECK(a.diagnostics[0].help == "write 'and' ('&' is bitwise and)");
+  CHECK(lex_text("x = a & b").errors.empty());
+  CHECK(kinds(lex_text("x = a & b").tokens)[3] == Tok::amp);
   const auto o = lex_text("x = a || b");
   REQUIRE(o.errors == std::vector<std::string>{"1:7: unexpected '||'"});
   CHECK(o.diagnostics[0].length == 2);
-  CHECK(o.diagnostics[0].help == "write 'or'");
-  CHECK(lex_text("x = a | b").errors == std::vector<std::string>{"1:7: unexpected '|'"});
+  CHECK(o.diagnostics[0].help == "write 'or' ('|' is bitwise or)");
+  CHECK(kinds(lex_text("x = a | b").tokens)[3] == Tok::pipe);
   // The operator is skipped whole: the next token is 'b'.
   const auto k = kinds(a.tokens);
   CHECK(k[3] == Tok::error);
@@ -368,7 +369,7 @@ TEST_CASE("lexer: other unexpected characters are named, non-ASCII ones whole", 
   CHECK(d.diagnostics[0].help == "names are ASCII letters, digits and '_'; text belongs in a \"string\"");
   CHECK(lex_text("let café = 1").errors == std::vector<std::string>{"1:8: unexpected character 'é'"});
   CHECK(lex_text("x = 1 → 2").errors == std::vector<std::string>{"1:7: unexpected character '→'"});
-  CHECK(lex_text("x = a;").errors == std::vector<std::string>{"1:6: unexpected character ';'"});
+  CHECK(lex_text("x = a;").errors == std::vector<std::string>{"1:6: unexpected ';'"});  // with its own help (v2)
   CHECK(lex_text("x = 'a'").errors == std::vector<std::string>{"1:5: unexpected character '''"});
 }
 

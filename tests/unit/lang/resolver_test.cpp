@@ -316,10 +316,14 @@ TEST_CASE("resolver: arrays need an index and scalars take none", "[resolver][er
   CHECK(errors("main:\n    let d = nope[0]\n") == Msgs{"2:13: undeclared array 'nope'"});
 }
 
+// Until handles land (v2, planned), a sync object used as a value says so.
+const std::string no_handles =
+    "sync objects cannot be passed to a fn or thread or held in a local yet (handles are planned); name the object itself, e.g. 'with lock_a:', or branch on an index";
+
 TEST_CASE("resolver: objects that are not values", "[resolver][errors]") {
   const auto m = load("mutex m\nmain:\n    let v = m + 1\n");
   CHECK(messages(m) == Msgs{"3:13: 'm' is a mutex, not a value"});
-  CHECK(only(m).help == "use one of its methods: lock(), unlock(), try_lock()");
+  CHECK(only(m).help == "use one of its methods: lock(), unlock(), try_lock(); " + no_handles);
   const auto t = load("thread w:\n    yield\nmain:\n    let v = w\n");
   CHECK(messages(t) == Msgs{"4:13: 'w' is a thread, not a value"});
   CHECK(only(t).help == "start it with 'spawn w(...)'");
@@ -328,7 +332,7 @@ TEST_CASE("resolver: objects that are not values", "[resolver][errors]") {
   CHECK(only(f).help == "call it: f(...)");
   const auto c = load("cond c\nmain:\n    print c\n");
   CHECK(messages(c) == Msgs{"3:11: 'c' is a cond, not a value"});
-  CHECK(only(c).help == "use one of its methods: wait(), notify_one(), notify_all()");
+  CHECK(only(c).help == "use one of its methods: wait(), notify_one(), notify_all(); " + no_handles);
 }
 
 // ---- errors: calls, spawns and methods ------------------------------------------------------
@@ -375,7 +379,7 @@ TEST_CASE("resolver: a method on the wrong kind of object", "[resolver][errors]"
   const auto shared = load("shared s = 0\nmain:\n    let v = s.load()\n");
   CHECK(messages(shared) == Msgs{"3:15: 'load' is not a method of shared variable 's'"});
   CHECK(only(shared).help ==
-        "read and assign it directly, or declare it 'atomic' for load(), store(), fetch_add(), exchange(), cas()");
+        "read and assign it directly, or declare it 'atomic' for load(), store(), fetch_add(), exchange(), compare_exchange()");
   CHECK(errors("shared s = 0\nmain:\n    s.lock()\n") == Msgs{"3:7: 'lock' is not a method of shared variable 's'"});
   const auto sem = load("semaphore s = 1\nmain:\n    s.foo()\n");
   CHECK(messages(sem) == Msgs{"3:7: 'foo' is not a method of semaphore 's'"});
@@ -387,7 +391,7 @@ TEST_CASE("resolver: a method on the wrong kind of object", "[resolver][errors]"
   CHECK(only(thread).help == "only mutex, cond, semaphore, queue and atomic objects have methods");
   const auto local = load("main:\n    let b = 0\n    b.lock()\n");
   CHECK(messages(local) == Msgs{"3:5: 'b' is a local variable; it has no methods"});
-  CHECK(only(local).help == "methods belong to mutex, cond, semaphore, queue and atomic objects");
+  CHECK(only(local).help == "methods belong to mutex, cond, semaphore, queue and atomic objects; " + no_handles);
   CHECK(errors("main:\n    nope.lock()\n") == Msgs{"2:5: undeclared name 'nope'"});
 }
 
