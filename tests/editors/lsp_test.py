@@ -98,7 +98,7 @@ mutex lock
 thread run_thread(n):
     with lock:
         balanse = balance + n
-        print "\U0001F600", balance & 1
+        print "\U0001F600", balance && 1
         balance = balance - n
 
 main:
@@ -107,7 +107,7 @@ main:
 
 final balance == 0
 """
-FIXED = BROKEN.replace("balanse =", "balance =").replace("balance & 1", "balance")
+FIXED = BROKEN.replace("balanse =", "balance =").replace("balance && 1", "balance")
 
 
 def rng(line, start, end):
@@ -132,8 +132,8 @@ def session(interleave):
          "message": "assignment to undeclared name 'balanse'\nhelp: did you mean 'balance'? "
                     "To declare a local, write 'let balanse = ...'"},
         # Column 28 in code points is UTF-16 unit 28 on this line: the emoji before it is two units.
-        {"range": rng(7, 28, 29), "severity": 1, "source": "interleave",
-         "message": "unexpected '&'\nhelp: write 'and'"},
+        {"range": rng(7, 28, 30), "severity": 1, "source": "interleave",
+         "message": "unexpected '&&'\nhelp: write 'and' ('&' is bitwise and)"},
     ]
     check(sorted(diags, key=lambda d: d["range"]["start"]["line"]) == expected,
           f"diagnostics:\n{json.dumps(diags, indent=1)}\nexpected:\n{json.dumps(expected, indent=1)}")
