@@ -228,9 +228,14 @@ class Explorer {
       if (may_stop_early() && expected_seen())
         return fmt::format("dpor (stopped after {} executions{}: every expected finding seen)", dpor.executions(),
                            redundant);
-      res_.estimated_executions = static_cast<std::uint64_t>(dpor.estimated_total());
-      return fmt::format("dpor (stopped after {} executions of about {}{})", dpor.executions(),
-                         res_.estimated_executions, redundant);
+      // A value choice over a huge range (any() of int64) makes the estimate astronomical:
+      // past 10^18 it is only "more than".
+      const double estimate = dpor.estimated_total();
+      constexpr double cap = 1e18;
+      res_.estimated_executions = static_cast<std::uint64_t>(std::min(estimate, cap));
+      return fmt::format("dpor (stopped after {} executions of {} {}{})", dpor.executions(),
+                         estimate >= cap ? "more than" : "about",
+                         estimate >= cap ? std::string("10^18") : std::to_string(res_.estimated_executions), redundant);
     }
     return fmt::format("dpor: all {} executions explored{}", dpor.executions(), redundant);
   }
