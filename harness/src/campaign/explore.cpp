@@ -134,36 +134,32 @@ class Explorer {
     const std::uint64_t dfs_budget = std::min(o_.max_runs / 2, max_portfolio_dfs_runs);
     // Other shards replay the DFS stage without reporting it, to learn whether it finished.
     recording_ = o_.shard_index == 0;
-    std::string label;
     // First the reduced search: one run per class of equivalent interleavings. Finishing it
-    // proves the absence of what was not found, in far fewer runs than plain DFS. (A
-    // --preemption-bound asks for the bounded DFS instead.)
+    // proves the absence of what was not found, in far fewer runs than plain DFS. When it
+    // stops, its stage's budget is spent (or the campaign is over). A --preemption-bound
+    // asks for the bounded DFS instead.
     if (o_.preemption_bound < 0) {
       DporScheduler dpor;
       loop(dpor, dfs_budget);
-      label = dpor_label(dpor);
+      const std::string label = dpor_label(dpor);
+      recording_ = true;
       if (dpor.complete() && !cut_) {
-        recording_ = true;
         res_.exhaustive = true;
         res_.strategy = o_.shard_index != 0 ? label + " (made by shard 0)" : label;
         return;
       }
-      if (done() || dfs_runs_ >= dfs_budget) {
-        recording_ = true;
-        if (done()) {
-          res_.strategy = label;
-          return;
-        }
-        slots(dfs_budget, o_.max_runs);
-        res_.strategy = fmt::format("{}, then pct(d=1,2,3) and random", label);
+      if (done()) {
+        res_.strategy = label;
         return;
       }
-      label += ", then ";
+      slots(dfs_budget, o_.max_runs);
+      res_.strategy = fmt::format("{}, then pct(d=1,2,3) and random", label);
+      return;
     }
-    const int bound = o_.preemption_bound >= 0 ? std::min(o_.preemption_bound, 2) : 2;
+    const int bound = std::min(o_.preemption_bound, 2);
     DfsScheduler bounded(bound);
-    loop(bounded, dfs_budget - dfs_runs_);
-    label += dfs_label(bounded);
+    loop(bounded, dfs_budget);
+    std::string label = dfs_label(bounded);
     // A run cut short by the deadline or Ctrl-C ends the DFS early: it proves nothing.
     bool complete = bounded.complete() && o_.preemption_bound == bound && !cut_;
     if (bounded.complete() && !complete && !done()) {
