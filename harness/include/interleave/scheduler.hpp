@@ -70,6 +70,9 @@ class Scheduler {
   // lets a step that drains a store buffer wait for the scheduled flushes to empty it.
   virtual bool wants_footprints() const { return false; }
   virtual void executed(ThreadId /*thread*/, std::span<const StepAccess> /*footprint*/) {}
+  // When a finding stops a run: for each thread that had not finished (and each tso flush
+  // still due), the footprint of the step it was about to take, blocked or not.
+  virtual void pending(ThreadId /*thread*/, std::span<const StepAccess> /*footprint*/) {}
   // A short description for reports: "random", "pct(d=2)", "dfs".
   virtual std::string name() const = 0;
 };
@@ -149,9 +152,16 @@ class DfsScheduler : public Scheduler {
 // whose every continuation is equivalent to one already made is abandoned (prune_run).
 // Value choices (any(), which waiter a notify wakes, a memory model's reads-from and
 // modification-order choices) are explored exhaustively, as DFS does.
+//
+// With a preemption bound k >= 0 it explores only runs with at most k preemptions (a switch
+// away from a thread that could go on), reduced the same way. Bounding and reduction do not
+// mix exactly (a bound makes independent steps dependent); races whose reversal would
+// exceed the bound are reversed at an earlier context switch, as in bounded partial-order
+// reduction (Coons, Musuvathi, McKinley, OOPSLA 2013). A bounded search is for finding
+// bugs early, never a proof.
 class DporScheduler : public Scheduler {
  public:
-  DporScheduler();
+  explicit DporScheduler(int preemption_bound = -1);
   ~DporScheduler() override;
   bool new_run() override;
   ThreadId pick(std::span<const ThreadId> runnable, ThreadId current, bool current_yielded) override;
@@ -159,7 +169,9 @@ class DporScheduler : public Scheduler {
   void end_run(std::uint64_t steps) override;
   bool wants_footprints() const override { return true; }
   void executed(ThreadId thread, std::span<const StepAccess> footprint) override;
-  std::string name() const override { return "dpor"; }
+  void pending(ThreadId thread, std::span<const StepAccess> footprint) override;
+  std::string name() const override;  // "dpor", "dpor(pb=1)"
+  int preemption_bound() const;
   // True once new_run() has returned false: every class was run.
   bool complete() const;
   std::uint64_t runs() const;        // runs made, abandoned ones included

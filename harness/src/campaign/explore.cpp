@@ -40,7 +40,7 @@ class Explorer {
         break;
       }
       case Strategy::dpor: {
-        DporScheduler dpor;
+        DporScheduler dpor(o_.preemption_bound);
         if (o_.shard_index == 0) loop(dpor, o_.max_runs);
         res_.exhaustive = dpor.complete() && !cut_;
         res_.strategy = o_.shard_index == 0 ? dpor_label(dpor) : "dpor (made by shard 0)";
@@ -140,8 +140,24 @@ class Explorer {
     // asks for the bounded DFS instead.
     if (o_.preemption_bound < 0) {
       DporScheduler dpor;
-      loop(dpor, dfs_budget);
-      const std::string label = dpor_label(dpor);
+      loop(dpor, dfs_budget / 2);
+      // A space that does not fit half the stage: the bugs that need few preemptions are
+      // the common ones, and a depth-first search can spend its budget deep in one corner.
+      // So bounded reduced searches (at most 0, then 1, then 2 preemptions) take a quarter
+      // of the stage, and the full search then goes on where it stopped.
+      std::string bounded_labels;
+      bool dpor_last = true;  // whether the full search ran last (so it saw the last finding)
+      if (!dpor.complete() && !done()) {
+        const std::uint64_t bounded_end = dfs_runs_ + dfs_budget / 4;
+        for (int k = 0; k <= 2 && dfs_runs_ < bounded_end && !done(); ++k) {
+          DporScheduler b(k);
+          loop(b, bounded_end - dfs_runs_);
+          bounded_labels += ", " + bounded_label(b);
+        }
+        dpor_last = !done();
+        loop(dpor, dfs_budget > dfs_runs_ ? dfs_budget - dfs_runs_ : 0);
+      }
+      const std::string label = dpor.complete() ? dpor_label(dpor) : dpor_label(dpor, dpor_last) + bounded_labels;
       recording_ = true;
       if (dpor.complete() && !cut_) {
         res_.exhaustive = true;
@@ -215,24 +231,37 @@ class Explorer {
     }
   }
 
-  std::string dpor_label(const DporScheduler& dpor) {
+  // "dpor(pb=1): all 17 executions explored" or "dpor(pb=2) (stopped after 900 executions)".
+  std::string bounded_label(const DporScheduler& b) const {
+    const std::string abandoned = b.pruned() == 0 ? std::string() : fmt::format(", {} runs abandoned", b.pruned());
+    if (!b.complete())
+      return fmt::format("{} (stopped after {} executions{}{})", b.name(), b.executions(), abandoned,
+                         may_stop_early() && expected_seen() ? ": every expected finding seen" : "");
+    return fmt::format("{}: all {} executions explored{}", b.name(), b.executions(), abandoned);
+  }
+
+  // `last`: the search ran last, so an early stop was for what it found.
+  std::string dpor_label(const DporScheduler& dpor, bool last = true) {
     res_.executions = dpor.executions();
     res_.redundant = dpor.pruned();
     const std::string redundant =
         dpor.pruned() == 0 ? std::string() : fmt::format(", {} redundant runs abandoned", dpor.pruned());
     if (!dpor.complete()) {
-      if (may_stop_early() && expected_seen())
-        return fmt::format("dpor (stopped after {} executions{}: every expected finding seen)", dpor.executions(),
+      if (last && may_stop_early() && expected_seen())
+        return fmt::format("{} (stopped after {} executions{}: every expected finding seen)", dpor.name(), dpor.executions(),
                            redundant);
       // A value choice over a huge range (any() of int64) makes the estimate astronomical:
       // past 10^18 it is only "more than".
       const double estimate = dpor.estimated_total();
       constexpr double cap = 1e18;
       res_.estimated_executions = static_cast<std::uint64_t>(std::min(estimate, cap));
-      return fmt::format("dpor (stopped after {} executions of {} {}{})", dpor.executions(),
+      return fmt::format("{} (stopped after {} executions of {} {}{})", dpor.name(), dpor.executions(),
                          estimate >= cap ? "more than" : "about",
                          estimate >= cap ? std::string("10^18") : std::to_string(res_.estimated_executions), redundant);
     }
+    if (dpor.preemption_bound() >= 0)
+      return fmt::format("{}: all {} executions with at most {} preemption{} explored{}", dpor.name(), dpor.executions(),
+                         dpor.preemption_bound(), dpor.preemption_bound() == 1 ? "" : "s", redundant);
     return fmt::format("dpor: all {} executions explored{}", dpor.executions(), redundant);
   }
 

@@ -86,7 +86,7 @@ void add_run_options(CLI::App& cmd, interleave::cli::RunOptions& o) {
   cmd.add_option("--depth", o.depth, "PCT bug depth d (run --scheduler pct)")
       ->check(integer_in<unsigned>(1, interleave::cli::depth_limit))
       ->capture_default_str();
-  cmd.add_option("--preemption-bound", o.preemption_bound, "DFS: at most this many preemptions (-1: unbounded)")
+  cmd.add_option("--preemption-bound", o.preemption_bound, "DFS and DPOR: at most this many preemptions (-1: unbounded)")
       ->check(integer_in<int>(-1, interleave::cli::preemption_bound_limit))
       ->capture_default_str();
   cmd.add_option("--max-steps", o.max_steps, "Steps per run before it counts as a livelock (overrides the file's 'option max_steps')")

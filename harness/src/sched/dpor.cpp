@@ -16,6 +16,7 @@
 // only try_lock reads. So a lock races with the previous acquisition (the one its reversal
 // moves), not with the unlock that enabled it, which cannot be reversed.
 #include <algorithm>
+#include <string>
 #include <unordered_map>
 
 #include "interleave/scheduler.hpp"
@@ -63,6 +64,11 @@ struct DporScheduler::Impl {
     // subtree is finished; `chosen` is being explored.
     std::vector<ThreadId> enabled, backtrack, done;
     ThreadId chosen = 0;
+    // Preemption bounding: who ran before, whether it could go on, and the preemptions on
+    // the path before this node.
+    ThreadId current = 0;
+    bool current_can_continue = false;
+    unsigned preemptions = 0;
     std::vector<SleepEntry> sleep;     // asleep on arrival
     std::vector<SleepEntry> explored;  // each explored thread's step: its footprint (over all value choices)
   };
@@ -78,8 +84,10 @@ struct DporScheduler::Impl {
     std::vector<std::uint32_t> reads;  // since the last write, newest per thread
   };
 
+  int bound = -1;  // < 0: unbounded
   std::vector<Node> stack;
   std::size_t depth = 0;
+  unsigned path_preemptions = 0;  // on this run's path so far
   std::size_t current_node = 0;
   std::vector<SleepEntry> pending_sleep;  // for the next new thread node
   bool complete = false;
@@ -116,8 +124,15 @@ struct DporScheduler::Impl {
   // Whether event i happens before (or is) event k.
   bool hb(std::size_t i, std::size_t k) const { return clock(events[k], events[i].dense) >= events[i].local; }
 
+  static bool is_preemption(const Node& n, ThreadId q) { return n.current_can_continue && q != n.current; }
+  // Whether choosing q at thread node n keeps the path within the bound.
+  bool fits(const Node& n, ThreadId q) const {
+    return bound < 0 || n.preemptions + (is_preemption(n, q) ? 1u : 0u) <= static_cast<unsigned>(bound);
+  }
+
   void reset_run() {
     depth = 0;
+    path_preemptions = 0;
     pending_sleep.clear();
     n_events = 0;
     std::fill(last_of.begin(), last_of.end(), -1);
@@ -129,9 +144,14 @@ struct DporScheduler::Impl {
   ThreadId pick(std::span<const ThreadId> runnable, ThreadId current, bool yielded) {
     if (depth < stack.size()) {
       current_node = depth++;
-      return stack[current_node].chosen;
+      const Node& n = stack[current_node];
+      path_preemptions = n.preemptions + (is_preemption(n, n.chosen) ? 1u : 0u);
+      return n.chosen;
     }
     Node n;
+    n.current = current;
+    n.current_can_continue = !yielded && std::find(runnable.begin(), runnable.end(), current) != runnable.end();
+    n.preemptions = path_preemptions;
     n.enabled.assign(runnable.begin(), runnable.end());
     // After a yield the others go (as DFS does): fairness keeps spin loops that yield finite.
     if (yielded && n.enabled.size() > 1 && contains(n.enabled, current))
@@ -145,13 +165,15 @@ struct DporScheduler::Impl {
     ThreadId chosen = prune_run;
     if (!yielded && contains(n.enabled, current) && !asleep(current)) chosen = current;
     for (std::size_t k = 0; chosen == prune_run && k < n.enabled.size(); ++k)
-      if (!asleep(n.enabled[k])) chosen = n.enabled[k];
+      if (!asleep(n.enabled[k]) && fits(n, n.enabled[k])) chosen = n.enabled[k];
+    // Every awake thread would exceed the preemption bound (or all sleep): abandon the run.
     if (chosen == prune_run) {
       run_pruned = true;
       return prune_run;
     }
     n.chosen = chosen;
     n.backtrack.push_back(chosen);
+    path_preemptions = n.preemptions + (is_preemption(n, chosen) ? 1u : 0u);
     stack.push_back(std::move(n));
     current_node = depth++;
     return chosen;
@@ -182,6 +204,13 @@ struct DporScheduler::Impl {
     // Who sleeps after this step: those asleep here, and the threads whose subtrees from
     // here are finished, unless this step is dependent with theirs.
     pending_sleep.clear();
+    // With a bound, no sleep sets: a thread asleep after its sibling's steps would have to
+    // take over from the running thread to catch up with the order its subtree skipped,
+    // and that preemption may exceed the bound, so that order would be lost.
+    if (bound >= 0) {
+      analyse(t, fp);
+      return;
+    }
     for (const SleepEntry& e : n.sleep)
       if (!dependent(e.fp, fp)) pending_sleep.push_back(e);
     for (const SleepEntry& e : n.explored)
@@ -189,8 +218,12 @@ struct DporScheduler::Impl {
     analyse(t, fp);
   }
 
+  // A step a thread was about to take when a finding stopped the run: it races like a
+  // step at the end of the run, and leaves no trace for the others' pending steps.
+  void pending(ThreadId t, std::span<const StepAccess> fp) { analyse(t, fp, true); }
+
   // Adds the event and the backtrack points its races call for.
-  void analyse(ThreadId t, std::span<const StepAccess> fp) {
+  void analyse(ThreadId t, std::span<const StepAccess> fp, bool pseudo = false) {
     const std::uint32_t p = dense(t);
     for (const StepAccess& a : fp)
       if (footprint::kind_of(a.object) == footprint::spawned) dense(static_cast<ThreadId>(footprint::index_of(a.object)));
@@ -261,6 +294,10 @@ struct DporScheduler::Impl {
         }
       if (direct) race(i, j);
     }
+    if (pseudo) {
+      --n_events;  // nothing refers to it any more
+      return;
+    }
     // The object states.
     for (const StepAccess& a : fp) {
       if (footprint::kind_of(a.object) == footprint::spawned) {
@@ -307,25 +344,51 @@ struct DporScheduler::Impl {
           return false;
       return true;
     };
+    const ThreadId pj = thread_of[events[j].dense];
+    bool reversible = false;  // some initial can run at the node
+    for (ThreadId q : n.enabled) {
+      const auto it = dense_of.find(q);
+      if (it != dense_of.end() && initial(it->second)) reversible = true;
+    }
+    // No initial can run there: the race cannot be reversed (j waited for i: a join for
+    // the end of the thread it joins, a wakeup for its notify, an acquire for a release).
+    if (!reversible) return;
+    // A bound makes steps dependent that are not (Coons, Musuvathi, McKinley, "Bounded
+    // partial-order reduction", OOPSLA 2013): reversing the race here may exceed the bound,
+    // and even when it does not, the runs it leads to may need a second preemption that an
+    // earlier switch avoids. So, as BPOR does, j's thread is also tried at the last context
+    // switch before i (every thread that fits there when j's cannot run).
+    if (bound >= 0) conservative(events[i].node, pj);
     for (ThreadId q : n.backtrack) {
       const auto it = dense_of.find(q);
       if (it != dense_of.end() && initial(it->second)) return;
     }
-    // Prefer the thread of j; any initial that can run at the node will do.
-    const ThreadId pj = thread_of[events[j].dense];
-    if (initial(events[j].dense) && contains(n.enabled, pj)) {
+    // Prefer the thread of j; any initial that can run at the node (within the bound) will do.
+    if (initial(events[j].dense) && contains(n.enabled, pj) && fits(n, pj)) {
       n.backtrack.push_back(pj);
       return;
     }
     for (ThreadId q : n.enabled) {
       const auto it = dense_of.find(q);
-      if (it != dense_of.end() && initial(it->second)) {
+      if (it != dense_of.end() && initial(it->second) && fits(n, q)) {
         n.backtrack.push_back(q);
         return;
       }
     }
-    // No initial can run there: the race cannot be reversed (j waited for i: a join for
-    // the end of the thread it joins, a wakeup for its notify, an acquire for a release).
+  }
+
+  void conservative(std::size_t node, ThreadId pj) {
+    for (std::size_t m = node; m-- > 0;) {
+      Node& c = stack[m];
+      if (c.is_value || (c.current_can_continue && c.chosen == c.current)) continue;
+      if (contains(c.enabled, pj)) {
+        if (fits(c, pj) && !contains(c.backtrack, pj)) c.backtrack.push_back(pj);
+        return;
+      }
+      for (ThreadId q : c.enabled)
+        if (fits(c, q) && !contains(c.backtrack, q)) c.backtrack.push_back(q);
+      return;
+    }
   }
 
   bool new_run() {
@@ -341,7 +404,7 @@ struct DporScheduler::Impl {
         if (!contains(n.done, n.chosen)) n.done.push_back(n.chosen);
         ThreadId next = prune_run;
         for (ThreadId q : n.backtrack) {
-          if (contains(n.done, q) || !contains(n.enabled, q)) continue;
+          if (contains(n.done, q) || !contains(n.enabled, q) || !fits(n, q)) continue;
           if (std::any_of(n.sleep.begin(), n.sleep.end(), [q](const SleepEntry& e) { return e.thread == q; })) continue;
           next = q;
           break;
@@ -387,7 +450,11 @@ double DporScheduler::estimated_total() const {
                       : static_cast<double>(x.executions);
 }
 
-DporScheduler::DporScheduler() : impl_(std::make_unique<Impl>()) {}
+DporScheduler::DporScheduler(int preemption_bound) : impl_(std::make_unique<Impl>()) { impl_->bound = preemption_bound; }
+int DporScheduler::preemption_bound() const { return impl_->bound; }
+std::string DporScheduler::name() const {
+  return impl_->bound < 0 ? "dpor" : "dpor(pb=" + std::to_string(impl_->bound) + ")";
+}
 DporScheduler::~DporScheduler() = default;
 bool DporScheduler::new_run() { return impl_->new_run(); }
 ThreadId DporScheduler::pick(std::span<const ThreadId> runnable, ThreadId current, bool yielded) {
@@ -396,6 +463,7 @@ ThreadId DporScheduler::pick(std::span<const ThreadId> runnable, ThreadId curren
 std::int64_t DporScheduler::choose(std::int64_t lo, std::int64_t hi) { return impl_->choose(lo, hi); }
 void DporScheduler::end_run(std::uint64_t) { impl_->end_run(); }
 void DporScheduler::executed(ThreadId thread, std::span<const StepAccess> fp) { impl_->executed(thread, fp); }
+void DporScheduler::pending(ThreadId thread, std::span<const StepAccess> fp) { impl_->pending(thread, fp); }
 bool DporScheduler::complete() const { return impl_->complete; }
 std::uint64_t DporScheduler::runs() const { return impl_->runs; }
 std::uint64_t DporScheduler::executions() const { return impl_->executions; }

@@ -192,6 +192,7 @@ struct Execution::Impl {
   // ---- footprints, for partial-order reduction (Scheduler::wants_footprints) -------------
   bool fp_on = false;
   bool fp_global = false;
+  ThreadId in_step = none;  // the thread whose step is being taken (none between steps)
   std::vector<StepAccess> fp;  // of the step being taken
   void touch(footprint::Kind kind, std::uint64_t index, bool write) {
     if (fp_on) [[unlikely]] fp.push_back(StepAccess{footprint::object(kind, index), write});
@@ -372,6 +373,7 @@ struct Execution::Impl {
         yielded = false;
         ++step;
         const bool yielders_before = yielders > 0;
+        in_step = next;
         if (next >= flush_base) [[unlikely]] {
           flush(next - flush_base, "");
         } else {
@@ -389,13 +391,16 @@ struct Execution::Impl {
           fp.clear();
           fp_global = false;
         }
+        in_step = none;
         if (has_always) check_always();
       }
       observe();  // every finished run counts, including those that break a final property
       result.finished = true;
       check_final();
     } catch (const Stop&) {
+      if (fp_on && !result.pruned && !result.cut_short) [[unlikely]] report_unfinished(s);
     }
+    in_step = none;
     if (hb.any()) {
       held.clear();
       for (std::uint32_t k = 0; k < mutexes.size(); ++k)
@@ -412,6 +417,61 @@ struct Execution::Impl {
     s.end_run(step);
     r = nullptr;
     return result;
+  }
+
+  // A run that a finding stopped: the reduction must see the step it stopped in (a crash
+  // or a failed assert ends it before the step is reported) and the step each unfinished
+  // thread was about to take, or it would never try the orders in which those go first.
+  void report_unfinished(Scheduler& s) {
+    if (in_step != none) {
+      if (yielders > 0) fp.push_back(StepAccess{footprint::object(footprint::global, 0), true});
+      if (fp_global) fp.push_back(StepAccess{footprint::object(footprint::global, 0), true});
+      s.executed(in_step, fp);
+    }
+    fp.clear();
+    fp_global = false;
+    for (const Thread& t : threads) {
+      if (t.finished) continue;
+      pending_footprint(t);
+      s.pending(t.id, fp);
+      fp.clear();
+      if (memory.buffered(t.id)) {  // its flushes, too
+        fp.push_back(StepAccess{footprint::object(footprint::global, 0), true});
+        s.pending(flush_base + t.id, fp);
+        fp.clear();
+      }
+    }
+  }
+
+  // What thread t's next step would touch. A blocked step touches what blocks it; a step
+  // that could run is taken as dependent with everything (its exact footprint is known
+  // only once it runs), which can only add orders to try.
+  void pending_footprint(const Thread& t) {
+    const Instr& i = at(t);
+    if (model == MemoryModel::tso && waits_for_buffers(t)) {
+      touch(footprint::store_buffer, t.id, true);
+      return;
+    }
+    if (!enabled(t)) {
+      switch (i.op) {
+        case Op::lock: touch(footprint::mutex, i.a, true); return;
+        case Op::wait:
+          if (t.notified) touch(footprint::mutex, i.b, true);
+          else touch(footprint::cond, i.a, true);
+          return;
+        case Op::sem_acquire: touch(footprint::semaphore, i.a, true); return;
+        case Op::put: touch(footprint::queue_tail, i.a, true); return;
+        case Op::get: touch(footprint::queue_head, i.a, true); return;
+        case Op::join: {
+          const Thread& target = threads[static_cast<std::size_t>(t.stack.back())];
+          if (target.is_process) touch(footprint::process_end, target.process, false);
+          else touch(footprint::thread_end, target.id, false);
+          return;
+        }
+        default: break;
+      }
+    }
+    fp.push_back(StepAccess{footprint::object(footprint::global, 0), true});
   }
 
   bool cut_short() const {

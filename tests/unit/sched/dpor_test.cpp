@@ -229,3 +229,103 @@ TEST_CASE("dpor: the portfolio proves a clean scenario with the reduced search a
   CHECK(r.executions == 1680);
   CHECK(r.strategy == "dpor: all 1680 executions explored");
 }
+
+// A finding that stops a run early must not hide the orders in which the threads that had
+// not finished go first. Each program has a finding that needs such an order; DFS finds all.
+TEST_CASE("dpor: a run stopped by a finding still leads to the orders where the others go first", "[dpor]") {
+  const char* const programs[] = {
+      // The assert fails (ending the run) in the step that reads y, before t2 ever runs;
+      // only t2 first breaks the final property.
+      R"(shared y = 0
+shared z = 0
+
+thread t1:
+    let a = y
+    assert a == 1
+
+thread t2:
+    y = 1
+    z = 1
+
+final z == 0
+)",
+      // A lock-order inversion deadlocks in the first order the search reverses; the race
+      // on v needs t2 to take both locks before t1 takes its first.
+      R"(shared v = 0
+shared w = 0
+mutex la
+mutex lb
+
+thread t1:
+    v = 5
+    with la:
+        with lb:
+            w = w + 1
+
+thread t2:
+    with lb:
+        with la:
+            w = w + 1
+    v = v + 4
+)",
+  };
+  for (const char* text : programs) {
+    const Module m = compile_text(text);
+    std::set<std::string> by_dfs;
+    ExecOptions o;
+    o.tsan = false;
+    dfs_all(m, -1, o, [&](const RunResult& r) {
+      for (const auto& f : r.findings) by_dfs.insert(f.key);
+    });
+    INFO(text);
+    REQUIRE(by_dfs.size() >= 2);
+    CHECK(dpor_all(m).keys == by_dfs);
+  }
+}
+
+TEST_CASE("dpor: with a preemption bound, every run stays within it and finds what bounded DFS finds", "[dpor]") {
+  // The classic thread pool whose main blocks on a full queue once both workers have left:
+  // the deadlock needs an early switch, which a depth-first search without a bound reaches
+  // late.
+  const Module m = compile_text(R"(shared done = 0
+queue jobs[2]
+
+thread worker:
+    if jobs.size() == 0:
+        return
+    let j = jobs.get()
+    done = done + j
+
+main:
+    let a = spawn worker()
+    let b = spawn worker()
+    jobs.put(1)
+    jobs.put(2)
+    jobs.put(3)
+    join a
+    join b
+)");
+  for (int bound = 0; bound <= 2; ++bound) {
+    ExecOptions o;
+    o.tsan = false;
+    std::set<std::string> by_dfs;
+    const std::uint64_t dfs_runs = dfs_all(m, bound, o, [&](const RunResult& r) {
+      for (const auto& f : r.findings) by_dfs.insert(f.key);
+    });
+    DporScheduler dpor(bound);
+    Execution e(m, o);
+    std::set<std::string> keys;
+    std::uint64_t runs = 0;
+    while (dpor.new_run()) {
+      REQUIRE(++runs < 100'000);
+      const RunResult r = e.run(dpor);
+      CHECK(r.preemptions <= static_cast<unsigned>(bound));
+      for (const auto& f : r.findings) keys.insert(f.key);
+    }
+    INFO("bound " << bound);
+    CHECK(dpor.complete());
+    CHECK(keys == by_dfs);
+    CHECK(dpor.executions() <= dfs_runs);
+    CHECK(dpor.name() == "dpor(pb=" + std::to_string(bound) + ")");
+  }
+}
