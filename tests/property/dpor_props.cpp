@@ -115,8 +115,16 @@ bool agree_bounded(const std::string& text, MemoryModel model, int bound) {
            << " runs, dpor " << reduced.runs << " runs\ndfs keys: " << show(full.keys)
            << "\ndpor keys: " << show(reduced.keys);
   RC_ASSERT(reduced.complete);
-  RC_ASSERT(reduced.keys == full.keys);
-  RC_ASSERT(reduced.outcomes == full.outcomes);
+  // Every run it makes is within the bound, so what it finds, bounded DFS finds.
+  for (const auto& k : reduced.keys) RC_ASSERT(full.keys.count(k) == 1u);
+  for (const auto& o : reduced.outcomes) RC_ASSERT(full.outcomes.count(o) == 1u);
+  // Equality holds without yields. With them it may not (a known gap, docs/runtime.md):
+  // who runs after a yield is forced, so the switch the conservative backtracking relies
+  // on can cost a preemption elsewhere.
+  if (text.find("yield") == std::string::npos) {
+    RC_ASSERT(reduced.keys == full.keys);
+    RC_ASSERT(reduced.outcomes == full.outcomes);
+  }
   RC_ASSERT(reduced.runs <= full.runs);
   // The unbounded reduced search must find at least what the bounded DFS finds: this
   // reaches the programs whose full DFS is too big to compare with (often those where a
