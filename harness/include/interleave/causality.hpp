@@ -69,6 +69,7 @@ class Causality final : public HbListener {
 
  private:
   static void join_into(VectorClock& into, const VectorClock& from);
+  static void copy_into(VectorClock& into, const VectorClock& from);  // into := from
   void tick(std::uint32_t thread) { ++clocks_[thread][thread]; }
   // Growth is rare (a process's copy of the atomics) and kept out of line, so that the
   // hot acquire and release stay small enough to inline.

@@ -75,6 +75,18 @@ class Scheduler {
   virtual void pending(ThreadId /*thread*/, std::span<const StepAccess> /*footprint*/) {}
   // A short description for reports: "random", "pct(d=2)", "dfs".
   virtual std::string name() const = 0;
+
+  // When one thread can run, a scheduler that sets skips_forced_picks_ is not asked: the
+  // runtime takes that thread and calls forced_pick() instead of the virtual pick, and the
+  // scheduler accounts for it before its next answer. Only for schedulers whose pick among
+  // one thread returns it and changes nothing but what it can catch up on (random: one
+  // draw). The runtime records the choice as it records every pick.
+  bool skips_forced_picks() const { return skips_forced_picks_; }
+  void forced_pick() { ++forced_picks_; }
+
+ protected:
+  bool skips_forced_picks_ = false;
+  std::uint64_t forced_picks_ = 0;  // since the scheduler last caught up
 };
 
 // A small, fast, portable generator (splitmix64): the same seed gives the same runs on
@@ -88,6 +100,8 @@ class Rng {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
+  // As n calls of next(): the state is a counter (a Weyl sequence).
+  void skip(std::uint64_t n) { state_ += n * 0x9E3779B97F4A7C15ull; }
   // Uniform in [0, n), n > 0.
   std::uint64_t below(std::uint64_t n) { return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64); }
 

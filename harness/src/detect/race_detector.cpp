@@ -27,34 +27,39 @@ namespace {
 Access later(const HbAccess& a) { return Access{a.thread, a.step, a.site, a.write}; }
 }  // namespace
 
+// Both take the accessing thread's clock once: whether an earlier access happens before
+// this one is then one comparison against it (causality's happened_before, inlined).
 void RaceDetector::read(const HbAccess& a, std::optional<Race>& race) {
-  const std::uint32_t space = a.space, cell = a.cell;
-  Cell& m = spaces_[space][cell];
-  if (m.w_clock != 0 && m.w_thread != a.thread && !causality_.happened_before(m.w_thread, m.w_clock, a.thread))
-    race = Race{space, cell, Access{m.w_thread, m.w_step, m.w_site, true}, later(a)};
-  if (m.reads.size() <= a.thread) m.reads.resize(a.thread + 1);
-  m.reads[a.thread] = ReadEntry{causality_.epoch(a.thread), a.step, a.site};
+  Cell& m = spaces_[a.space][a.cell];
+  const VectorClock& now = causality_.clock(a.thread);
+  if (m.w_clock != 0 && m.w_thread != a.thread && !(m.w_thread < now.size() && m.w_clock <= now[m.w_thread]))
+    race = Race{a.space, a.cell, Access{m.w_thread, m.w_step, m.w_site, true}, later(a)};
+  if (m.reads.size() <= a.thread) [[unlikely]] m.reads.resize(a.thread + 1);
+  m.reads[a.thread] = ReadEntry{now[a.thread], a.step, a.site};
 }
 
 void RaceDetector::write(const HbAccess& a, std::optional<Race>& race) {
-  const std::uint32_t space = a.space, cell = a.cell;
-  Cell& m = spaces_[space][cell];
-  if (m.w_clock != 0 && m.w_thread != a.thread && !causality_.happened_before(m.w_thread, m.w_clock, a.thread))
-    race = Race{space, cell, Access{m.w_thread, m.w_step, m.w_site, true}, later(a)};
-  for (std::uint32_t t = 0; !race && t < m.reads.size(); ++t) {
-    const ReadEntry& r = m.reads[t];
-    if (r.clock != 0 && t != a.thread && !causality_.happened_before(t, r.clock, a.thread))
-      race = Race{space, cell, Access{t, r.step, r.site, false}, later(a)};
+  Cell& m = spaces_[a.space][a.cell];
+  const VectorClock& now = causality_.clock(a.thread);
+  const auto before = [&](std::uint32_t t, std::uint32_t clock) { return t < now.size() && clock <= now[t]; };
+  if (m.w_clock != 0 && m.w_thread != a.thread && !before(m.w_thread, m.w_clock))
+    race = Race{a.space, a.cell, Access{m.w_thread, m.w_step, m.w_site, true}, later(a)};
+  // The first read concurrent with this write races with it (unless the last write did);
+  // reads ordered before it can no longer race with later writes, which are checked
+  // against this one: only concurrent reads are kept.
+  for (std::uint32_t t = 0; t < m.reads.size(); ++t) {
+    ReadEntry& r = m.reads[t];
+    if (r.clock == 0) continue;
+    if (t == a.thread || before(t, r.clock)) {
+      r.clock = 0;
+    } else if (!race) {
+      race = Race{a.space, a.cell, Access{t, r.step, r.site, false}, later(a)};
+    }
   }
   m.w_thread = a.thread;
-  m.w_clock = causality_.epoch(a.thread);
+  m.w_clock = now[a.thread];
   m.w_step = a.step;
   m.w_site = a.site;
-  // Reads ordered before this write can no longer race with later writes; later reads
-  // are checked against this write. Keep only reads that are concurrent with it.
-  for (std::uint32_t t = 0; t < m.reads.size(); ++t)
-    if (m.reads[t].clock != 0 && (t == a.thread || causality_.happened_before(t, m.reads[t].clock, a.thread)))
-      m.reads[t].clock = 0;
 }
 
 }  // namespace interleave

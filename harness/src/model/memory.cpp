@@ -153,6 +153,11 @@ std::uint32_t Memory::store_places(std::uint32_t thread, std::uint32_t loc, MemO
 void Memory::insert(std::uint32_t loc, std::uint32_t after_pos, std::uint32_t msg) {
   auto& mo = mo_[loc];
   const std::uint32_t p = after_pos + 1;
+  if (p == mo.size()) [[likely]] {  // the newest store: nothing moves
+    mo.push_back(msg);
+    messages_[msg].pos = p;
+    return;
+  }
   mo.insert(mo.begin() + p, msg);
   for (std::size_t k = p; k < mo.size(); ++k) messages_[mo[k]].pos = static_cast<std::uint32_t>(k);
 }

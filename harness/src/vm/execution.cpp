@@ -334,14 +334,26 @@ struct Execution::Impl {
     sched = &s;
     reset();
     fp_on = s.wants_footprints();
+    const bool skip_forced = s.skips_forced_picks();
     fp.clear();
     fp_global = false;
     try {
       start(result);
       if (has_always) check_always();  // the initial state is a state too
       ThreadId current = 0;
+      bool runnable_valid = false;  // `runnable` is exact for the state before the last step
+      ThreadId last = 0;
       for (;;) {
-        compute_runnable();
+        // After a step that changes nothing another thread waits for, only the thread that
+        // took it can have changed (it was runnable; it may now wait).
+        if (runnable_valid) [[likely]] {
+          if (!enabled(threads[last])) {
+            const auto at = std::lower_bound(runnable.begin(), runnable.end(), last);
+            if (at != runnable.end() && *at == last) runnable.erase(at);
+          }
+        } else {
+          compute_runnable();
+        }
         if (runnable.empty()) {
           if (std::all_of(threads.begin(), threads.end(), [](const Thread& t) { return t.finished; })) break;
           deadlock();
@@ -352,8 +364,11 @@ struct Execution::Impl {
           result.findings.clear();
           throw Stop{};
         }
-        if (yielders > 0) hold_back_yielders();
-        const ThreadId next = s.pick(runnable, current, yielded);
+        if (yielders > 0) hold_back_yielders();  // changes `runnable`: recomputed after the step
+        // One runnable thread: a scheduler that allows it is told, not asked (a virtual
+        // call on about half of the steps of a lock-bound program).
+        const ThreadId next = skip_forced && runnable.size() == 1 ? (s.forced_pick(), runnable.front())
+                                                                    : s.pick(runnable, current, yielded);
         if (next == prune_run) [[unlikely]] {
           result.pruned = true;
           throw Stop{};
@@ -374,12 +389,17 @@ struct Execution::Impl {
         ++step;
         const bool yielders_before = yielders > 0;
         in_step = next;
+        last = next;
         if (next >= flush_base) [[unlikely]] {
+          runnable_valid = false;
           flush(next - flush_base, "");
         } else {
+          // tso offers flushes by every runnable thread's next step: always recomputed.
+          runnable_valid = !yielders_before && model != MemoryModel::tso && keeps_others_enabled[static_cast<std::uint8_t>(threads[next].at().op)];
           try {
             execute(threads[next]);
           } catch (const ProcessCrashed&) {
+            runnable_valid = false;
           }
           note_yield(next);
         }
@@ -494,7 +514,22 @@ struct Execution::Impl {
     return t;
   }();
 
-  bool enabled(const Thread& t) const {
+  // Steps after which every other thread can run exactly when it could before: they change
+  // no mutex, semaphore, queue, condition or thread's end, which is what enabled() reads of
+  // other threads. Any other step (and any new operation, until listed) recomputes the set.
+  static constexpr std::array<bool, 256> keeps_others_enabled = [] {
+    std::array<bool, 256> t{};
+    for (Op op : {Op::read, Op::write, Op::read_elem, Op::write_elem, Op::atomic_load, Op::atomic_store,
+                  Op::atomic_fetch_add, Op::atomic_exchange, Op::atomic_cas, Op::atomic_fetch_sub,
+                  Op::atomic_fetch_and, Op::atomic_fetch_or, Op::atomic_fetch_xor, Op::atomic_cmpxchg,
+                  Op::atomic_cmpxchg_weak, Op::fence})
+      t[static_cast<std::uint8_t>(op)] = true;
+    return t;
+  }();
+
+  // Inlined into the run loop: the common answers (finished, a step that cannot wait, a
+  // lock) without a call; the rest out of line.
+  [[gnu::always_inline]] bool enabled(const Thread& t) const {
     if (t.finished) return false;
     const Instr& i = at(t);
     // Under partial-order reduction a step that drains a tso store buffer waits until the
@@ -505,6 +540,10 @@ struct Execution::Impl {
     }
     if (__builtin_expect(!may_block[static_cast<std::uint8_t>(i.op)], 1)) return true;
     if (i.op == Op::lock) return mutexes[i.a].owner == none;  // the common case, without a jump table
+    return may_wait_enabled(t, i);
+  }
+
+  [[gnu::noinline]] bool may_wait_enabled(const Thread& t, const Instr& i) const {
     switch (i.op) {
       case Op::lock: return mutexes[i.a].owner == none;
       case Op::wait:
