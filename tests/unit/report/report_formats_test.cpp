@@ -102,7 +102,7 @@ TEST_CASE("report formats: JUnit has a testcase per scenario and a failure per p
   CHECK(pass.find("classname=\"scenarios.seed\"") != std::string::npos);
   CHECK(pass.find("file=\"scenarios/seed/balance_unlocked.scn\"") != std::string::npos);
   CHECK(pass.find("<failure") == std::string::npos);
-  CHECK(pass.find("<system-out>found: failure, race; expected: failure, race") != std::string::npos);
+  CHECK(pass.find("<system-out>found: failure, race on balance; expected: failure, race on balance") != std::string::npos);
 
   const std::string missed = testcase(xml, "missed_expectation");
   CHECK(missed.find("classname=\"tests.cli.scenarios\"") != std::string::npos);
@@ -202,7 +202,7 @@ TEST_CASE("report formats: the Markdown summary has a table row per scenario and
   const std::string md = summary_report(sample_report());
   CHECK(md.rfind("## Interleave: 2 of 3 scenarios fail\n", 0) == 0);
   CHECK(md.find("| scenario | verdict | found | expected | runs | strategy |\n") != std::string::npos);
-  CHECK(md.find("| balance\\_unlocked `scenarios/seed/balance_unlocked.scn` | ✅ pass | failure, race | failure, race | ")
+  CHECK(md.find("| balance\\_unlocked `scenarios/seed/balance_unlocked.scn` | ✅ pass | failure, race on balance | failure, race on balance | ")
         != std::string::npos);
   CHECK(md.find("### ❌ missed\\_expectation `tests/cli/scenarios/missed_expectation.scn`\n\n- expected race on data, not found in ")
         != std::string::npos);
