@@ -303,6 +303,12 @@ class Parser {
           advance();  // ':'
         }
         d.exprs.push_back(parse_expr());
+        // `final no_leak refs == 0`: a name, then more than a message; the ':' is missing.
+        if (d.name.empty() && d.exprs.back()->kind == ExprKind::name && !at(Tok::newline) &&
+            !at(Tok::end_of_file) && !at(Tok::string) && !at(Tok::error))
+          fail(cur(), fmt::format("expected end of line, found {}", found(cur())),
+               fmt::format("a named property is written '{} {}: EXPR'", start.kind == Tok::kw_final ? "final" : "always",
+                           d.exprs.back()->name));
         if (at(Tok::string)) d.message = advance().text;
         break;
       case Tok::kw_observe:

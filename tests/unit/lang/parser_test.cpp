@@ -263,6 +263,11 @@ TEST_CASE("parser: mistakes in named expectations", "[parser][v2]") {
   const Diagnostic& d2 = test::only_diagnostic(no_on);
   CHECK(d2.message == "expected 'on' before the variable, found 'balance'");
   CHECK(d2.help == "write 'expect race on balance'");
+  const auto colon = parse_only("final no_leak refs == 0\n");
+  const Diagnostic& d3 = test::only_diagnostic(colon);
+  CHECK(d3.message == "expected end of line, found 'refs'");
+  CHECK(d3.help == "a named property is written 'final no_leak: EXPR'");
+  CHECK(parse_only("final done \"a message\"\n").ok());  // a bare name and a message: v1, unnamed
   const auto trailing = parse_only("expect failure a,\n");
   CHECK(test::only_diagnostic(trailing).message == "expected the name of a property, found end of line");
 }
