@@ -300,6 +300,7 @@ class Parser {
         if (at(Tok::identifier) && peek().kind == Tok::colon) {
           d.name_loc = cur().loc;
           d.name = advance().text;
+          declaring_ = d.name;  // if the line fails, `expect failure NAME` is not news
           advance();  // ':'
         }
         d.exprs.push_back(parse_expr());

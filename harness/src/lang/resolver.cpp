@@ -560,6 +560,8 @@ class Resolver {
         }
         if (d.expect == ExpectKind::failure) {
           if (properties.count(name)) continue;
+          // Its line had a syntax error and was dropped: one mistake, one diagnostic.
+          if (std::find(p_.broken_names.begin(), p_.broken_names.end(), name) != p_.broken_names.end()) continue;
           const std::string hint = closest(name, property_names);
           error(at, len_of(name), fmt::format("unknown property '{}'", name),
                 !hint.empty() ? hint : "name a property with 'final NAME: EXPR' or 'always NAME: EXPR'",
@@ -569,7 +571,7 @@ class Resolver {
         }
         auto it = globals_.find(name);
         if (it == globals_.end()) {
-          error(at, len_of(name), fmt::format("undeclared name '{}'", name), suggestion(name, true),
+          error(at, len_of(name), fmt::format("undeclared name '{}'", name), closest(name, shared_names),
                 {shared_names.empty() ? std::string("this scenario has no shared variable")
                                       : fmt::format("the shared variables are: {}", listed(shared_names))});
         } else if (it->second.kind != RefKind::shared) {

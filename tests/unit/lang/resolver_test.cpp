@@ -721,6 +721,9 @@ TEST_CASE("resolver: duplicate property names and expectations", "[resolver][v2]
         Msgs{"6:19: 'x' is already expected"});
   // A property may share its name with a variable: property names are their own namespace.
   CHECK(errors("shared x = 0\nfinal x: x == 0\nmain:\n    x = 1\nexpect failure x\n").empty());
+  // A named property whose line has a syntax error: its expect line says nothing more.
+  CHECK(errors("shared x = 0\nfinal ok: x ==\nmain:\n    x = 1\nexpect failure ok\n") ==
+        Msgs{"2:15: expected a value, found end of line"});
 }
 
 TEST_CASE("resolver: expect race on names plain shared variables, each of them", "[resolver][v2]") {
@@ -730,6 +733,9 @@ TEST_CASE("resolver: expect race on names plain shared variables, each of them",
                             "6:33: 'flag' is an atomic variable; only plain shared variables can race"});
   const Diagnostic& d = r.diagnostics.all().front();
   CHECK(d.help == "did you mean 'count'?");
+  // Only plain shared variables are suggested: not the atomic 'flag' for 'flg'.
+  const auto only_shared = load("shared balance = 0\natomic flag = 0\nmain:\n    balance = 1\nexpect race on flg\n");
+  CHECK(only(only_shared).help.empty());
   CHECK(d.notes == std::vector<std::string>{"the shared variables are: balance, count"});
   CHECK(errors("shared x = 0\nmain:\n    x = 1\nexpect deadlock on x\n") ==
         Msgs{"4:20: 'on' applies only to 'expect race', not 'expect deadlock'"});
