@@ -457,6 +457,7 @@ class AstGen {
         break;
       case DeclKind::final:
       case DeclKind::always:
+        if (coin()) d.name = name();  // `final NAME: EXPR` (v2)
         d.exprs.push_back(expr());
         if (coin()) d.message = text();
         break;
@@ -468,7 +469,9 @@ class AstGen {
       case DeclKind::expect:
         d.expect = pick<ExpectKind>({ExpectKind::clean, ExpectKind::race, ExpectKind::failure, ExpectKind::deadlock,
                                      ExpectKind::livelock, ExpectKind::crash, ExpectKind::forbidden});
-        if (coin()) d.expect_on = name();
+        // `expect race on X, Y`, `expect failure P, Q` (v2); other kinds print `on` too.
+        if (coin())
+          for (int i = uniform(1, 3); i > 0; --i) d.expect_names.push_back(name());
         break;
       case DeclKind::outcome: {
         d.outcome = pick<OutcomeClass>({OutcomeClass::acceptable, OutcomeClass::interesting, OutcomeClass::forbidden});

@@ -145,7 +145,7 @@ struct Param {
 struct Decl {
   DeclKind kind = DeclKind::scenario;
   Loc loc;
-  std::string name;        // declared name; scenario name; about text
+  std::string name;        // declared name; scenario name; about text; final/always: the property's name (v2, empty: unnamed)
   Loc name_loc;
   ExprPtr init;            // const/shared/atomic/semaphore initial value
   ExprPtr size;            // shared array size, queue capacity; null for scalars
@@ -158,8 +158,9 @@ struct Decl {
   OutcomeClass outcome = OutcomeClass::acceptable;  // outcome: the class
   bool outcome_else = false;                        // `outcome else`: every unlisted tuple
   ExpectKind expect = ExpectKind::clean;
-  std::optional<std::string> expect_on;
-  Loc expect_on_loc;
+  // `expect race on X, Y` (variables) and `expect failure P, Q` (property names, v2).
+  std::vector<std::string> expect_names;
+  std::vector<Loc> expect_name_locs;
 
   // Resolver results.
   std::int64_t init_value = 0;

@@ -120,6 +120,7 @@ struct Property {
   DeclKind kind = DeclKind::final;
   std::uint32_t site = 0;
   std::optional<std::string> message;
+  std::string name;  // final/always: `final NAME: ...` (v2); empty: unnamed
   std::vector<Instr> code;
   std::vector<std::uint32_t> shows;  // indices into Module::shared, then atomics (offset by shared.size())
 };
@@ -168,6 +169,7 @@ struct Module {
   std::vector<Property> properties;  // in declaration order
   std::vector<ExpectKind> expected;  // the expect kinds (empty: clean)
   std::vector<std::string> expected_race_on;  // variables named by `expect race on`
+  std::vector<std::string> expected_failure_of;  // properties named by `expect failure NAME` (v2)
   std::vector<Outcome> outcomes;          // the listed outcomes, in declaration order (outcomes.hpp)
   std::optional<Outcome> other_outcomes;  // `outcome else`: the class of every unlisted tuple
 };

@@ -27,6 +27,7 @@ struct Finding {
   std::string summary;               // one line: "race on balance", "final balance == 0 failed"
   std::vector<std::string> details;  // the accesses, the operand values, the blocked threads...
   std::string variable;              // race: the declared variable ("slots" for slots[2])
+  std::string property;              // failure of a named property (`final no_leak: ...`, v2): its name
   std::vector<Loc> locations;        // the scenario lines involved
   std::string key;                   // the same key is the same finding: its kind and place
   std::uint64_t step = 0;            // the step it was detected at

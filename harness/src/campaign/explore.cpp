@@ -299,6 +299,8 @@ class Explorer {
       if (const auto kind = finding_kind(k); kind && !seen_kinds_.count(*kind)) return false;
     for (const auto& v : m_.expected_race_on)
       if (!seen_races_.count(v)) return false;
+    for (const auto& p : m_.expected_failure_of)
+      if (!seen_properties_.count(p)) return false;
     return true;
   }
 
@@ -335,6 +337,7 @@ class Explorer {
       run_keys_.push_back(f.key);
       seen_kinds_.insert(f.kind);
       if (f.kind == FindingKind::race) seen_races_.insert(f.variable);
+      if (!f.property.empty()) seen_properties_.insert(f.property);
       index_[f.key] = res_.findings.size();
       FoundFinding ff;
       ff.finding = std::move(f);
@@ -414,6 +417,7 @@ class Explorer {
       }
       seen_kinds_.insert(sf.finding.kind);
       if (sf.finding.kind == FindingKind::race) seen_races_.insert(sf.finding.variable);
+      if (!sf.finding.property.empty()) seen_properties_.insert(sf.finding.property);
       index_[sf.finding.key] = res_.findings.size();
       FoundFinding ff;
       ff.finding = sf.finding;
@@ -494,6 +498,7 @@ class Explorer {
   double next_progress_ = 0.2;
   std::set<FindingKind> seen_kinds_;
   std::set<std::string> seen_races_;
+  std::set<std::string> seen_properties_;  // named properties that failed
   std::set<std::string> notes_;
   std::vector<std::string> run_keys_;  // keys already counted in the current run
 };

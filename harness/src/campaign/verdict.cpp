@@ -9,47 +9,93 @@
 
 namespace interleave {
 
-bool is_expected(const Module& m, const Finding& f) {
-  if (std::find(m.expected.begin(), m.expected.end(), expect_kind(f.kind)) == m.expected.end()) return false;
-  if (f.kind != FindingKind::race || m.expected_race_on.empty()) return true;
-  return std::find(m.expected_race_on.begin(), m.expected_race_on.end(), f.variable) != m.expected_race_on.end();
+namespace {
+
+// The names an expectation of `kind` lists (empty: any finding of the kind), and the one a
+// finding has: a race names its variable, a failure of a named property the property.
+const std::vector<std::string>& names_for(const Expectations& e, std::string_view kind) {
+  static const std::vector<std::string> none;
+  if (kind == spelling(FindingKind::race)) return e.race_on;
+  if (kind == spelling(FindingKind::failure)) return e.failure_of;
+  return none;
 }
 
-Verdict judge(const std::vector<JudgedFinding>& findings, const std::vector<std::string>& expected_kinds,
-              const std::vector<std::string>& expected_race_on, std::uint64_t runs) {
+const std::string& name_of(const JudgedFinding& f) { return f.variable.empty() ? f.property : f.variable; }
+
+bool covers(const Expectations& e, const JudgedFinding& f) {
+  if (std::find(e.kinds.begin(), e.kinds.end(), f.kind) == e.kinds.end()) return false;
+  const auto& names = names_for(e, f.kind);
+  return names.empty() || std::find(names.begin(), names.end(), name_of(f)) != names.end();
+}
+
+JudgedFinding judged(const Finding& f) {
+  return {std::string(spelling(f.kind)), f.variable, f.summary, false, f.property};
+}
+
+}  // namespace
+
+std::string detail(const std::string& kind, const std::string& variable, const std::string& property) {
+  if (!variable.empty()) return fmt::format("{} on {}", kind, variable);
+  if (!property.empty()) return fmt::format("{} {}", kind, property);
+  return kind;
+}
+
+Expectations expectations(const Module& m) {
+  Expectations e;
+  for (ExpectKind k : m.expected) e.kinds.push_back(std::string(spelling(k)));
+  e.race_on = m.expected_race_on;
+  e.failure_of = m.expected_failure_of;
+  return e;
+}
+
+bool is_expected(const Module& m, const Finding& f) { return covers(expectations(m), judged(f)); }
+
+Verdict judge(const std::vector<JudgedFinding>& findings, const Expectations& e, std::uint64_t runs) {
   Verdict v;
-  std::set<std::string> found, raced;
+  std::set<std::string> found, found_detail, named;  // named: "kind name" of each finding with a name
   for (const auto& f : findings) {
     // Information (TSan's lock-order inversions: a scenario can have one and never
     // deadlock, docs/runtime.md) never decides a verdict.
     const auto kind = finding_kind_named(f.kind);
     if (kind && !info(*kind).decides_verdict) continue;
     found.insert(f.kind);
-    if (kind == FindingKind::race) raced.insert(f.variable);
+    found_detail.insert(detail(f.kind, f.variable, f.property));
+    if (!name_of(f).empty()) named.insert(f.kind + " " + name_of(f));
     if (!f.expected) v.problems.push_back(fmt::format("unexpected {}", f.summary));
   }
-  const std::set<std::string> expected(expected_kinds.begin(), expected_kinds.end());
+  const std::set<std::string> expected(e.kinds.begin(), e.kinds.end());
+  std::set<std::string> expected_detail;
   for (const auto& k : expected) {
-    if (found.count(k)) continue;
-    if (finding_kind_named(k) == FindingKind::race && !expected_race_on.empty()) continue;  // reported per variable below
-    v.problems.push_back(fmt::format("expected {}, not found in {} runs", k, runs));
+    const auto& names = names_for(e, k);
+    if (names.empty()) {
+      expected_detail.insert(k);
+      if (!found.count(k)) v.problems.push_back(fmt::format("expected {}, not found in {} runs", k, runs));
+      continue;
+    }
+    // Each name listed is reported on its own: "expected race on x, not found".
+    for (const auto& name : names) {
+      const bool race = k == spelling(FindingKind::race);
+      const std::string what = race ? detail(k, name, {}) : detail(k, {}, name);
+      expected_detail.insert(what);
+      if (!named.count(k + " " + name)) v.problems.push_back(fmt::format("expected {}, not found in {} runs", what, runs));
+    }
   }
-  for (const auto& var : expected_race_on)
-    if (!raced.count(var)) v.problems.push_back(fmt::format("expected race on {}, not found in {} runs", var, runs));
   v.found.assign(found.begin(), found.end());
   v.expected.assign(expected.begin(), expected.end());
+  v.found_detail.assign(found_detail.begin(), found_detail.end());
+  v.expected_detail.assign(expected_detail.begin(), expected_detail.end());
   v.pass = v.problems.empty();
   return v;
 }
 
 Verdict judge(const Module& m, const ExploreResult& r) {
   std::vector<JudgedFinding> findings;
-  for (const auto& ff : r.findings)
-    findings.push_back({std::string(spelling(ff.finding.kind)), ff.finding.variable, ff.finding.summary,
-                        is_expected(m, ff.finding)});
-  std::vector<std::string> expected;
-  for (ExpectKind k : m.expected) expected.push_back(std::string(spelling(k)));
-  Verdict v = judge(findings, expected, m.expected_race_on, r.runs);
+  for (const auto& ff : r.findings) {
+    JudgedFinding f = judged(ff.finding);
+    f.expected = is_expected(m, ff.finding);
+    findings.push_back(std::move(f));
+  }
+  Verdict v = judge(findings, expectations(m), r.runs);
   // `run --scheduler stress` that made no run checked nothing: it must not show PASS.
   if (r.strategy.rfind("stress", 0) == 0 && r.stress_runs == 0) {
     v.pass = false;

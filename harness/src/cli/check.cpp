@@ -95,6 +95,16 @@ class SigintWatcher {
   std::thread thread_;
 };
 
+// The line above the findings of `check --all-findings`: how many, and why the search ended.
+std::string all_findings_line(const ExploreResult& r) {
+  const std::size_t n = r.findings.size();
+  const char* why = r.interrupted        ? "interrupted by Ctrl-C"
+                    : r.exhaustive       ? "every execution explored"
+                    : r.stopped_by_time  ? "the --time budget ended the search"
+                                         : "the run budget spent";
+  return fmt::format("  {} distinct finding{} (--all-findings: {})\n", n, n == 1 ? "" : "s", why);
+}
+
 }  // namespace
 
 int check_command(const RunOptions& o, bool single_scheduler) {
@@ -143,7 +153,8 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.max_runs = o.runs;
     eo.max_seconds = o.seconds;
     eo.stop_when_expected = !single_scheduler;
-    eo.full_budget = o.full_budget;
+    // --all-findings: no early stop once the expected kinds were seen; every finding shown.
+    eo.full_budget = o.full_budget || o.all_findings;
     eo.shard_index = shard->index;
     eo.shard_count = shard->count;
     eo.minimise = !o.no_minimise;
@@ -153,7 +164,7 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     eo.stress_noise = o.noise;
     const bool reports = o.reports.any();
     eo.traces_wanted = [&](const ExploreResult& r) {
-      return reports || o.verbose || single_scheduler || !judge(module, r).pass;
+      return reports || o.verbose || o.all_findings || single_scheduler || !judge(module, r).pass;
     };
     if (live) {
       eo.on_progress = [&file](const ExploreProgress& p) {
@@ -180,7 +191,8 @@ int check_command(const RunOptions& o, bool single_scheduler) {
     ctx.replay_options = replay_flags(o, module);
     std::string out = render_summary_line(module, result, verdict, ctx);
     // A passing scenario is one line unless asked; a failing one shows everything.
-    if (!verdict.pass || o.verbose || single_scheduler) {
+    if (o.all_findings) out += all_findings_line(result);
+    if (!verdict.pass || o.verbose || o.all_findings || single_scheduler) {
       for (const auto& f : result.findings) out += render_finding(module, f, ctx, view);
       out += render_observations(module, result);
       for (const auto& note : result.notes) out += "  note: " + note + "\n";

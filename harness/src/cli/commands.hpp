@@ -90,6 +90,7 @@ struct RunOptions {
   TraceOptions trace;
   std::string shard;                        // "I/N"
   bool full_budget = false;
+  bool all_findings = false;  // check: spend the whole budget and list every distinct finding
   bool verbose = false;
   bool spurious_wakeups = false;
   // Given on the command line (else the file's `option` lines decide, then the defaults).

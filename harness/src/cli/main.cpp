@@ -167,6 +167,9 @@ int run(int argc, char** argv) {
                     "Seconds of the stress pass on real threads after the controlled runs (0: none)")
       ->check(seconds_in(0.0, 3600.0))
       ->capture_default_str();
+  check->add_flag("--all-findings", check_opts.all_findings,
+                  "Keep exploring (every stage of the portfolio) until the run or time budget is spent, and list\n"
+                  "every distinct finding with its minimised trace and replay command, passing scenarios too");
 
   RunOptions run_opts;
   run_opts.scheduler = "random";

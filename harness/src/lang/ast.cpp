@@ -160,7 +160,7 @@ bool same_decl(const Decl& a, const Decl& b) {
   if (a.kind != b.kind || a.name != b.name || !same_ptr(a.init, b.init) || !same_ptr(a.size, b.size) ||
       !same_ptr(a.count, b.count) ||
       a.params.size() != b.params.size() || !same_syntax(a.body, b.body) || !same_exprs(a.exprs, b.exprs) ||
-      a.message != b.message || a.expect != b.expect || a.expect_on != b.expect_on || a.outcome != b.outcome ||
+      a.message != b.message || a.expect != b.expect || a.expect_names != b.expect_names || a.outcome != b.outcome ||
       a.outcome_else != b.outcome_else)
     return false;
   for (std::size_t i = 0; i < a.params.size(); ++i)

@@ -295,7 +295,21 @@ class Parser {
       case Tok::kw_always:
         advance();
         d.kind = start.kind == Tok::kw_final ? DeclKind::final : DeclKind::always;
+        // `final NAME: EXPR` (v2): a name then ':' cannot start an expression, so an
+        // unnamed `final EXPR` keeps its meaning.
+        if (at(Tok::identifier) && peek().kind == Tok::colon) {
+          d.name_loc = cur().loc;
+          d.name = advance().text;
+          declaring_ = d.name;  // if the line fails, `expect failure NAME` is not news
+          advance();  // ':'
+        }
         d.exprs.push_back(parse_expr());
+        // `final no_leak refs == 0`: a name, then more than a message; the ':' is missing.
+        if (d.name.empty() && d.exprs.back()->kind == ExprKind::name && !at(Tok::newline) &&
+            !at(Tok::end_of_file) && !at(Tok::string) && !at(Tok::error))
+          fail(cur(), fmt::format("expected end of line, found {}", found(cur())),
+               fmt::format("a named property is written '{} {}: EXPR'", start.kind == Tok::kw_final ? "final" : "always",
+                           d.exprs.back()->name));
         if (at(Tok::string)) d.message = advance().text;
         break;
       case Tok::kw_observe:
@@ -338,9 +352,16 @@ class Parser {
         advance();
         d.expect = *kind;
         d.name_loc = k.loc;
-        if (accept(Tok::kw_on)) {
-          d.expect_on_loc = cur().loc;
-          d.expect_on = expect_name("the name of a shared variable");
+        if (at(Tok::kw_on)) {
+          if (d.expect == ExpectKind::failure)
+            fail(cur(), "'expect failure' names its properties without 'on'", "write 'expect failure NAME, ...'");
+          advance();
+          parse_expect_names(d, "the name of a shared variable");
+        } else if (d.expect == ExpectKind::failure && !at(Tok::newline) && !at(Tok::end_of_file)) {
+          parse_expect_names(d, "the name of a property");  // `expect failure no_leak, balanced` (v2)
+        } else if (d.expect == ExpectKind::race && at(Tok::identifier)) {
+          fail(cur(), fmt::format("expected 'on' before the variable, found {}", found(cur())),
+               fmt::format("write 'expect race on {}'", cur().text));
         }
         break;
       }
@@ -377,6 +398,14 @@ class Parser {
     }
     expect_end_of_line();
     program.decls.push_back(std::move(d));
+  }
+
+  // NAME, NAME, ... after `expect race on` or `expect failure`.
+  void parse_expect_names(Decl& d, std::string_view what) {
+    do {
+      d.expect_name_locs.push_back(cur().loc);
+      d.expect_names.push_back(expect_name(what));
+    } while (accept(Tok::comma));
   }
 
   void parse_named_init(Decl& d, std::string_view what, std::string example) {

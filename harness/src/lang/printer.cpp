@@ -299,7 +299,7 @@ class Printer {
       case DeclKind::main: text = "main:"; break;
       case DeclKind::final:
       case DeclKind::always:
-        text = with_message(fmt::format("{} {}", spelling(d.kind), expr_text(*d.exprs[0])), d.message);
+        text = with_message(print_property_head(d), d.message);
         break;
       case DeclKind::observe:
         text = "observe ";
@@ -307,8 +307,7 @@ class Printer {
         break;
       case DeclKind::outcome: text = print_outcome(d); break;
       case DeclKind::expect:
-        text = d.expect_on ? fmt::format("expect {} on {}", spelling(d.expect), *d.expect_on)
-                           : fmt::format("expect {}", spelling(d.expect));
+        text = print_expect(d);
         break;
     }
     head(d.loc, 0, text, blank);
@@ -378,6 +377,21 @@ std::string print_outcome(const Decl& d) {
   if (d.outcome_else) text += "else";
   for (std::size_t i = 0; i < d.exprs.size(); ++i) text += (i ? ", " : "") + expr_text(*d.exprs[i]);
   return with_message(fmt::format("{} {}", text, spelling(d.outcome)), d.message);
+}
+
+std::string print_property_head(const Decl& d) {
+  if (d.name.empty()) return fmt::format("{} {}", spelling(d.kind), expr_text(*d.exprs[0]));
+  return fmt::format("{} {}: {}", spelling(d.kind), d.name, expr_text(*d.exprs[0]));
+}
+
+std::string print_expect(const Decl& d) {
+  std::string text = fmt::format("expect {}", spelling(d.expect));
+  if (d.expect_names.empty()) return text;
+  // `failure` names properties directly (v2); `race` (and, as an error, any other kind)
+  // names variables after `on`.
+  text += d.expect == ExpectKind::failure ? " " : " on ";
+  for (std::size_t i = 0; i < d.expect_names.size(); ++i) text += (i ? ", " : "") + d.expect_names[i];
+  return text;
 }
 
 std::string print(const Program& program) { return print(program, Trivia{}); }

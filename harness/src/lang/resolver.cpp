@@ -494,33 +494,91 @@ class Resolver {
     }
   }
 
+  // The closest of `candidates` to `name` (never `name` itself), as "did you mean 'x'?".
+  static std::string closest(const std::string& name, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_d = std::max<std::size_t>(1, name.size() / 3) + 1;
+    for (const auto& cand : candidates) {
+      if (cand == name) continue;
+      const std::size_t d = edit_distance(name, cand);
+      if (d < best_d) { best_d = d; best = cand; }
+    }
+    return best.empty() ? std::string{} : fmt::format("did you mean '{}'?", best);
+  }
+
+  static std::string listed(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  }
+
   void check_expectations() {
+    // Named properties (v2): each name once; `expect failure NAME` must name one of them.
+    std::map<std::string, Loc> properties;
+    std::vector<std::string> property_names;
+    for (const auto& d : p_.decls) {
+      if ((d.kind != DeclKind::final && d.kind != DeclKind::always) || d.name.empty()) continue;
+      if (auto [it, fresh] = properties.emplace(d.name, d.name_loc); !fresh) {
+        error(d.name_loc, len_of(d.name), fmt::format("property '{}' is declared twice", d.name),
+              "give each property a name of its own", {fmt::format("the first is at {}", loc_text(it->second))});
+        continue;
+      }
+      property_names.push_back(d.name);
+    }
+    std::vector<std::string> shared_names;
+    for (const auto& s : p_.shared) shared_names.push_back(s.name);
+
     const Decl* clean = nullptr;
     const Decl* other = nullptr;
     std::vector<const Decl*> seen;
+    std::map<std::pair<ExpectKind, std::string>, Loc> named;  // each variable or property once
     for (auto& d : p_.decls) {
       if (d.kind != DeclKind::expect) continue;
-      for (const Decl* s : seen) {
-        if (s->expect == d.expect && s->expect_on == d.expect_on) {
-          error(d.loc, 6, "duplicate expectation", {}, {fmt::format("the same line is at {}", loc_text(s->loc))});
-          break;
-        }
+      const auto same = std::find_if(seen.begin(), seen.end(), [&](const Decl* s) {
+        return s->expect == d.expect && s->expect_names == d.expect_names;
+      });
+      if (same != seen.end()) {
+        error(d.loc, 6, "duplicate expectation", {}, {fmt::format("the same line is at {}", loc_text((*same)->loc))});
+        continue;
       }
       seen.push_back(&d);
       (d.expect == ExpectKind::clean ? clean : other) = &d;
-      if (!d.expect_on) continue;
-      if (d.expect != ExpectKind::race) {
-        error(d.expect_on_loc, len_of(*d.expect_on), fmt::format("'on' applies only to 'expect race', not 'expect {}'", spelling(d.expect)),
+      if (d.expect_names.empty()) continue;
+      if (d.expect != ExpectKind::race && d.expect != ExpectKind::failure) {
+        error(d.expect_name_locs[0], len_of(d.expect_names[0]),
+              fmt::format("'on' applies only to 'expect race', not 'expect {}'", spelling(d.expect)),
               "write 'expect race on VARIABLE'");
         continue;
       }
-      auto it = globals_.find(*d.expect_on);
-      if (it == globals_.end()) {
-        error(d.expect_on_loc, len_of(*d.expect_on), fmt::format("undeclared name '{}'", *d.expect_on), suggestion(*d.expect_on, true));
-      } else if (it->second.kind != RefKind::shared) {
-        error(d.expect_on_loc, len_of(*d.expect_on),
-              fmt::format("'{}' is {}; only plain shared variables can race", *d.expect_on, a_kind(it->second.kind)),
-              "name a variable declared with 'shared'");
+      for (std::size_t k = 0; k < d.expect_names.size(); ++k) {
+        const std::string& name = d.expect_names[k];
+        const Loc at = d.expect_name_locs[k];
+        if (auto [it, fresh] = named.emplace(std::pair{d.expect, name}, at); !fresh) {
+          error(at, len_of(name), fmt::format("'{}' is already expected", name), "name each one once",
+                {fmt::format("the first is at {}", loc_text(it->second))});
+          continue;
+        }
+        if (d.expect == ExpectKind::failure) {
+          if (properties.count(name)) continue;
+          // Its line had a syntax error and was dropped: one mistake, one diagnostic.
+          if (std::find(p_.broken_names.begin(), p_.broken_names.end(), name) != p_.broken_names.end()) continue;
+          const std::string hint = closest(name, property_names);
+          error(at, len_of(name), fmt::format("unknown property '{}'", name),
+                !hint.empty() ? hint : "name a property with 'final NAME: EXPR' or 'always NAME: EXPR'",
+                {property_names.empty() ? std::string("this scenario has no named property")
+                                        : fmt::format("the named properties are: {}", listed(property_names))});
+          continue;
+        }
+        auto it = globals_.find(name);
+        if (it == globals_.end()) {
+          error(at, len_of(name), fmt::format("undeclared name '{}'", name), closest(name, shared_names),
+                {shared_names.empty() ? std::string("this scenario has no shared variable")
+                                      : fmt::format("the shared variables are: {}", listed(shared_names))});
+        } else if (it->second.kind != RefKind::shared) {
+          error(at, len_of(name),
+                fmt::format("'{}' is {}; only plain shared variables can race", name, a_kind(it->second.kind)),
+                "name a variable declared with 'shared'");
+        }
       }
     }
     if (clean && other)

@@ -295,8 +295,8 @@ class Explainer {
     for (const Decl& d : p_.decls) {
       std::string text;
       switch (d.kind) {
-        case DeclKind::final: text = "final " + print(*d.exprs[0]) + "   (once every thread has finished)"; break;
-        case DeclKind::always: text = "always " + print(*d.exprs[0]) + "   (between every two steps)"; break;
+        case DeclKind::final: text = print_property_head(d) + "   (once every thread has finished)"; break;
+        case DeclKind::always: text = print_property_head(d) + "   (between every two steps)"; break;
         case DeclKind::observe: {
           text = "observe ";
           for (std::size_t i = 0; i < d.exprs.size(); ++i) text += (i ? ", " : "") + print(*d.exprs[i]);
@@ -320,9 +320,7 @@ class Explainer {
     for (const Decl& d : p_.decls) {
       if (d.kind != DeclKind::expect) continue;
       any = true;
-      annotated(2, d.expect_on ? fmt::format("expect {} on {}", spelling(d.expect), *d.expect_on)
-                               : fmt::format("expect {}", spelling(d.expect)),
-                d.loc);
+      annotated(2, print_expect(d), d.loc);
     }
     if (!any) out_ += "  expect clean   (no expect lines: every run must be free of findings)\n";
   }

@@ -90,15 +90,17 @@ Finding assert_failed(std::string_view thread, const Place& at, const std::optio
   return f;
 }
 
-Finding property_failed(DeclKind kind, const Place& at, const std::optional<std::string>& message, std::string_view when,
-                        std::string_view why) {
+Finding property_failed(DeclKind kind, std::string_view name, const Place& at, const std::optional<std::string>& message,
+                        std::string_view when, std::string_view why) {
   Finding f;
   f.kind = FindingKind::failure;
   f.summary = fmt::format("{} failed {}", at.statement, when);
   if (message) f.details.push_back(fmt::format("message: {}", *message));
   f.details.emplace_back(why);
   f.locations = {at.loc};
-  f.key = fmt::format("failure:{}:{}", spelling(kind), at.loc.line);
+  f.property = std::string(name);
+  f.key = name.empty() ? fmt::format("failure:{}:{}", spelling(kind), at.loc.line)
+                       : fmt::format("failure:{}:{}", spelling(kind), name);
   return f;
 }
 

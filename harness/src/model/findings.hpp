@@ -55,8 +55,10 @@ std::string statement(const std::optional<std::string>& message);  // a crash st
 // shown: what the condition evaluated as ("3 == 4", "0").
 Finding assert_failed(std::string_view thread, const Place& at, const std::optional<std::string>& message,
                       std::string_view shown);
-// kind: final or always; when: one of the phrases below; why: property_false or property_error.
-Finding property_failed(DeclKind kind, const Place& at, const std::optional<std::string>& message, std::string_view when,
+// kind: final or always; name: the property's name (empty: unnamed); when: one of the
+// phrases below; why: property_false or property_error. Key: "failure:final:<name>" for a
+// named property (stable when lines move), else "failure:final:<line>".
+Finding property_failed(DeclKind kind, std::string_view name, const Place& at, const std::optional<std::string>& message, std::string_view when,
                         std::string_view why);
 std::string after_step(std::uint64_t step);
 inline constexpr std::string_view when_finished = "when every thread had finished";

@@ -38,7 +38,7 @@ struct Step {
 };
 
 struct FindingDoc {
-  std::string kind, key, summary, variable, scheduler, replay_token, replay_command;
+  std::string kind, key, summary, variable, property, scheduler, replay_token, replay_command;
   std::vector<std::string> details;
   std::vector<Location> locations;
   bool expected = false;
@@ -58,7 +58,9 @@ struct ObservationDoc {
 struct ScenarioDoc {
   std::string file, scenario, strategy;
   bool pass = false;
-  std::vector<std::string> problems, expected, expected_race_on, found, notes;
+  std::vector<std::string> problems, expected, expected_race_on, expected_failure_of, found, notes;
+  // By name ("race on x", "failure no_leak"); a report without them: the kinds.
+  std::vector<std::string> expected_detail, found_detail;
   std::uint64_t runs = 0, steps = 0;
   double seconds = 0;
   bool exhaustive = false, stopped_by_time = false, interrupted = false;
@@ -154,6 +156,7 @@ inline FindingDoc read_finding(const json& j, const std::string& where) {
   f.key = str(j, where, "key", false);
   if (f.key.empty()) f.key = f.kind + ":" + f.summary;
   f.variable = str(j, where, "variable", false);
+  f.property = str(j, where, "property", false);
   f.expected = flag(j, where, "expected");
   f.first_run = count(j, where, "first_run", false);
   f.occurrences = count(j, where, "occurrences", false);
@@ -199,7 +202,10 @@ inline ScenarioDoc read_scenario(const json& j, const std::string& where) {
   s.problems = strings(j, where, "problems");
   s.expected = strings(j, where, "expected");
   s.expected_race_on = strings(j, where, "expected_race_on", false);
+  s.expected_failure_of = strings(j, where, "expected_failure_of", false);
   s.found = strings(j, where, "found");
+  s.expected_detail = j.contains("expected_detail") ? strings(j, where, "expected_detail") : s.expected;
+  s.found_detail = j.contains("found_detail") ? strings(j, where, "found_detail") : s.found;
   s.notes = strings(j, where, "notes", false);
   s.runs = count(j, where, "runs");
   s.steps = count(j, where, "steps", false);

@@ -425,8 +425,8 @@ std::string html_report(const std::string& json_report, const SourceReader& read
     const auto& s = r.scenarios[i];
     out += fmt::format("<tr class=\"{0}\"><td><a href=\"#s{1}\">{2}</a><br><code>{3}</code></td><td><span class=\"verdict {0}\">{0}"
                        "</span></td><td>{4}</td><td>{5}</td><td class=\"num\">{6}</td><td>{7}</td></tr>\n",
-                       s.pass ? "pass" : "fail", i + 1, esc(s.scenario), esc(s.file), esc(kinds_or_clean(s.found)),
-                       esc(kinds_or_clean(s.expected)), s.runs, esc(s.strategy));
+                       s.pass ? "pass" : "fail", i + 1, esc(s.scenario), esc(s.file), esc(kinds_or_clean(s.found_detail)),
+                       esc(kinds_or_clean(s.expected_detail)), s.runs, esc(s.strategy));
   }
   out += "</tbody></table></div>\n</section>\n";
   for (std::size_t i = 0; i < r.scenarios.size(); ++i) {
@@ -435,7 +435,7 @@ std::string html_report(const std::string& json_report, const SourceReader& read
     out += fmt::format("<section class=\"scenario\" id=\"{0}\" aria-labelledby=\"{0}-h\">\n<h2 id=\"{0}-h\">{1} <span class=\"verdict "
                        "{2}\">{2}</span></h2>\n", id, esc(s.scenario), s.pass ? "pass" : "fail");
     out += fmt::format("<p class=\"meta\"><code>{}</code>: found {}; expected {}; {}, {:.2f} s; {}</p>\n", esc(s.file),
-                       esc(kinds_or_clean(s.found)), esc(kinds_or_clean(s.expected)), plural(s.runs, "run"), s.seconds,
+                       esc(kinds_or_clean(s.found_detail)), esc(kinds_or_clean(s.expected_detail)), plural(s.runs, "run"), s.seconds,
                        esc(s.strategy));
     if (!s.problems.empty()) {
       out += "<ul class=\"problems\">\n";

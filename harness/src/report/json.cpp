@@ -40,6 +40,7 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
               {"trace", trace},
               {"trace_truncated", ff.trace.size() > max_trace}};
     if (ff.finding.kind == FindingKind::race) f["variable"] = ff.finding.variable;
+    if (!ff.finding.property.empty()) f["property"] = ff.finding.property;
     if (!ff.found_by.empty()) f["found_by"] = ff.found_by.names();
     if (!ff.runtimes.empty()) f["runtime"] = ff.runtimes.front();
     if (ff.stress_occurrences > 0)
@@ -73,7 +74,10 @@ std::string json_scenario(const Module& m, const ExploreResult& r, const Verdict
             {"problems", v.problems},
             {"expected", v.expected},
             {"expected_race_on", expected_on},
+            {"expected_failure_of", m.expected_failure_of},
+            {"expected_detail", v.expected_detail},
             {"found", v.found},
+            {"found_detail", v.found_detail},
             {"runs", r.runs},
             {"steps", r.steps},
             {"seconds", r.seconds},

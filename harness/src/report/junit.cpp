@@ -114,7 +114,7 @@ std::string finding_text(const FindingDoc& f, const ScenarioDoc& s) {
 
 std::string missed_text(const Problem& p, const ScenarioDoc& s) {
   std::string out = p.text + "\n";
-  out += fmt::format("expected: {}; found: {}\n", kinds_or_clean(s.expected), kinds_or_clean(s.found));
+  out += fmt::format("expected: {}; found: {}\n", kinds_or_clean(s.expected_detail), kinds_or_clean(s.found_detail));
   out += fmt::format("{} runs ({}){}\n", s.runs, s.strategy,
                      s.exhaustive ? "; every schedule was explored (a bounded proof that it cannot happen)" : "");
   if (s.stopped_by_time) out += "the --time cap ended the exploration before the run budget\n";
@@ -122,8 +122,8 @@ std::string missed_text(const Problem& p, const ScenarioDoc& s) {
 }
 
 std::string system_out(const ScenarioDoc& s) {
-  std::string out = fmt::format("found: {}; expected: {}\n{} runs, {} steps, {:.3f} s; {}\n", kinds_or_clean(s.found),
-                                kinds_or_clean(s.expected), s.runs, s.steps, s.seconds, s.strategy);
+  std::string out = fmt::format("found: {}; expected: {}\n{} runs, {} steps, {:.3f} s; {}\n", kinds_or_clean(s.found_detail),
+                                kinds_or_clean(s.expected_detail), s.runs, s.steps, s.seconds, s.strategy);
   for (const auto& f : s.findings)
     out += fmt::format("{}: {} [{}]\n  replay: {}\n", f.kind, f.summary, f.expected ? "expected" : "NOT expected",
                        f.replay_command);

@@ -74,8 +74,8 @@ void merge_scenario(ScenarioDoc& into, const ScenarioDoc& more) {
 // A merged scenario entry, judged again by judge()'s rules.
 json scenario_json(const ScenarioDoc& s) {
   std::vector<JudgedFinding> judged;
-  for (const auto& f : s.findings) judged.push_back({f.kind, f.variable, f.summary, f.expected});
-  const Verdict v = judge(judged, s.expected, s.expected_race_on, s.runs);
+  for (const auto& f : s.findings) judged.push_back({f.kind, f.variable, f.summary, f.expected, f.property});
+  const Verdict v = judge(judged, {s.expected, s.expected_race_on, s.expected_failure_of}, s.runs);
   json out = s.raw;
   out["runs"] = s.runs;
   out["steps"] = s.steps;
@@ -101,6 +101,8 @@ json scenario_json(const ScenarioDoc& s) {
   out["observations"] = observations;
   out["notes"] = s.notes;
   out["found"] = v.found;
+  out["found_detail"] = v.found_detail;
+  out["expected_detail"] = v.expected_detail;
   out["problems"] = v.problems;
   out["verdict"] = v.pass ? "pass" : "fail";
   return out;

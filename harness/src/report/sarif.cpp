@@ -213,6 +213,7 @@ json finding_result(const FindingDoc& f, const ScenarioDoc& s) {
                 {"steps", f.steps},
                 {"preemptions", f.preemptions}};
   if (!f.variable.empty()) props["variable"] = f.variable;
+  if (!f.property.empty()) props["property"] = f.property;
   r["properties"] = props;
   return r;
 }

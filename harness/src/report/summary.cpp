@@ -89,7 +89,7 @@ std::string summary_report(const std::string& json_report) {
   out += "|---|---|---|---|--:|---|\n";
   for (const auto& s : r.scenarios)
     out += fmt::format("| {} {} | {} | {} | {} | {} | {} |\n", md(s.scenario), code(s.file, true),
-                       s.pass ? "✅ pass" : "❌ **fail**", md(kinds_or_clean(s.found)), md(kinds_or_clean(s.expected)),
+                       s.pass ? "✅ pass" : "❌ **fail**", md(kinds_or_clean(s.found_detail)), md(kinds_or_clean(s.expected_detail)),
                        s.runs, md(s.strategy));
   out += "\n";
   for (const auto& s : r.scenarios) {

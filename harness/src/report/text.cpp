@@ -193,7 +193,7 @@ std::string render_summary_line(const Module& m, const ExploreResult& r, const V
   };
   (void)m;
   std::string line = fmt::format("{}  {}  found: {}; expected: {}  ({} runs, {:.2f} s; memory {}; {}{})\n",
-                                 v.pass ? "PASS" : "FAIL", ctx.file, list(v.found), list(v.expected), r.runs, r.seconds,
+                                 v.pass ? "PASS" : "FAIL", ctx.file, list(v.found_detail), list(v.expected_detail), r.runs, r.seconds,
                                  spelling(r.memory), r.strategy,
                                  r.stopped_by_time ? "; stopped by the time budget" : "");
   for (const auto& p : v.problems) line += "  - " + p + "\n";

@@ -45,7 +45,7 @@ std::optional<Finding> check_property(const Module& m, const Property& p, const 
                                       std::string_view when) {
   auto why = property_violation(m, p, RelaxedCells{mem});
   if (!why) return std::nullopt;
-  return findings::property_failed(p.kind, findings::place(m, p.site), p.message, when, *why);
+  return findings::property_failed(p.kind, p.name, findings::place(m, p.site), p.message, when, *why);
 }
 
 // The threads an instance needs: those of one default controlled run (more are added
@@ -439,10 +439,9 @@ class Runner {
       if (p.kind != DeclKind::final && p.kind != DeclKind::always) continue;
       // `always` is checked in the initial state and at the end of each run only: between
       // steps the other threads' state is not observable without stopping them.
-      if (auto f = check_property(m_, p, mem, p.kind == DeclKind::final ? findings::when_finished : findings::at_end_of_run)) {
+      // Every failed final, as the controlled runtime reports them.
+      if (auto f = check_property(m_, p, mem, p.kind == DeclKind::final ? findings::when_finished : findings::at_end_of_run))
         add(std::move(*f), run);
-        if (p.kind == DeclKind::final) break;  // the controlled runtime stops at the first failed final
-      }
     }
   }
 

@@ -71,7 +71,8 @@ class Compiler {
       }
       if (d.kind == DeclKind::expect) {
         if (d.expect != ExpectKind::clean) m_.expected.push_back(d.expect);
-        if (d.expect_on) m_.expected_race_on.push_back(*d.expect_on);
+        auto& names = d.expect == ExpectKind::failure ? m_.expected_failure_of : m_.expected_race_on;
+        names.insert(names.end(), d.expect_names.begin(), d.expect_names.end());
       }
     }
     return std::move(m_);
@@ -584,9 +585,10 @@ class Compiler {
     Property prop;
     prop.kind = d.kind;
     prop.message = d.message;
+    prop.name = d.name;
     std::vector<Instr> code;
     code_ = &code;
-    site_ = new_site(d.loc, fmt::format("{} {}", spelling(d.kind), print(e)));
+    site_ = new_site(d.loc, d.kind == DeclKind::observe ? fmt::format("observe {}", print(e)) : print_property_head(d));
     prop.site = site_;
     expr(e);
     emit(Op::end);

@@ -1426,7 +1426,7 @@ struct Execution::Impl {
   PlainCells root_cells() const { return PlainCells{spaces[0].data()}; }
 
   void property_failed(const Property& p, std::string_view when, const std::string& why) {
-    stop(findings::property_failed(p.kind, place(p.site), p.message, when, why));
+    stop(findings::property_failed(p.kind, p.name, place(p.site), p.message, when, why));
   }
 
   void check_always() {
@@ -1436,10 +1436,17 @@ struct Execution::Impl {
     }
   }
 
+  // Every final that fails is a finding of this run, not only the first: a run may break
+  // several named properties at once, and `check --all-findings` lists each.
   void check_final() {
     for (const Property& p : m.properties) {
       if (p.kind != DeclKind::final) continue;
-      if (auto why = property_violation(m, p, root_cells())) property_failed(p, findings::when_finished, *why);
+      if (auto why = property_violation(m, p, root_cells())) {
+        Finding f = findings::property_failed(p.kind, p.name, place(p.site), p.message, findings::when_finished, *why);
+        f.step = step;
+        f.preemptions = r->preemptions;
+        r->findings.push_back(std::move(f));
+      }
     }
   }
 

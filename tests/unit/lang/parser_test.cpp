@@ -213,10 +213,63 @@ TEST_CASE("parser: every expect kind, with and without 'on'", "[parser]") {
     CHECK(d[i].kind == DeclKind::expect);
     CHECK(d[i].expect == want[i]);
   }
-  CHECK_FALSE(d[1].expect_on.has_value());
-  CHECK(d[6].expect_on == std::optional<std::string>("balance"));
-  CHECK(d[6].expect_on_loc == Loc{7, 16});
+  CHECK(d[1].expect_names.empty());
+  CHECK(d[6].expect_names == std::vector<std::string>{"balance"});
+  CHECK(d[6].expect_name_locs == std::vector<Loc>{Loc{7, 16}});
   CHECK(d[6].name_loc == Loc{7, 8});
+}
+
+// v2 (issue 13 item 5): named properties and expectations that name several things.
+TEST_CASE("parser: named final and always properties; unnamed ones keep their meaning", "[parser][v2]") {
+  const auto r = parse_only(
+      "final no_leak: refs == 0 \"every reference released\"\nalways balanced: a + b == 10\n"
+      "final refs == 0\nfinal ok: (x) == 1\n");
+  REQUIRE(r.ok());
+  const auto& d = r.program->decls;
+  REQUIRE(d.size() == 4);
+  CHECK(d[0].kind == DeclKind::final);
+  CHECK(d[0].name == "no_leak");
+  CHECK(d[0].name_loc == Loc{1, 7});
+  CHECK(sx(*d[0].exprs[0]) == "(== refs 0)");
+  CHECK(d[0].message == std::optional<std::string>("every reference released"));
+  CHECK(d[1].kind == DeclKind::always);
+  CHECK(d[1].name == "balanced");
+  CHECK(sx(*d[1].exprs[0]) == "(== (+ a b) 10)");
+  CHECK(d[2].name.empty());  // `final refs == 0`: an expression, as in v1
+  CHECK(sx(*d[2].exprs[0]) == "(== refs 0)");
+  CHECK(d[3].name == "ok");
+}
+
+TEST_CASE("parser: expect failure NAME, ... and expect race on X, Y", "[parser][v2]") {
+  const auto r = parse_only("expect failure no_leak, balanced\nexpect race on x, y\nexpect failure\n");
+  REQUIRE(r.ok());
+  const auto& d = r.program->decls;
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].expect == ExpectKind::failure);
+  CHECK(d[0].expect_names == std::vector<std::string>{"no_leak", "balanced"});
+  CHECK(d[0].expect_name_locs == std::vector<Loc>{Loc{1, 16}, Loc{1, 25}});
+  CHECK(d[1].expect == ExpectKind::race);
+  CHECK(d[1].expect_names == std::vector<std::string>{"x", "y"});
+  CHECK(d[2].expect_names.empty());
+}
+
+TEST_CASE("parser: mistakes in named expectations", "[parser][v2]") {
+  const auto on = parse_only("expect failure on no_leak\n");
+  const Diagnostic& d1 = test::only_diagnostic(on);
+  CHECK(d1.message == "'expect failure' names its properties without 'on'");
+  CHECK(d1.help == "write 'expect failure NAME, ...'");
+  CHECK(d1.loc == Loc{1, 16});
+  const auto no_on = parse_only("expect race balance\n");
+  const Diagnostic& d2 = test::only_diagnostic(no_on);
+  CHECK(d2.message == "expected 'on' before the variable, found 'balance'");
+  CHECK(d2.help == "write 'expect race on balance'");
+  const auto colon = parse_only("final no_leak refs == 0\n");
+  const Diagnostic& d3 = test::only_diagnostic(colon);
+  CHECK(d3.message == "expected end of line, found 'refs'");
+  CHECK(d3.help == "a named property is written 'final no_leak: EXPR'");
+  CHECK(parse_only("final done \"a message\"\n").ok());  // a bare name and a message: v1, unnamed
+  const auto trailing = parse_only("expect failure a,\n");
+  CHECK(test::only_diagnostic(trailing).message == "expected the name of a property, found end of line");
 }
 
 // ---- statements --------------------------------------------------------------------------

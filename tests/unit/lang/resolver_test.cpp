@@ -513,9 +513,12 @@ TEST_CASE("resolver: properties read only consts, shared and atomic variables", 
 // ---- errors: expectations ---------------------------------------------------------------
 
 TEST_CASE("resolver: 'on' only with 'expect race', and only on a shared variable", "[resolver][errors]") {
-  const auto r = load("shared s = 0\nexpect failure on s\nmain:\n    yield\n");
-  CHECK(messages(r) == Msgs{"2:19: 'on' applies only to 'expect race', not 'expect failure'"});
+  const auto r = load("shared s = 0\nexpect deadlock on s\nmain:\n    yield\n");
+  CHECK(messages(r) == Msgs{"2:20: 'on' applies only to 'expect race', not 'expect deadlock'"});
   CHECK(only(r).help == "write 'expect race on VARIABLE'");
+  // v2: `expect failure` names properties, without 'on' (the parser says so).
+  const auto f = load("shared s = 0\nexpect failure on s\nmain:\n    yield\n");
+  CHECK(messages(f) == Msgs{"2:16: 'expect failure' names its properties without 'on'"});
   const auto m = load("mutex m\nexpect race on m\nmain:\n    yield\n");
   CHECK(messages(m) == Msgs{"2:16: 'm' is a mutex; only plain shared variables can race"});
   CHECK(only(m).help == "name a variable declared with 'shared'");
@@ -672,4 +675,68 @@ TEST_CASE("resolver: every seed scenario loads cleanly", "[resolver][scenarios]"
     CHECK(r.ok());
     if (r.ok()) CHECK(r.program->scenario_name == name);
   }
+}
+
+// ---- v2: named properties and what expect lines name (issue 13 item 5) ---------------------
+
+TEST_CASE("resolver: expect failure names declared properties, with did-you-mean and the list", "[resolver][v2]") {
+  const std::string decls =
+      "shared refs = 0\nshared frees = 0\nfinal no_leak: refs == 0\nalways no_double_free: frees <= 1\n"
+      "main:\n    refs = 1\n";
+  CHECK(errors(decls + "expect failure no_leak, no_double_free\n").empty());
+  const auto r = load(decls + "expect failure no_leek\n");
+  const Diagnostic& d = only(r);
+  CHECK(d.message == "unknown property 'no_leek'");
+  CHECK(d.loc == Loc{7, 16});
+  CHECK(d.length == 7);
+  CHECK(d.help == "did you mean 'no_leak'?");
+  CHECK(d.notes == std::vector<std::string>{"the named properties are: no_leak, no_double_free"});
+  // Far from every name: no guess, the list still says what there is.
+  const auto far_r = load(decls + "expect failure balance\n");
+  const Diagnostic& far = only(far_r);
+  CHECK(far.help == "name a property with 'final NAME: EXPR' or 'always NAME: EXPR'");
+  // No named property at all.
+  const auto none_r = load("shared x = 0\nfinal x == 0\nmain:\n    x = 1\nexpect failure x\n");
+  const Diagnostic& none = only(none_r);
+  CHECK(none.message == "unknown property 'x'");
+  CHECK(none.notes == std::vector<std::string>{"this scenario has no named property"});
+}
+
+TEST_CASE("resolver: never suggests the name written", "[resolver][v2]") {
+  // 'ab' is also expected (so it is the closest candidate to itself): 'aa' gets 'ab', and
+  // the correct 'ab' line gets nothing.
+  const auto r = load("shared x = 0\nfinal ab: x == 0\nmain:\n    x = 1\nexpect failure ab\nexpect failure aa\n");
+  const Diagnostic& d = only(r);
+  CHECK(d.help == "did you mean 'ab'?");
+}
+
+TEST_CASE("resolver: duplicate property names and expectations", "[resolver][v2]") {
+  CHECK(errors("shared x = 0\nfinal ok: x == 0\nalways ok: x >= 0\nmain:\n    x = 1\n") ==
+        Msgs{"3:8: property 'ok' is declared twice"});
+  const auto r = load("shared x = 0\nfinal ok: x == 0\nalways ok: x >= 0\nmain:\n    x = 1\n");
+  CHECK(only(r).notes == std::vector<std::string>{"the first is at 2:7"});
+  CHECK(errors("shared x = 0\nfinal ok: x == 0\nmain:\n    x = 1\nexpect failure ok, ok\n") ==
+        Msgs{"5:20: 'ok' is already expected"});
+  CHECK(errors("shared x = 0\nshared y = 0\nmain:\n    x = 1\nexpect race on x\nexpect race on y, x\n") ==
+        Msgs{"6:19: 'x' is already expected"});
+  // A property may share its name with a variable: property names are their own namespace.
+  CHECK(errors("shared x = 0\nfinal x: x == 0\nmain:\n    x = 1\nexpect failure x\n").empty());
+  // A named property whose line has a syntax error: its expect line says nothing more.
+  CHECK(errors("shared x = 0\nfinal ok: x ==\nmain:\n    x = 1\nexpect failure ok\n") ==
+        Msgs{"2:15: expected a value, found end of line"});
+}
+
+TEST_CASE("resolver: expect race on names plain shared variables, each of them", "[resolver][v2]") {
+  const auto r = load("shared balance = 0\nshared count = 0\natomic flag = 0\nmain:\n    balance = 1\n"
+                      "expect race on balance, countt, flag\n");
+  CHECK(messages(r) == Msgs{"6:25: undeclared name 'countt'",
+                            "6:33: 'flag' is an atomic variable; only plain shared variables can race"});
+  const Diagnostic& d = r.diagnostics.all().front();
+  CHECK(d.help == "did you mean 'count'?");
+  // Only plain shared variables are suggested: not the atomic 'flag' for 'flg'.
+  const auto only_shared = load("shared balance = 0\natomic flag = 0\nmain:\n    balance = 1\nexpect race on flg\n");
+  CHECK(only(only_shared).help.empty());
+  CHECK(d.notes == std::vector<std::string>{"the shared variables are: balance, count"});
+  CHECK(errors("shared x = 0\nmain:\n    x = 1\nexpect deadlock on x\n") ==
+        Msgs{"4:20: 'on' applies only to 'expect race', not 'expect deadlock'"});
 }

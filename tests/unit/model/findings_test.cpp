@@ -52,14 +52,24 @@ TEST_CASE("findings: crash, failure and livelock texts and keys", "[findings]") 
   CHECK(a.details == Lines{"message: x moved", "the condition evaluated as 1 == 2"});
   CHECK(a.key == "failure:assert:7");
 
-  const Finding p = fd::property_failed(DeclKind::final, at(12, "final x == 2"), std::nullopt, fd::when_finished,
+  const Finding p = fd::property_failed(DeclKind::final, "", at(12, "final x == 2"), std::nullopt, fd::when_finished,
                                         fd::property_false("x = 1"));
   CHECK(p.summary == "final x == 2 failed when every thread had finished");
   CHECK(p.details == Lines{"with x = 1"});
   CHECK(p.key == "failure:final:12");
+  // A named property (v2): the name is in the summary (the statement) and keys the finding,
+  // so two named properties are two findings wherever their lines are.
+  const Finding named = fd::property_failed(DeclKind::final, "no_leak", at(12, "final no_leak: refs == 0"), std::nullopt,
+                                            fd::when_finished, fd::property_false("refs = 1"));
+  CHECK(named.summary == "final no_leak: refs == 0 failed when every thread had finished");
+  CHECK(named.property == "no_leak");
+  CHECK(named.key == "failure:final:no_leak");
+  CHECK(p.property.empty());
+  CHECK(fd::property_failed(DeclKind::always, "balanced", at(3, "always balanced: x >= 0"), std::nullopt, fd::after_step(4),
+                            "w").key == "failure:always:balanced");
   CHECK(fd::property_false("") == "the expression is false");
   CHECK(fd::property_error("division by zero") == "it cannot be evaluated: division by zero");
-  CHECK(fd::property_failed(DeclKind::always, at(3, "always x >= 0"), std::nullopt, fd::after_step(4), "w").summary ==
+  CHECK(fd::property_failed(DeclKind::always, "", at(3, "always x >= 0"), std::nullopt, fd::after_step(4), "w").summary ==
         "always x >= 0 failed after step 4");
 
   const Finding l = fd::livelock(50, {{"Spinner", at(6, "while flag == 0:")}});

@@ -73,7 +73,7 @@ TEST_CASE("properties: one evaluator over plain and atomic cells", "[unit][prope
 
   // The finding is model/findings' (as both runtimes build it), from the evaluator's why.
   const Property& p = m.properties[0];
-  const Finding f = findings::property_failed(p.kind, findings::place(m, p.site), p.message, findings::when_finished,
+  const Finding f = findings::property_failed(p.kind, p.name, findings::place(m, p.site), p.message, findings::when_finished,
                                               *both(m, p, mem));
   CHECK(f.kind == FindingKind::failure);
   CHECK(f.summary == "final x == 2 failed when every thread had finished");

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -102,7 +103,7 @@ TEST_CASE("report formats: JUnit has a testcase per scenario and a failure per p
   CHECK(pass.find("classname=\"scenarios.seed\"") != std::string::npos);
   CHECK(pass.find("file=\"scenarios/seed/balance_unlocked.scn\"") != std::string::npos);
   CHECK(pass.find("<failure") == std::string::npos);
-  CHECK(pass.find("<system-out>found: failure, race; expected: failure, race") != std::string::npos);
+  CHECK(pass.find("<system-out>found: failure, race on balance; expected: failure, race on balance") != std::string::npos);
 
   const std::string missed = testcase(xml, "missed_expectation");
   CHECK(missed.find("classname=\"tests.cli.scenarios\"") != std::string::npos);
@@ -202,7 +203,7 @@ TEST_CASE("report formats: the Markdown summary has a table row per scenario and
   const std::string md = summary_report(sample_report());
   CHECK(md.rfind("## Interleave: 2 of 3 scenarios fail\n", 0) == 0);
   CHECK(md.find("| scenario | verdict | found | expected | runs | strategy |\n") != std::string::npos);
-  CHECK(md.find("| balance\\_unlocked `scenarios/seed/balance_unlocked.scn` | ✅ pass | failure, race | failure, race | ")
+  CHECK(md.find("| balance\\_unlocked `scenarios/seed/balance_unlocked.scn` | ✅ pass | failure, race on balance | failure, race on balance | ")
         != std::string::npos);
   CHECK(md.find("### ❌ missed\\_expectation `tests/cli/scenarios/missed_expectation.scn`\n\n- expected race on data, not found in ")
         != std::string::npos);
@@ -251,6 +252,55 @@ TEST_CASE("report formats: a document that is not a report is refused with a rea
 
 // Hidden ([.]): run by the ctest fixture "report: render sample reports" to write the
 // files that the schema tests validate.
+// v2 (issue 13 item 5): named properties and what the expect lines name, in the JSON report,
+// again after a merge (judged by the same rules), and in JUnit and Markdown.
+const std::string& named_report() {
+  static const std::string report =
+      json_report({entry("scenarios/classic/refcount_counters.scn"), entry("tests/cli/scenarios/race_on_other_variable.scn")},
+                  Campaign{"check", 1, 2000, 0, 1});
+  return report;
+}
+
+TEST_CASE("report formats: named properties and the names expected, in every format", "[report][v2]") {
+  const json doc = json::parse(named_report());
+  const json& refcount = doc["scenarios"][0];
+  CHECK(refcount["verdict"] == "pass");
+  CHECK(refcount["expected_failure_of"] == json({"no_leak", "no_double_free", "no_use_after_free"}));
+  CHECK(refcount["found_detail"] == json({"failure no_double_free", "failure no_leak", "failure no_use_after_free"}));
+  CHECK(refcount["expected_detail"] == refcount["found_detail"]);
+  CHECK(refcount["found"] == json({"failure"}));
+  std::set<std::string> properties, keys;
+  for (const auto& f : refcount["findings"]) {
+    properties.insert(f["property"].get<std::string>());
+    keys.insert(f["key"].get<std::string>());
+  }
+  CHECK(properties == std::set<std::string>{"no_leak", "no_double_free", "no_use_after_free"});
+  CHECK(keys == std::set<std::string>{"failure:final:no_leak", "failure:final:no_double_free", "failure:final:no_use_after_free"});
+
+  const json& races = doc["scenarios"][1];
+  CHECK(races["verdict"] == "fail");
+  CHECK(races["found_detail"] == json({"race on hits", "race on misses"}));
+  CHECK(races["expected_detail"] == json({"race on hits"}));
+  CHECK(races["problems"] == json({"unexpected race on misses"}));
+
+  // merge judges again, with the same names.
+  const json merged = json::parse(merge_reports({named_report()}));
+  CHECK(merged["scenarios"][0]["verdict"] == "pass");
+  CHECK(merged["scenarios"][0]["found_detail"] == refcount["found_detail"]);
+  CHECK(merged["scenarios"][1]["problems"] == json({"unexpected race on misses"}));
+
+  const std::string xml = junit_report(named_report());
+  CHECK(xml.find("found: race on hits, race on misses; expected: race on hits") != std::string::npos);
+  CHECK(xml.find("final no_leak: refs == 0 and freed &gt; 0 failed") != std::string::npos);
+  const std::string md = summary_report(named_report());
+  CHECK(md.find("| race on hits, race on misses | race on hits |") != std::string::npos);
+  const json sarif = json::parse(sarif_report(named_report()));
+  std::set<std::string> sarif_properties;
+  for (const auto& r : sarif["runs"][0]["results"])
+    if (r["properties"].contains("property")) sarif_properties.insert(r["properties"]["property"].get<std::string>());
+  CHECK(sarif_properties == properties);
+}
+
 TEST_CASE("report formats: write the sample reports", "[.][report-files]") {
   const std::filesystem::path dir = INTERLEAVE_REPORT_SAMPLES_DIR;
   std::filesystem::create_directories(dir);
@@ -268,6 +318,7 @@ TEST_CASE("report formats: write the sample reports", "[.][report-files]") {
   write("report.xml", junit_report(report));
   write("report.sarif", sarif_report(report));
   write("report.md", summary_report(report));
+  write("named.json", named_report());
   const std::string empty = json_report({}, Campaign{"check", 1, 10, 0, 1});
   write("empty.xml", junit_report(empty));
   write("empty.sarif", sarif_report(empty));

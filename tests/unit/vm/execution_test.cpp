@@ -687,6 +687,29 @@ observe x, arr[1], y
   CHECK(r3.observed == std::vector<std::int64_t>{4, 13, 1});
 }
 
+// v2 (issue 13 item 5): a run that breaks several finals reports each, named ones by name.
+TEST_CASE("execution: every failed final of a run is a finding, keyed by its name", "[execution][v2]") {
+  const Module m = compile_text(R"(shared x = 0
+
+thread a:
+    x = 5
+
+final small: x < 3 "x grew"
+final x == 0
+final positive: x > 0
+final even: x % 2 == 0
+)");
+  const RunResult r = run_default(m);
+  REQUIRE(r.findings.size() == 3);
+  CHECK(r.findings[0].key == "failure:final:small");
+  CHECK(r.findings[0].property == "small");
+  CHECK(r.findings[0].summary == "final small: x < 3 failed when every thread had finished");
+  CHECK(r.findings[0].details == Lines{"message: x grew", "with x = 5"});
+  CHECK(r.findings[1].key == "failure:final:7");
+  CHECK(r.findings[1].property.empty());
+  CHECK(r.findings[2].key == "failure:final:even");
+}
+
 TEST_CASE("execution: keep_schedule false keeps only the schedules of runs with findings", "[execution]") {
   const Module m = compile_text("atomic x = 0\n\nthread a:\n    x.store(1)\n\nthread b:\n    assert x.load() == 0\n");
   // b first is a choice a replay would not make by default: it is recorded.
