@@ -216,7 +216,8 @@ class AstGen {
       }
       case 7: {
         auto e = make(ExprKind::call);
-        e->name = name();
+        // v2 heap: the built-ins alloc, alloc_atomic and free are calls by name
+        e->name = uniform(0, 3) == 0 ? pick<std::string>({"alloc", "alloc_atomic", "free"}) : name();
         args(*e, 0, 3, depth);
         return e;
       }
@@ -467,7 +468,8 @@ class AstGen {
       }
       case DeclKind::expect:
         d.expect = pick<ExpectKind>({ExpectKind::clean, ExpectKind::race, ExpectKind::failure, ExpectKind::deadlock,
-                                     ExpectKind::livelock, ExpectKind::crash, ExpectKind::forbidden});
+                                     ExpectKind::livelock, ExpectKind::crash, ExpectKind::forbidden,
+                                     ExpectKind::memory});
         if (coin()) d.expect_on = name();
         break;
       case DeclKind::outcome: {
