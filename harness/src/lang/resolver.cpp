@@ -525,8 +525,12 @@ class Resolver {
         continue;
       }
       auto it = globals_.find(*d.expect_on);
-      if (it == globals_.end()) {
-        error(d.expect_on_loc, len_of(*d.expect_on), fmt::format("undeclared name '{}'", *d.expect_on), suggestion(*d.expect_on, true));
+      if (it == globals_.end() && *d.expect_on == "heap" && p_.uses_heap) {
+        // v2: the plain heap cells race as the variable `heap`
+      } else if (it == globals_.end()) {
+        error(d.expect_on_loc, len_of(*d.expect_on), fmt::format("undeclared name '{}'", *d.expect_on),
+              *d.expect_on == "heap" ? std::string("'heap' names the heap cells of a scenario that calls alloc()")
+                                     : suggestion(*d.expect_on, true));
       } else if (it->second.kind != RefKind::shared) {
         error(d.expect_on_loc, len_of(*d.expect_on),
               fmt::format("'{}' is {}; only plain shared variables can race", *d.expect_on, a_kind(it->second.kind)),

@@ -249,6 +249,15 @@ struct Execution::Impl {
   }
 
   [[noreturn]] void stop(Finding f) {
+    // A finding that ends the run inside a step: the reduced search still learns what that
+    // step touched, or it could not reorder it with the steps it conflicts with (a use after
+    // free found in one order, the race in the other).
+    if (fp_on && stepping != none) [[unlikely]] {
+      if (fp_global) fp.push_back(StepAccess{footprint::object(footprint::global, 0), true});
+      sched->executed(stepping, fp);
+      fp.clear();
+      stepping = none;
+    }
     f.step = step;
     f.preemptions = r->preemptions;
     r->findings.push_back(std::move(f));
@@ -280,6 +289,7 @@ struct Execution::Impl {
     raced_vars.assign(m.shared.size(), 0);
     if (tsan_on) tsan_raced_vars.assign(m.shared.size(), 0);
     if (m.heap_cells) heap_reset();
+    stepping = none;
     if (hb.any()) hb.begin_run(RunShape{m.cell_count, static_cast<std::uint32_t>(m.mutexes.size()), fixed_syncs});
     step = 0;
     thread_counter = 0;
@@ -288,6 +298,7 @@ struct Execution::Impl {
   }
 
   std::uint32_t spawn_site = 0;  // of the spawn being made, for MemoryLimitExceeded
+  std::uint32_t stepping = none;  // the thread whose step is being executed, if any
 
   std::uint32_t new_thread(std::uint32_t body, std::string name, std::optional<std::uint32_t> parent, bool process) {
     const auto id = static_cast<std::uint32_t>(threads.size());
@@ -381,10 +392,12 @@ struct Execution::Impl {
         if (next >= flush_base) [[unlikely]] {
           flush(next - flush_base, "");
         } else {
+          stepping = next;
           try {
             execute(threads[next]);
           } catch (const ProcessCrashed&) {
           }
+          stepping = none;
           note_yield(next);
         }
         if (fp_on) [[unlikely]] {
@@ -980,6 +993,21 @@ struct Execution::Impl {
     return fmt::format("the block is {} .. {} ({} {}cell{})", heap_name(pool, first), heap_name(pool, first + b.size - 1),
                        b.size, pool == 1 ? "atomic " : "", b.size == 1 ? "" : "s");
   }
+  // A use after free or a double free depends on the interleaving, so the run goes on after
+  // it (as AddressSanitizer's recover mode does): the reduced search then sees every step of
+  // the run, and a later error of another thread is found too. One finding per key and run.
+  void memory_error_go_on(Thread& t, const Instr& i, std::string_view kind, const std::string& what,
+                          std::pair<int, std::uint32_t> block) {
+    const Block& b = pools[block.first].blocks[block.second];
+    if (o.record_trace) trace(t, i.site, fmt::format("{}: {}", kind, what));
+    Finding f = findings::memory_error(kind, what, heap_event(t, i.site), block_text(block.first, block.second), b.alloc,
+                                       b.live ? std::nullopt : std::optional<findings::HeapEvent>(b.freed));
+    for (const Finding& known : r->findings)
+      if (known.key == f.key) return;
+    f.step = step;
+    f.preemptions = r->preemptions;
+    r->findings.push_back(std::move(f));
+  }
   [[noreturn]] void memory_error(Thread& t, const Instr& i, std::string_view kind, const std::string& what,
                                  std::optional<std::pair<int, std::uint32_t>> block) {
     std::optional<findings::HeapEvent> alloc, freed;
@@ -1076,7 +1104,10 @@ struct Execution::Impl {
       memory_error(t, i, "bad-free", fmt::format("{} (inside a block, at offset {})", what, at->second - first),
                    std::make_pair(at->first, first));
     Block& b = p.blocks[first];
-    if (!b.live) memory_error(t, i, "double-free", what, std::make_pair(at->first, first));
+    if (!b.live) {  // the second free does nothing
+      memory_error_go_on(t, i, "double-free", what, std::make_pair(at->first, first));
+      return;
+    }
     // Freeing writes the whole block (as ThreadSanitizer sees a free): an unordered access
     // to it by another thread races with the free.
     for (std::uint32_t k = 0; k < b.size; ++k) {
@@ -1130,8 +1161,9 @@ struct Execution::Impl {
                    fmt::format("{} of {}[{}] (offset {} of a {}-cell block)", verb, address, index, offset, b.size),
                    std::make_pair(pool, first));
     const auto cell = static_cast<std::uint32_t>(first + offset);
-    if (!b.live)
-      memory_error(t, i, "heap-use-after-free", fmt::format("{} of {}", verb, heap_name(pool, cell)), std::make_pair(pool, first));
+    if (!b.live)  // the access is still made, on the freed cell
+      memory_error_go_on(t, i, "heap-use-after-free", fmt::format("{} of {}", verb, heap_name(pool, cell)),
+                         std::make_pair(pool, first));
     if (pool == 1) {  // an atomic cell: the memory model's location for it
       Instr j = i;
       j.a = static_cast<std::int32_t>(m.heap_atomic_first + cell);
@@ -1144,16 +1176,18 @@ struct Execution::Impl {
     if (i.op == Op::heap_atomic)
       crash(t, fmt::format("{}() on {}, a plain cell: atomic methods need a block from alloc_atomic()", verb, heap_name(pool, cell)));
     const std::uint32_t c = m.shared[m.heap_var].first_cell + cell;
+    // An access to a freed block is reported as a use after free, not also as a race with the free.
+    const bool race_checked = b.live;
     if (i.op == Op::heap_read) {
       touch_cell(t, c, false);
-      check_race(t, i, c, m.heap_var, pool_base(pool) + cell, true, false);
+      if (race_checked) check_race(t, i, c, m.heap_var, pool_base(pool) + cell, true, false);
       const std::int64_t value = spaces[0][c];
       t.stack.push_back(value);
       if (o.record_trace) trace(t, i.site, fmt::format("read {} -> {}", heap_name(pool, cell), value));
     } else {
       const std::int64_t value = pop(t);
       touch_cell(t, c, true);
-      check_race(t, i, c, m.heap_var, pool_base(pool) + cell, true, true);
+      if (race_checked) check_race(t, i, c, m.heap_var, pool_base(pool) + cell, true, true);
       spaces[0][c] = value;
       if (o.record_trace) trace(t, i.site, fmt::format("write {} <- {}", heap_name(pool, cell), value));
     }
