@@ -216,7 +216,8 @@ class AstGen {
       }
       case 7: {
         auto e = make(ExprKind::call);
-        e->name = name();
+        // v2 heap: the built-ins alloc, alloc_atomic and free are calls by name
+        e->name = uniform(0, 3) == 0 ? pick<std::string>({"alloc", "alloc_atomic", "free"}) : name();
         args(*e, 0, 3, depth);
         return e;
       }
@@ -468,7 +469,8 @@ class AstGen {
       }
       case DeclKind::expect:
         d.expect = pick<ExpectKind>({ExpectKind::clean, ExpectKind::race, ExpectKind::failure, ExpectKind::deadlock,
-                                     ExpectKind::livelock, ExpectKind::crash, ExpectKind::forbidden});
+                                     ExpectKind::livelock, ExpectKind::crash, ExpectKind::forbidden,
+                                     ExpectKind::memory});
         // `expect race on X, Y`, `expect failure P, Q` (v2); other kinds print `on` too.
         if (coin())
           for (int i = uniform(1, 3); i > 0; --i) d.expect_names.push_back(name());

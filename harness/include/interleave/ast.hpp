@@ -25,7 +25,8 @@ enum class MemOrder : std::uint8_t { unspecified, relaxed, acquire, release, acq
 // What a name denotes once resolved. `index` points into the matching table of Program
 // (or the frame slot, for locals).
 enum class RefKind : std::uint8_t {
-  unresolved, constant, shared, atomic, mutex, cond, semaphore, queue, thread, process, fn, local
+  unresolved, constant, shared, atomic, mutex, cond, semaphore, queue, thread, process, fn, local,
+  builtin  // v2 heap: alloc(N) (index 0), alloc_atomic(N) (1), free(P) (2), where no fn has the name
 };
 struct Ref {
   RefKind kind = RefKind::unresolved;
@@ -69,6 +70,12 @@ struct Expr {
   ExprPtr subscript;  // v2: a method on one element of an array of objects, name[subscript].method(...)
   bool parenthesized = false;  // parser only: written in parentheses (for the C precedence trap)
   Ref ref;  // resolver: what `name` denotes
+  // Resolver, v2 handles: the expression gives a handle to the object it names (an object
+  // name, an element `locks[i]`, or a local holding a handle), not a value read from it.
+  bool as_handle = false;
+  // Resolver, v2 handles: a method's receiver (or wait's mutex) is the handle held in this
+  // local slot; `ref.kind` is then the object kind and `ref.index` is unused.
+  std::int32_t handle = -1;
   // Levels of the tree from here down (a leaf is 1). The parser bounds it
   // (max_expr_height), so that every pass that walks the tree recursively has a bounded
   // stack, also under ASan.
@@ -116,6 +123,7 @@ struct Stmt {
   std::uint64_t duration_ns = 0;       // sleep
   std::string duration_text;           // sleep, as written in canonical form ("1ms")
   Ref ref;  // resolver: assignment target, let/for slot, `with` mutex
+  std::int32_t handle = -1;  // resolver, v2: `with H:` on the mutex handle held in this local slot
 };
 
 enum class DeclKind : std::uint8_t {
@@ -127,7 +135,7 @@ enum class DeclKind : std::uint8_t {
 
 // What an `expect` line asks for: clean, or one of the kinds that finding_kinds marks
 // expectable (checked at compile time in ast.cpp).
-enum class ExpectKind : std::uint8_t { clean, race, failure, deadlock, livelock, crash, forbidden };
+enum class ExpectKind : std::uint8_t { clean, race, failure, deadlock, livelock, crash, forbidden, memory };
 // The finding kind an expectation asks for (none for clean), and back.
 std::optional<FindingKind> finding_kind(ExpectKind kind);
 std::optional<ExpectKind> expect_kind(FindingKind kind);
@@ -190,6 +198,7 @@ struct Program {
   std::optional<MemoryModel> memory;  // the `memory` line or `option memory = ...`
   std::optional<bool> spurious_wakeups;    // `option spurious_wakeups`
   std::optional<std::uint64_t> max_steps;  // `option max_steps = N`
+  bool uses_heap = false;  // v2: some body calls alloc or alloc_atomic
   std::vector<Symbol> constants, shared, atomics, mutexes, conds, semaphores, queues,
       threads, processes, fns;
   std::optional<std::uint32_t> main_decl;

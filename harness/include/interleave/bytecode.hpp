@@ -64,7 +64,20 @@ enum class Op : std::uint8_t {
   join,          // pop handle; push result
   yield, sleep, fence,  // fence: aux = order (seq_cst for a bare fence)
   end,           // the thread finishes (its last step); pop result
+  // v2 heap (docs/language.md, Version 2): steps, after `end` so that the older values keep their numbers
+  alloc,         // pop the size; push the address of a new block; aux = 1: atomic cells (alloc_atomic)
+  free_,         // pop an address; free its block (0: nothing)
+  heap_read,     // pop index, address; push the cell's value (an atomic cell: a seq_cst load)
+  heap_write,    // pop value, index, address; store it (an atomic cell: a seq_cst store)
+  heap_atomic,   // an atomic method on a heap cell: pad = the atomic Op, aux = order, b = failure order;
+                 // the address and index are under the method's arguments
 };
+
+// The heap (v2): each pool has heap_pool_cells cells; plain cell k is at address
+// heap_plain_base + k and atomic cell k at heap_atomic_base + k. 0 is the null pointer.
+inline constexpr std::uint32_t heap_pool_cells = 256;
+inline constexpr std::int64_t heap_plain_base = 1000;
+inline constexpr std::int64_t heap_atomic_base = 3000;
 
 // What `get` gives on a closed, empty queue (docs/language.md, Version 2).
 inline constexpr std::int64_t queue_closed_value = -1;
@@ -166,6 +179,11 @@ struct Module {
   std::vector<std::string> mutexes, conds, queues, semaphores;
   std::vector<std::int64_t> semaphore_init, queue_capacity;
   std::vector<ObjectArray> object_arrays;  // v2: for select's out-of-range crash
+  // v2 heap: 0 when the scenario does not allocate; else heap_pool_cells. The plain pool is
+  // shared variable heap_var ("heap"), the atomic pool atomics heap_atomic_first onwards.
+  std::uint32_t heap_cells = 0;
+  std::uint32_t heap_var = 0;
+  std::uint32_t heap_atomic_first = 0;
   std::vector<Property> properties;  // in declaration order
   std::vector<ExpectKind> expected;  // the expect kinds (empty: clean)
   std::vector<std::string> expected_race_on;  // variables named by `expect race on`

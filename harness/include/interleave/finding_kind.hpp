@@ -13,7 +13,9 @@ namespace interleave {
 
 // potential_deadlock: ThreadSanitizer's lock-order inversion (a cycle in the lock order,
 // whether or not this run deadlocked); forbidden: an observe outcome classified forbidden.
-enum class FindingKind : std::uint8_t { race, failure, deadlock, livelock, crash, potential_deadlock, forbidden };
+// memory (v2 heap): use after free, double free, an invalid free, out of bounds, a null or
+// wild pointer, a leak.
+enum class FindingKind : std::uint8_t { race, failure, deadlock, livelock, crash, potential_deadlock, forbidden, memory };
 
 struct FindingKindInfo {
   FindingKind kind;
@@ -38,6 +40,7 @@ inline constexpr FindingKindInfo finding_kinds[] = {
     // information, which an `expect` line cannot ask for (docs/runtime.md).
     {FindingKind::potential_deadlock, "potential-deadlock", false, false, "interleave/potential-deadlock",
      "PotentialDeadlock", "warning"},
+    {FindingKind::memory, "memory", true, true, "interleave/memory", "MemoryError", "error"},
 };
 inline constexpr std::size_t finding_kind_count = std::size(finding_kinds);
 

@@ -46,6 +46,7 @@ enum Kind : std::uint8_t {
   always,        // a write to what an `always` property reads: always-properties see states, not traces
   spawned,       // thread k was started by this step (its first step comes after it)
   global,        // dependent with every step (a process spawn copies memory; a crash ends threads)
+  heap,          // v2: the allocator (its free lists and which blocks are live): alloc and free
 };
 inline constexpr std::uint64_t object(Kind kind, std::uint64_t index) { return (std::uint64_t{kind} << 56) | index; }
 inline constexpr Kind kind_of(std::uint64_t object) { return static_cast<Kind>(object >> 56); }

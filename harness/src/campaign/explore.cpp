@@ -358,6 +358,11 @@ class Explorer {
   void stress_pass() {
     // The stress pass shares the --time budget: it gets what the controlled runs left.
     const double left = seconds_left();
+    if (m_.heap_cells > 0) {  // v2 heap: the stress runtime has no heap (docs/runtime.md)
+      res_.stress_skipped = "the scenario uses the heap (alloc), which only the controlled runtime models";
+      res_.notes.push_back("stress runtime not run: " + res_.stress_skipped);
+      return;
+    }
     if (left < 0.01) {
       res_.stopped_by_time = true;
       res_.stress_skipped = "the --time budget was spent before it could start";

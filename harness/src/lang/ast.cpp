@@ -49,12 +49,14 @@ constexpr std::optional<FindingKind> finding_kind_of(ExpectKind kind) {
     case ExpectKind::livelock: return FindingKind::livelock;
     case ExpectKind::crash: return FindingKind::crash;
     case ExpectKind::forbidden: return FindingKind::forbidden;
+    case ExpectKind::memory: return FindingKind::memory;
   }
   return std::nullopt;
 }
 
 constexpr ExpectKind all_expect_kinds[] = {ExpectKind::clean,    ExpectKind::race,  ExpectKind::failure, ExpectKind::deadlock,
-                                           ExpectKind::livelock, ExpectKind::crash, ExpectKind::forbidden};
+                                           ExpectKind::livelock, ExpectKind::crash, ExpectKind::forbidden,
+                                           ExpectKind::memory};
 
 // The expectations are exactly the expectable kinds of the table (and clean).
 static_assert([] {
@@ -121,6 +123,7 @@ std::string_view spelling(RefKind kind) {
     case RefKind::process: return "process";
     case RefKind::fn: return "fn";
     case RefKind::local: return "local";
+    case RefKind::builtin: return "builtin";
   }
   return "?";
 }

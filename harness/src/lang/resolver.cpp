@@ -47,16 +47,17 @@ std::string_view kind_noun(RefKind k) {
     case RefKind::process: return "process";
     case RefKind::fn: return "fn";
     case RefKind::local: return "local variable";
+    case RefKind::builtin: return "built-in function";
     case RefKind::unresolved: break;
   }
   return "name";
 }
 
-// Until v2's handles land (docs/language.md, Version 2, planned), a sync object cannot be
-// a parameter or a local: the diagnostics that meet one say so.
-constexpr std::string_view no_handles_help =
-    "sync objects cannot be passed to a fn or thread or held in a local yet (handles are planned); "
-    "name the object itself, e.g. 'with lock_a:', or branch on an index";
+// v2 handles: a parameter or local holds a sync object or atomic when its body uses it as
+// one (a method on it, `with` it, `wait` with it, or passing it on to such a parameter).
+constexpr std::string_view handles_help =
+    "a parameter or local holds a sync object or atomic when the body uses it as one, e.g. 'with first:' "
+    "or 'first.lock()'";
 
 struct MethodSig {
   std::string_view name;
@@ -113,6 +114,14 @@ std::string method_list(RefKind k) {
   return out;
 }
 
+// The kind of object a method name belongs to (each name belongs to one kind).
+std::optional<RefKind> kind_of_method(std::string_view name) {
+  for (RefKind k : {RefKind::mutex, RefKind::cond, RefKind::semaphore, RefKind::queue, RefKind::atomic})
+    for (const auto& m : methods_of(k))
+      if (m.name == name) return k;
+  return std::nullopt;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -150,6 +159,7 @@ class Resolver {
     p_.scenario_name = stem;  // collect_globals() replaces it with a `scenario` declaration's name
     collect_globals();
     check_overrides();
+    infer_handles();
     for (std::uint32_t i = 0; i < p_.decls.size(); ++i) resolve_decl(i);
     check_expectations();
     check_outcomes();
@@ -570,8 +580,12 @@ class Resolver {
           continue;
         }
         auto it = globals_.find(name);
-        if (it == globals_.end()) {
-          error(at, len_of(name), fmt::format("undeclared name '{}'", name), closest(name, shared_names),
+        if (it == globals_.end() && name == "heap" && p_.uses_heap) {
+          // v2: the plain heap cells race as the variable `heap`
+        } else if (it == globals_.end()) {
+          error(at, len_of(name), fmt::format("undeclared name '{}'", name),
+                name == "heap" ? std::string("'heap' names the heap cells of a scenario that calls alloc()")
+                               : closest(name, shared_names),
                 {shared_names.empty() ? std::string("this scenario has no shared variable")
                                       : fmt::format("the shared variables are: {}", listed(shared_names))});
         } else if (it->second.kind != RefKind::shared) {
@@ -684,12 +698,186 @@ class Resolver {
             "declare 'main:' or at least one 'thread NAME:'");
   }
 
+
+  // ---- v2 handles: which parameters and locals hold objects ----------------------------
+  // By name within a body: a name used as an object anywhere in the body (a method on it,
+  // `with` it, `wait` with it, passing it to a handle parameter) holds a handle of that
+  // kind wherever it is declared in that body. Handles are typed statically, so a wrong
+  // kind is an error at load time, never a surprise at run time.
+  struct HandleUse {
+    RefKind kind;
+    Loc loc;
+  };
+  std::unordered_map<std::uint32_t, std::unordered_map<std::string, HandleUse>> handle_names_;
+
+  bool is_body(const Decl& d) const {
+    return d.kind == DeclKind::thread || d.kind == DeclKind::process || d.kind == DeclKind::fn || d.kind == DeclKind::main;
+  }
+
+  // Records that `name` (in body `decl`) is used as an object of `kind`; true when new.
+  bool use_handle(std::uint32_t decl, const std::string& name, RefKind kind, Loc loc) {
+    if (globals_.count(name)) return false;
+    auto& names = handle_names_[decl];
+    auto [it, inserted] = names.try_emplace(name, HandleUse{kind, loc});
+    if (!inserted && it->second.kind != kind) {
+      const auto key = std::make_pair(decl, name);
+      if (handle_conflicts_.insert(key).second)
+        error(loc, len_of(name),
+              fmt::format("'{}' is used as {} here, but as {} at {}", name, a_kind(kind), a_kind(it->second.kind),
+                          loc_text(it->second.loc)),
+              "a parameter or local holds one kind of object; use two names");
+    }
+    return inserted;
+  }
+
+  std::optional<RefKind> param_handle(std::uint32_t decl, std::size_t j) const {
+    const Decl& d = p_.decls[decl];
+    if (j >= d.params.size()) return std::nullopt;
+    auto b = handle_names_.find(decl);
+    if (b == handle_names_.end()) return std::nullopt;
+    auto it = b->second.find(d.params[j].name);
+    if (it == b->second.end()) return std::nullopt;
+    return it->second.kind;
+  }
+
+  // The body a call or spawn starts, if its name is one.
+  std::optional<std::uint32_t> callee_decl(const std::string& name) const {
+    auto it = globals_.find(name);
+    if (it == globals_.end()) return std::nullopt;
+    const RefKind k = it->second.kind;
+    if (k != RefKind::fn && k != RefKind::thread && k != RefKind::process) return std::nullopt;
+    return it->second.decl;
+  }
+
+  // direct: method, with and wait uses; else: arguments passed on to handle parameters.
+  bool walk_handles(std::uint32_t decl, const Expr& e, bool direct) {
+    bool changed = false;
+    if (e.kind == ExprKind::method && direct) {
+      if (!e.subscript)
+        if (auto k = kind_of_method(e.method)) changed |= use_handle(decl, e.name, *k, e.name_loc);
+      if (e.method == "wait" && !e.args.empty() && e.args[0]->kind == ExprKind::name)
+        changed |= use_handle(decl, e.args[0]->name, RefKind::mutex, e.args[0]->name_loc);
+    }
+    if ((e.kind == ExprKind::call || e.kind == ExprKind::spawn) && !direct) {
+      if (auto callee = callee_decl(e.name))
+        for (std::size_t j = 0; j < e.args.size(); ++j)
+          if (e.args[j]->kind == ExprKind::name)
+            if (auto k = param_handle(*callee, j)) changed |= use_handle(decl, e.args[j]->name, *k, e.args[j]->name_loc);
+    }
+    for (const auto& a : e.args) changed |= walk_handles(decl, *a, direct);
+    if (e.subscript) changed |= walk_handles(decl, *e.subscript, direct);
+    return changed;
+  }
+
+  bool walk_handles(std::uint32_t decl, const Block& b, bool direct) {
+    bool changed = false;
+    for (const Stmt& s : b) {
+      if (s.kind == StmtKind::with && direct && !s.index) changed |= use_handle(decl, s.name, RefKind::mutex, s.name_loc);
+      for (const Expr* e : {s.index.get(), s.value.get(), s.range_lo.get(), s.range_hi.get()})
+        if (e) changed |= walk_handles(decl, *e, direct);
+      for (const auto& a : s.print_args)
+        if (a.expr) changed |= walk_handles(decl, *a.expr, direct);
+      changed |= walk_handles(decl, s.body, direct);
+      for (const auto& c : s.elifs) {
+        changed |= walk_handles(decl, *c.cond, direct);
+        changed |= walk_handles(decl, c.body, direct);
+      }
+      changed |= walk_handles(decl, s.else_body, direct);
+    }
+    return changed;
+  }
+
+  void infer_handles() {
+    for (std::uint32_t i = 0; i < p_.decls.size(); ++i)
+      if (is_body(p_.decls[i])) walk_handles(i, p_.decls[i].body, true);
+    // Through calls: a fixpoint, as each name gets a kind at most once.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::uint32_t i = 0; i < p_.decls.size(); ++i)
+        if (is_body(p_.decls[i])) changed |= walk_handles(i, p_.decls[i].body, false);
+    }
+  }
+
+  std::optional<RefKind> handle_kind_of_name(const std::string& name) const {
+    auto b = handle_names_.find(body_index_);
+    if (b == handle_names_.end()) return std::nullopt;
+    auto it = b->second.find(name);
+    if (it == b->second.end()) return std::nullopt;
+    return it->second.kind;
+  }
+  // The handle kind of a local slot of the body being resolved.
+  std::optional<RefKind> slot_handle(std::uint32_t slot) const {
+    auto it = slot_kinds_.find(slot);
+    if (it == slot_kinds_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  // An expression that must give a handle to an object of `kind`: the object's name, an
+  // element of an array of them, or a local that holds one.
+  void resolve_object(Expr& e, RefKind kind, std::string_view where) {
+    const std::string want = a_kind(kind);
+    if (e.kind == ExprKind::name) {
+      if (auto slot = find_local(e.name)) {
+        e.ref = Ref{RefKind::local, *slot};
+        const auto k = slot_handle(*slot);
+        if (k == kind) {
+          e.as_handle = true;
+          return;
+        }
+        error(e.name_loc, len_of(e.name),
+              k ? fmt::format("{} needs {}, but '{}' holds {}", where, want, e.name, a_kind(*k))
+                : fmt::format("{} needs {}, but '{}' is a local value", where, want, e.name),
+              std::string(handles_help));
+        return;
+      }
+      auto it = globals_.find(e.name);
+      if (it == globals_.end()) {
+        error(e.name_loc, len_of(e.name), fmt::format("undeclared name '{}'", e.name), suggestion(e.name, false));
+        return;
+      }
+      const Global& g = it->second;
+      if (g.kind != kind) {
+        error(e.name_loc, len_of(e.name), fmt::format("{} needs {}, but '{}' is {}", where, want, e.name, a_kind(g.kind)));
+        return;
+      }
+      if (g.is_array) {
+        error(e.name_loc, len_of(e.name), fmt::format("'{}' is an array of {}; pass one element", e.name, plural(kind)),
+              fmt::format("{}[INDEX]", e.name));
+        return;
+      }
+      e.ref = Ref{kind, g.index};
+      e.as_handle = true;
+      return;
+    }
+    if (e.kind == ExprKind::index) {
+      resolve_expr(*e.args[0], Context::body, true);
+      auto it = globals_.find(e.name);
+      if (it != globals_.end() && it->second.kind == kind && it->second.is_array) {
+        e.ref = Ref{kind, it->second.index};
+        e.as_handle = true;
+        return;
+      }
+      error(e.name_loc, len_of(e.name),
+            it == globals_.end() ? fmt::format("undeclared array '{}'", e.name)
+                                 : fmt::format("{} needs {}, but '{}' is not an array of {}", where, want, e.name, plural(kind)));
+      return;
+    }
+    resolve_expr(e, Context::body, true);
+    error(e.loc, e.length, fmt::format("{} needs {}, not a computed value", where, want),
+          fmt::format("name the object, an element of an array of {}, or a local that holds one", plural(kind)));
+  }
+
   // ---- bodies --------------------------------------------------------------------------
   void resolve_body(Decl& d) {
     body_ = &d;
+    body_index_ = static_cast<std::uint32_t>(&d - p_.decls.data());
+    slot_kinds_.clear();
     scopes_.assign(1, {});
     loop_depth_ = 0;
-    for (const Param& param : d.params) declare_local(param.name, param.loc);
+    for (const Param& param : d.params) {
+      const std::uint32_t slot = declare_local(param.name, param.loc);
+      if (auto k = handle_kind_of_name(param.name)) slot_kinds_[slot] = *k;
+    }
     resolve_block(d.body, false);
     scopes_.clear();
     body_ = nullptr;
@@ -740,10 +928,23 @@ class Resolver {
   void resolve_stmt(Stmt& s) {
     switch (s.kind) {
       case StmtKind::let:
+        if (auto k = handle_kind_of_name(s.name)) {  // v2: the local holds a handle
+          resolve_object(*s.value, *k, fmt::format("'{}' is used as {}, so its value", s.name, a_kind(*k)));
+          s.ref = Ref{RefKind::local, declare_local(s.name, s.name_loc)};
+          slot_kinds_[s.ref.index] = *k;
+          break;
+        }
         resolve_expr(*s.value, Context::body, true);
         s.ref = Ref{RefKind::local, declare_local(s.name, s.name_loc)};
         break;
       case StmtKind::assign:
+        if (!s.index)
+          if (auto slot = find_local(s.name))
+            if (auto k = slot_handle(*slot)) {  // v2: a handle local takes another object of its kind
+              resolve_object(*s.value, *k, fmt::format("'{}' holds {}, so the value assigned", s.name, a_kind(*k)));
+              s.ref = Ref{RefKind::local, *slot};
+              break;
+            }
         if (s.index) resolve_expr(*s.index, Context::body, true);
         resolve_expr(*s.value, Context::body, true);
         resolve_assign_target(s);
@@ -790,9 +991,20 @@ class Resolver {
         break;
       case StmtKind::with: {
         auto it = globals_.find(s.name);
-        if (find_local(s.name)) {
-          error(s.name_loc, len_of(s.name), fmt::format("'with' needs a mutex, but '{}' is a local variable", s.name),
-                std::string(no_handles_help));
+        if (auto slot = find_local(s.name)) {
+          if (slot_handle(*slot) == RefKind::mutex && !s.index) {
+            s.ref = Ref{RefKind::mutex, 0};
+            s.handle = static_cast<std::int32_t>(*slot);
+          } else {
+            const auto k = slot_handle(*slot);
+            if (!k)
+              error(s.name_loc, len_of(s.name), fmt::format("'with' needs a mutex, but '{}' is a local variable", s.name),
+                    std::string(handles_help));
+            else if (*k == RefKind::mutex)
+              error(s.name_loc, len_of(s.name), fmt::format("'{}' holds one mutex, not an array", s.name),
+                    fmt::format("with {}:", s.name));
+            // else: the conflicting uses of the name are already reported
+          }
         } else if (it == globals_.end()) {
           error(s.name_loc, len_of(s.name), fmt::format("undeclared name '{}'", s.name), suggestion(s.name, false));
         } else if (it->second.kind != RefKind::mutex) {
@@ -827,11 +1039,14 @@ class Resolver {
   }
 
   void resolve_assign_target(Stmt& s) {
-    if (!s.index) {
-      if (auto slot = find_local(s.name)) {
-        s.ref = Ref{RefKind::local, *slot};
+    if (auto slot = find_local(s.name)) {
+      if (s.index && slot_handle(*slot)) {
+        error(s.name_loc, len_of(s.name), fmt::format("'{}' holds {}, not a pointer", s.name, a_kind(*slot_handle(*slot))),
+              "p[i] = v writes a heap cell through a pointer from alloc() or alloc_atomic()");
         return;
       }
+      s.ref = Ref{RefKind::local, *slot};  // with an index (v2 heap): a cell of the block it points to
+      return;
     }
     auto it = globals_.find(s.name);
     if (it == globals_.end()) {
@@ -917,6 +1132,15 @@ class Resolver {
         resolve_expr(*e.args[0], ctx, true);
         auto it = globals_.find(e.name);
         if (it == globals_.end()) {
+          if (auto slot = find_local(e.name); slot && ctx == Context::body) {
+            if (auto k = slot_handle(*slot)) {
+              error(e.name_loc, len_of(e.name), fmt::format("'{}' holds {}, not a pointer", e.name, a_kind(*k)),
+                    "p[i] reads a heap cell through a pointer from alloc() or alloc_atomic()");
+              return;
+            }
+            e.ref = Ref{RefKind::local, *slot};  // v2 heap: a cell of the block the local points to
+            return;
+          }
           if (find_local(e.name))
             error(e.name_loc, len_of(e.name), fmt::format("'{}' is a local variable, not an array", e.name),
                   "arrays are declared at the top level: shared NAME[SIZE] = 0");
@@ -940,7 +1164,7 @@ class Resolver {
       }
       case ExprKind::call:
         if (ctx != Context::body) return not_here("a function call");
-        resolve_call(e);
+        resolve_call(e, value);
         return;
       case ExprKind::method:
         if (ctx != Context::body) return not_here("a method call");
@@ -959,6 +1183,9 @@ class Resolver {
     if (ctx == Context::body) {
       if (auto slot = find_local(e.name)) {
         e.ref = Ref{RefKind::local, *slot};
+        if (auto k = slot_handle(*slot))
+          error(e.name_loc, len_of(e.name), fmt::format("'{}' holds {}, not a value", e.name, a_kind(*k)),
+                fmt::format("use one of its methods: {}; or pass it on to a parameter used as {}", method_list(*k), a_kind(*k)));
         return;
       }
     }
@@ -993,15 +1220,47 @@ class Resolver {
         if (g.kind == RefKind::thread || g.kind == RefKind::process)
           help = fmt::format("start it with 'spawn {}(...)'", e.name);
         if (g.kind == RefKind::fn) help = fmt::format("call it: {}(...)", e.name);
-        if (!ms.empty() || g.kind == RefKind::cond) help += fmt::format("; {}", no_handles_help);
+        if (!ms.empty() || g.kind == RefKind::cond)
+          help += "; to pass it to a fn, thread or process, use the parameter as one (e.g. 'with first:')";
         error(e.name_loc, len_of(e.name), fmt::format("'{}' is {}, not a value", e.name, a_kind(g.kind)), help);
         return;
       }
     }
   }
 
-  void resolve_call(Expr& e) {
+  // Arguments: a handle parameter takes an object of its kind, any other a value.
+  void resolve_args(Expr& e) {
+    const auto callee = callee_decl(e.name);
+    for (std::size_t j = 0; j < e.args.size(); ++j) {
+      const auto k = callee ? param_handle(*callee, j) : std::nullopt;
+      if (k)
+        resolve_object(*e.args[j], *k,
+                       fmt::format("parameter '{}' of '{}' (used as {})", p_.decls[*callee].params[j].name, e.name, a_kind(*k)));
+      else
+        resolve_expr(*e.args[j], Context::body, true);
+    }
+  }
+
+  // v2 heap: alloc(N), alloc_atomic(N) and free(P), where no declaration has the name.
+  bool resolve_builtin(Expr& e, bool value) {
+    static const std::string_view names[] = {"alloc", "alloc_atomic", "free"};
+    const auto* at = std::find(std::begin(names), std::end(names), e.name);
+    if (at == std::end(names) || globals_.count(e.name)) return false;
     for (auto& a : e.args) resolve_expr(*a, Context::body, true);
+    const bool is_free = e.name == "free";
+    if (e.args.size() != 1)
+      error(e.name_loc, len_of(e.name), fmt::format("'{}' takes 1 argument, got {}", e.name, e.args.size()),
+            is_free ? "free(POINTER)" : fmt::format("let p = {}(CELLS)", e.name));
+    if (is_free && value)
+      error(e.name_loc, len_of(e.name), "'free()' gives no value", "call it as a statement: free(p)");
+    e.ref = Ref{RefKind::builtin, static_cast<std::uint32_t>(at - std::begin(names))};
+    if (!is_free) p_.uses_heap = true;
+    return true;
+  }
+
+  void resolve_call(Expr& e, bool value) {
+    if (resolve_builtin(e, value)) return;
+    resolve_args(e);
     auto it = globals_.find(e.name);
     if (it == globals_.end()) {
       error(e.name_loc, len_of(e.name), fmt::format("undeclared function '{}'", e.name), suggestion(e.name, false));
@@ -1033,7 +1292,7 @@ class Resolver {
   }
 
   void resolve_spawn(Expr& e) {
-    for (auto& a : e.args) resolve_expr(*a, Context::body, true);
+    resolve_args(e);
     auto it = globals_.find(e.name);
     if (it == globals_.end()) {
       error(e.name_loc, len_of(e.name), fmt::format("undeclared thread '{}'", e.name), suggestion(e.name, false));
@@ -1054,17 +1313,30 @@ class Resolver {
     if (e.subscript) resolve_expr(*e.subscript, Context::body, true);
     for (auto& a : e.args)
       if (!(e.method == "wait" && &a == &e.args.front())) resolve_expr(*a, Context::body, true);
-    if (find_local(e.name)) {
-      error(e.name_loc, len_of(e.name), fmt::format("'{}' is a local variable; it has no methods", e.name),
-            fmt::format("methods belong to mutex, cond, semaphore, queue and atomic objects; {}", no_handles_help));
-      return;
+    Global g{};
+    std::optional<std::uint32_t> heap_slot;  // v2 heap: the receiver p[i] is a cell of p's block
+    const auto slot = find_local(e.name);
+    if (slot && e.subscript && !slot_handle(*slot)) {
+      g = Global{RefKind::atomic, 0, 0, true};  // v2 heap: an atomic cell of the block the local points to
+      e.handle = -1;
+      heap_slot = *slot;
+    } else if (slot) {
+      const auto k = slot_handle(*slot);
+      if (!k || e.subscript) {
+        error(e.name_loc, len_of(e.name), fmt::format("'{}' is a local variable; it has no methods", e.name),
+              fmt::format("methods belong to mutex, cond, semaphore, queue and atomic objects; {}", handles_help));
+        return;
+      }
+      g = Global{*k, 0, 0, false};  // v2: the object the handle in this slot names
+      e.handle = static_cast<std::int32_t>(*slot);
+    } else {
+      auto it = globals_.find(e.name);
+      if (it == globals_.end()) {
+        error(e.name_loc, len_of(e.name), fmt::format("undeclared name '{}'", e.name), suggestion(e.name, false));
+        return;
+      }
+      g = it->second;
     }
-    auto it = globals_.find(e.name);
-    if (it == globals_.end()) {
-      error(e.name_loc, len_of(e.name), fmt::format("undeclared name '{}'", e.name), suggestion(e.name, false));
-      return;
-    }
-    const Global& g = it->second;
     const auto& ms = methods_of(g.kind);
     const auto sig = std::find_if(ms.begin(), ms.end(), [&](const MethodSig& m) { return m.name == e.method; });
     if (sig == ms.end()) {
@@ -1074,7 +1346,9 @@ class Resolver {
       else if (ms.empty())
         help = fmt::format("only mutex, cond, semaphore, queue and atomic objects have methods");
       error(e.method_loc, len_of(e.method),
-            fmt::format("'{}' is not a method of {} '{}'", e.method, kind_noun(g.kind), e.name), help);
+            heap_slot ? fmt::format("'{}' is not a method of a heap cell", e.method)
+                      : fmt::format("'{}' is not a method of {} '{}'", e.method, kind_noun(g.kind), e.name),
+            heap_slot ? fmt::format("cells of alloc_atomic() blocks have the atomic methods: {}", method_list(RefKind::atomic)) : help);
       return;
     }
     if (g.is_array != (e.subscript != nullptr)) {
@@ -1085,6 +1359,7 @@ class Resolver {
       return;
     }
     e.ref = Ref{g.kind, g.index};
+    if (heap_slot) e.ref = Ref{RefKind::local, *heap_slot};
     if (e.args.size() != sig->args) {
       error(e.method_loc, len_of(e.method),
             fmt::format("'{}' takes {} argument{}, got {}", e.method, sig->args, sig->args == 1 ? "" : "s", e.args.size()),
@@ -1130,7 +1405,18 @@ class Resolver {
               is_load ? "a load is relaxed, acquire or seq_cst" : "a store is relaxed, release or seq_cst");
       }
     }
-    if (e.method == "wait" && !e.args.empty()) {
+    if (e.method == "wait" && !e.args.empty() && e.args.front()->kind == ExprKind::name &&
+        find_local(e.args.front()->name)) {
+      Expr& m = *e.args.front();  // v2: wait with the mutex a local holds
+      const auto mslot = *find_local(m.name);
+      if (slot_handle(mslot) == RefKind::mutex) {
+        m.ref = Ref{RefKind::mutex, 0};
+        m.handle = static_cast<std::int32_t>(mslot);
+      } else {
+        error(m.loc, m.length, "wait() needs the mutex that guards the condition",
+              fmt::format("'{}' is a local that does not hold a mutex; {}", m.name, handles_help));
+      }
+    } else if (e.method == "wait" && !e.args.empty()) {
       Expr& m = *e.args.front();
       auto mit = m.kind == ExprKind::name || m.kind == ExprKind::index ? globals_.find(m.name) : globals_.end();
       if (m.kind == ExprKind::index) resolve_expr(*m.args[0], Context::body, true);
@@ -1162,6 +1448,9 @@ class Resolver {
   std::vector<std::unordered_map<std::string, std::uint32_t>> scopes_;
   std::unordered_map<std::uint32_t, Loc> local_locs_;
   unsigned loop_depth_ = 0;
+  std::uint32_t body_index_ = 0;
+  std::unordered_map<std::uint32_t, RefKind> slot_kinds_;  // v2: local slots that hold handles
+  std::set<std::pair<std::uint32_t, std::string>> handle_conflicts_;  // reported once each
 };
 
 }  // namespace

@@ -25,6 +25,10 @@ std::string with_name(const Stmt& s) { return object_name(s.name, s.index.get())
 
 void expr_steps(const Program& p, const Expr& e, std::vector<StepInfo>& out) {
   auto add = [&](std::string op) { out.push_back(StepInfo{e.loc, std::move(op)}); };
+  if (e.as_handle) {  // v2: passing a handle reads nothing; an element's index may
+    if (e.kind == ExprKind::index) expr_steps(p, *e.args[0], out);
+    return;
+  }
   switch (e.kind) {
     case ExprKind::integer:
     case ExprKind::thread_name:
@@ -36,6 +40,7 @@ void expr_steps(const Program& p, const Expr& e, std::vector<StepInfo>& out) {
     case ExprKind::index:
       expr_steps(p, *e.args[0], out);
       if (e.ref.kind == RefKind::atomic) add(fmt::format("load {}[{}] (seq_cst)", e.name, print(*e.args[0])));
+      else if (e.ref.kind == RefKind::local) add(fmt::format("read heap cell {}[{}]", e.name, print(*e.args[0])));  // v2 heap
       else add(fmt::format("read {}[{}]", e.name, print(*e.args[0])));
       return;
     case ExprKind::unary:
@@ -43,6 +48,8 @@ void expr_steps(const Program& p, const Expr& e, std::vector<StepInfo>& out) {
     case ExprKind::any:
     case ExprKind::call:  // the callee's steps belong to its own body
       for (const auto& a : e.args) expr_steps(p, *a, out);
+      if (e.ref.kind == RefKind::builtin)  // v2 heap: alloc(N), alloc_atomic(N), free(P)
+        add(e.name == "free" ? "free " + print(*e.args[0]) : fmt::format("{}({})", e.name, print(*e.args[0])));
       return;
     case ExprKind::method: {
       const std::size_t first = e.method == "wait" ? 1 : 0;  // wait's argument names a mutex
@@ -50,7 +57,9 @@ void expr_steps(const Program& p, const Expr& e, std::vector<StepInfo>& out) {
       if (first == 1 && !e.args.empty() && e.args[0]->kind == ExprKind::index) expr_steps(p, *e.args[0]->args[0], out);
       for (std::size_t i = first; i < e.args.size(); ++i) expr_steps(p, *e.args[i], out);
       const std::string name = object_name(e.name, e.subscript.get());
-      if (e.ref.kind == RefKind::atomic && (e.method == "compare_exchange" || e.method == "compare_exchange_weak")) {
+      if (e.ref.kind == RefKind::local) {  // v2 heap: an atomic method on a heap cell
+        add(fmt::format("{} heap cell {} ({})", e.method, name, order_text(e.order)));
+      } else if (e.ref.kind == RefKind::atomic && (e.method == "compare_exchange" || e.method == "compare_exchange_weak")) {
         // The failure order, as C++ derives it when it is not written.
         MemOrder f = e.failure_order;
         if (f == MemOrder::unspecified)
@@ -108,6 +117,8 @@ std::vector<StepInfo> statement_steps(const Program& p, const Stmt& s) {
         out.push_back({s.name_loc, s.index ? fmt::format("write {}[{}]", s.name, print(*s.index)) : "write " + s.name});
       else if (s.ref.kind == RefKind::atomic)
         out.push_back({s.name_loc, fmt::format("store {} (seq_cst)", with_name(s))});
+      else if (s.ref.kind == RefKind::local && s.index)  // v2 heap
+        out.push_back({s.name_loc, fmt::format("write heap cell {}[{}]", s.name, print(*s.index))});
       break;
     case StmtKind::for_:
       if (s.range_lo) expr_steps(p, *s.range_lo, out);

@@ -33,6 +33,48 @@ Finding crash(std::string_view thread, const Place& at, std::string_view what) {
   return f;
 }
 
+namespace {
+std::string heap_event(std::string_view what, const HeapEvent& e) {
+  return fmt::format("{} by {} at {} (step {}): {}", what, e.thread, e.at.where, e.step, e.at.statement);
+}
+}  // namespace
+
+Finding memory_error(std::string_view kind, std::string_view what, const HeapEvent& access, std::string_view block,
+                     const std::optional<HeapEvent>& alloc, const std::optional<HeapEvent>& freed) {
+  Finding f;
+  f.kind = FindingKind::memory;
+  f.summary = fmt::format("{}: {} by {} at {}", kind, what, access.thread, access.at.where);
+  f.details.push_back(heap_event(what, access));
+  if (!block.empty()) f.details.push_back(std::string(block));
+  f.locations = {access.at.loc};
+  if (alloc) {
+    f.details.push_back(heap_event("allocated", *alloc));
+    f.locations.push_back(alloc->at.loc);
+  }
+  if (freed) {
+    f.details.push_back(heap_event("freed", *freed));
+    f.locations.push_back(freed->at.loc);
+  }
+  f.key = fmt::format("memory:{}:{}", kind, access.at.loc.line);
+  return f;
+}
+
+Finding leak(const std::vector<std::pair<std::string, HeapEvent>>& blocks, std::size_t cells) {
+  Finding f;
+  f.kind = FindingKind::memory;
+  f.summary = fmt::format("leak: {} block{} ({} cell{}) never freed", blocks.size(), blocks.size() == 1 ? "" : "s", cells,
+                          cells == 1 ? "" : "s");
+  constexpr std::size_t shown = 8;
+  for (std::size_t k = 0; k < blocks.size() && k < shown; ++k) {
+    f.details.push_back(heap_event(fmt::format("{} allocated", blocks[k].first), blocks[k].second));
+    f.locations.push_back(blocks[k].second.at.loc);
+  }
+  if (blocks.size() > shown) f.details.push_back(fmt::format("and {} more", blocks.size() - shown));
+  f.details.push_back("every thread had finished: nothing can free them any more");
+  f.key = fmt::format("memory:leak:{}", blocks.empty() ? 0 : blocks.front().second.at.loc.line);
+  return f;
+}
+
 Finding too_many_threads(std::uint32_t max_threads) {
   Finding f;
   f.kind = FindingKind::crash;

@@ -146,6 +146,23 @@ Finding potential_deadlock(std::vector<std::string> mutexes);
 Finding forbidden(std::string_view label, std::string_view tuple, const std::optional<std::string>& description,
                   const Place& declared);
 
+// ---- memory (v2 heap) ---------------------------------------------------------------------
+// One event in a heap block's life or an access to it, as AddressSanitizer lists them.
+struct HeapEvent {
+  std::string thread;
+  Place at;
+  std::uint64_t step = 0;
+};
+// kind: "heap-use-after-free", "double-free", "heap-buffer-overflow", "bad-free",
+// "null-dereference", "wild-pointer"; what: the access ("read of heap[1001]", "free of
+// heap[1000]"); block: the block's description; alloc/freed: its sites, when it has them.
+// Key: "memory:<kind>:<line of the access>".
+Finding memory_error(std::string_view kind, std::string_view what, const HeapEvent& access, std::string_view block,
+                     const std::optional<HeapEvent>& alloc, const std::optional<HeapEvent>& freed);
+// Blocks still allocated when every thread had finished: (block, its allocation), the
+// first few listed. Key: "memory:leak:<line of the first allocation>".
+Finding leak(const std::vector<std::pair<std::string, HeapEvent>>& blocks, std::size_t cells);
+
 // ---- ThreadSanitizer reports --------------------------------------------------------------
 // What a runtime knows about the addresses in a TSan report: the runtime owns the memory,
 // so it maps addresses; the finding is built here.

@@ -55,6 +55,11 @@ RuleText rule_text(FindingKind kind) {
       return {"An observe outcome classified forbidden was observed",
               "The tuple that the scenario's observe line records at the end of a run matched an outcome line classified "
               "forbidden (or 'outcome else forbidden'): the program reached a result its author ruled out."};
+    case FindingKind::memory:
+      return {"A heap memory error",
+              "A use after free, a double free, a free of an address that is not a block's start, an index out of a "
+              "block's bounds, a null or wild pointer, or (at the end of a run) a block never freed: the access and "
+              "the block's allocation and free sites, as AddressSanitizer reports them."};
     case FindingKind::potential_deadlock:
       return {"ThreadSanitizer saw a lock-order inversion",
               "Two or more mutexes are locked in a cycle of orders, each while holding another, so some interleaving may "

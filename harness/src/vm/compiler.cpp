@@ -103,11 +103,23 @@ class Compiler {
       }
       out.push_back(el);
     };
+    // v2 heap: the plain pool is one more shared array, "heap", after the declared ones.
+    if (p_.uses_heap) {
+      m_.heap_cells = heap_pool_cells;
+      m_.heap_var = static_cast<std::uint32_t>(m_.shared.size());
+      m_.shared.push_back(Variable{"heap", cell, heap_pool_cells, 0, false});
+      cell += heap_pool_cells;
+    }
     for (const auto& a : p_.atomics)
       elements(a, atomics_, [&](std::string name, const Decl& d) {
         m_.atomics.push_back(Variable{std::move(name), cell++, 0, d.init_value, true});
         return static_cast<std::uint32_t>(m_.atomics.size() - 1);
       });
+    if (p_.uses_heap) {  // the atomic pool: its cells are named by their addresses
+      m_.heap_atomic_first = static_cast<std::uint32_t>(m_.atomics.size());
+      for (std::uint32_t k = 0; k < heap_pool_cells; ++k)
+        m_.atomics.push_back(Variable{fmt::format("heap[{}]", heap_atomic_base + k), cell++, 0, 0, true});
+    }
     m_.cell_count = cell;
     for (const auto& s : p_.mutexes)
       elements(s, mutexes_, [&](std::string name, const Decl&) {
@@ -137,8 +149,9 @@ class Compiler {
   struct Elements {
     std::uint32_t base = 0;   // index of element 0 in the Module's table of that kind
     std::uint32_t count = 0;  // 0: not an array
-    std::uint16_t array = 0;  // Module::object_arrays index
+    std::uint16_t array = no_array;  // Module::object_arrays index
   };
+  static constexpr std::uint16_t no_array = 0xffff;
   const Elements& elements_of(Ref r) const {
     switch (r.kind) {
       case RefKind::atomic: return atomics_[r.index];
@@ -152,6 +165,10 @@ class Compiler {
   // array, through a jump table on the index, which is on the stack under `depth` values.
   template <class F>
   void on_element(const Elements& el, std::uint8_t depth, F&& emit_one) {
+    if (el.count == 0 && el.array != no_array) {  // handles to a kind with no objects: unreachable
+      emit(Op::crash, message(std::string("no object of this kind exists")));
+      return;
+    }
     if (el.count == 0) {
       emit_one(static_cast<std::int32_t>(el.base));
       return;
@@ -168,6 +185,52 @@ class Compiler {
       ends.push_back(emit(Op::jump));
     }
     for (std::uint32_t e : ends) patch(e, here());
+  }
+
+  // v2 handles: a handle is the object's index in the Module's table of its kind, and an
+  // operation through one is a jump table over every object of that kind. Handles are typed
+  // statically (the resolver), so the table's range check never fails in practice.
+  Elements handle_elements(RefKind kind) {
+    auto& cached = handle_tables_[static_cast<std::size_t>(kind)];
+    if (cached) return *cached;
+    std::size_t n = 0;
+    switch (kind) {
+      case RefKind::atomic: n = m_.atomics.size(); break;
+      case RefKind::mutex: n = m_.mutexes.size(); break;
+      case RefKind::cond: n = m_.conds.size(); break;
+      case RefKind::semaphore: n = m_.semaphores.size(); break;
+      default: n = m_.queues.size(); break;
+    }
+    Elements el;
+    el.count = static_cast<std::uint32_t>(n);
+    el.array = static_cast<std::uint16_t>(m_.object_arrays.size());
+    m_.object_arrays.push_back(ObjectArray{fmt::format("the {} handles", spelling(kind)), el.count});
+    cached = el;
+    return el;
+  }
+  // Pushes the selector of a method's object: a handle, or an element's index; returns the
+  // objects it selects among.
+  Elements object_selector(const Expr& e) {
+    if (e.handle >= 0) {
+      emit(Op::load_local, e.handle);
+      return handle_elements(e.ref.kind);
+    }
+    if (e.subscript) expr(*e.subscript);
+    return elements_of(e.ref);
+  }
+  // An expression that gives a handle (Expr::as_handle): the object's index.
+  void handle_value(const Expr& e) {
+    if (e.ref.kind == RefKind::local) {
+      emit(Op::load_local, static_cast<std::int32_t>(e.ref.index));
+      return;
+    }
+    const Elements& el = elements_of(e.ref);
+    if (e.kind == ExprKind::index) {
+      expr(*e.args[0]);
+      on_element(el, 0, [&](std::int32_t obj) { emit(Op::push, constant(obj)); });  // checks the index
+    } else {
+      emit(Op::push, constant(el.base));
+    }
   }
 
   // ---- emission ------------------------------------------------------------------------
@@ -238,7 +301,12 @@ class Compiler {
         emit(Op::store_local, static_cast<std::int32_t>(s.ref.index));
         break;
       case StmtKind::assign:
-        if (s.ref.kind == RefKind::shared && s.index) {
+        if (s.ref.kind == RefKind::local && s.index) {  // v2 heap: p[i] = v
+          emit(Op::load_local, static_cast<std::int32_t>(s.ref.index));
+          expr(*s.index);
+          expr(*s.value);
+          emit(Op::heap_write);
+        } else if (s.ref.kind == RefKind::shared && s.index) {
           expr(*s.index);
           expr(*s.value);
           emit(Op::write_elem, static_cast<std::int32_t>(s.ref.index));
@@ -332,7 +400,12 @@ class Compiler {
       case StmtKind::with: {
         const std::uint32_t with_site = site_;
         With w{s.ref, with_site};
-        if (s.index) {  // evaluated once: the unlocks use the same element
+        if (s.handle >= 0) {  // copied: the unlocks use the same mutex even if the local changes
+          w.index_slot = hidden_local();
+          w.handle = true;
+          emit(Op::load_local, s.handle);
+          emit(Op::store_local, w.index_slot);
+        } else if (s.index) {  // evaluated once: the unlocks use the same element
           w.index_slot = hidden_local();
           expr(*s.index);
           emit(Op::store_local, w.index_slot);
@@ -405,6 +478,10 @@ class Compiler {
   // Returns true when the expression leaves a value on the stack.
   bool expr(const Expr& e) {
     const auto idx = static_cast<std::int32_t>(e.ref.index);
+    if (e.as_handle) {
+      handle_value(e);
+      return true;
+    }
     switch (e.kind) {
       case ExprKind::integer:
         emit(Op::push, constant(e.value));
@@ -422,6 +499,12 @@ class Compiler {
         }
         return true;
       case ExprKind::index:
+        if (e.ref.kind == RefKind::local) {  // v2 heap: p[i]
+          emit(Op::load_local, idx);
+          expr(*e.args[0]);
+          emit(Op::heap_read);
+          return true;
+        }
         expr(*e.args[0]);
         if (e.ref.kind == RefKind::atomic)  // one atomic of an array (v2)
           on_element(atomics_[e.ref.index], 0, [&](std::int32_t a) {
@@ -461,6 +544,14 @@ class Compiler {
         return true;
       case ExprKind::call:
         for (const auto& a : e.args) expr(*a);
+        if (e.ref.kind == RefKind::builtin) {  // v2 heap: alloc(N), alloc_atomic(N), free(P)
+          if (e.ref.index == 2) {
+            emit(Op::free_);
+            return false;
+          }
+          emit(Op::alloc, 0, 0, static_cast<std::uint8_t>(e.ref.index));
+          return true;
+        }
         emit(Op::call, static_cast<std::int32_t>(body_of_decl_.at(p_.fns[e.ref.index].decl)),
              static_cast<std::int32_t>(e.args.size()));
         return true;
@@ -496,10 +587,10 @@ class Compiler {
   bool method(const Expr& e) {
     const auto order = static_cast<std::uint8_t>(e.order == MemOrder::unspecified ? MemOrder::seq_cst : e.order);
     const std::string& m = e.method;
+    if (e.ref.kind == RefKind::local) return heap_method(e, order);
     // The object: one, or (v2) one element of an array, whose index is evaluated first and
     // chosen by a jump table after the arguments.
-    const Elements& el = elements_of(e.ref);
-    if (e.subscript) expr(*e.subscript);
+    const Elements el = object_selector(e);
     std::uint8_t depth = 0;  // values the arguments leave above the index
     auto step = [&](Op op, std::int32_t b = 0, std::uint8_t aux = 0) {
       on_element(el, depth, [&](std::int32_t obj) { emit(op, obj, b, aux); });
@@ -513,10 +604,17 @@ class Compiler {
       case RefKind::cond:
         if (m == "wait") {
           const Expr& mu = *e.args[0];
-          const Elements& mel = mutexes_[mu.ref.index];
-          if (mu.kind == ExprKind::index) {
-            expr(*mu.args[0]);
+          Elements mel;
+          if (mu.handle >= 0) {
+            emit(Op::load_local, mu.handle);
+            mel = handle_elements(RefKind::mutex);
             depth = 1;
+          } else {
+            mel = mutexes_[mu.ref.index];
+            if (mu.kind == ExprKind::index) {
+              expr(*mu.args[0]);
+              depth = 1;
+            }
           }
           on_element(el, depth, [&](std::int32_t c) {
             on_element(mel, 0, [&](std::int32_t mx) { emit(Op::wait, c, mx); });
@@ -581,6 +679,30 @@ class Compiler {
     }
   }
 
+  // v2 heap: an atomic method on p[i]: the address, the index, the arguments, then one step.
+  bool heap_method(const Expr& e, std::uint8_t order) {
+    const std::string& m = e.method;
+    emit(Op::load_local, static_cast<std::int32_t>(e.ref.index));
+    expr(*e.subscript);
+    for (const auto& a : e.args) expr(*a);
+    static const std::pair<std::string_view, Op> ops[] = {
+        {"load", Op::atomic_load}, {"store", Op::atomic_store}, {"fetch_add", Op::atomic_fetch_add},
+        {"fetch_sub", Op::atomic_fetch_sub}, {"fetch_and", Op::atomic_fetch_and}, {"fetch_or", Op::atomic_fetch_or},
+        {"fetch_xor", Op::atomic_fetch_xor}, {"exchange", Op::atomic_exchange}, {"cas", Op::atomic_cas},
+        {"compare_exchange", Op::atomic_cmpxchg}, {"compare_exchange_weak", Op::atomic_cmpxchg_weak}};
+    Op op = Op::atomic_load;
+    for (const auto& [name, o] : ops)
+      if (name == m) op = o;
+    const std::int32_t b = op == Op::atomic_cmpxchg || op == Op::atomic_cmpxchg_weak ? static_cast<std::int32_t>(failure_order(e)) : 0;
+    const std::uint32_t at = emit(Op::heap_atomic, 0, b, order);
+    (*code_)[at].pad = static_cast<std::uint16_t>(op);
+    if (op == Op::atomic_cmpxchg_weak) {
+      emit(Op::store_local, static_cast<std::int32_t>(e.args[0]->ref.index));
+      return true;
+    }
+    return op != Op::atomic_store;
+  }
+
   void compile_property(const Decl& d, const Expr& e) {
     Property prop;
     prop.kind = d.kind;
@@ -617,11 +739,13 @@ class Compiler {
     Ref mutex;
     std::uint32_t site;
     std::int32_t index_slot = -1;  // one mutex of an array: the local holding its index
+    bool handle = false;           // v2: index_slot holds a mutex handle
   };
   void with_op(Op op, const With& w) {
     if (w.index_slot >= 0) emit(Op::load_local, w.index_slot);
-    on_element(elements_of(w.mutex), 0, [&](std::int32_t m) { emit(op, m); });
+    on_element(w.handle ? handle_elements(RefKind::mutex) : elements_of(w.mutex), 0, [&](std::int32_t m) { emit(op, m); });
   }
+  std::optional<Elements> handle_tables_[16];
   std::vector<With> withs_;
   std::vector<Elements> atomics_, mutexes_, conds_, semaphores_, queues_;  // by Program table index
   std::vector<Loop> loops_;
@@ -705,6 +829,11 @@ std::string_view op_name(Op op) {
     case Op::sleep: return "sleep";
     case Op::fence: return "fence";
     case Op::end: return "end";
+    case Op::alloc: return "alloc";
+    case Op::free_: return "free";
+    case Op::heap_read: return "heap_read";
+    case Op::heap_write: return "heap_write";
+    case Op::heap_atomic: return "heap_atomic";
   }
   return "?";
 }

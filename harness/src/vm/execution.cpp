@@ -7,6 +7,7 @@
 #include <array>
 #include <deque>
 #include <limits>
+#include <map>
 
 #include "interleave/memory_budget.hpp"
 #include "interleave/outcomes.hpp"
@@ -145,7 +146,8 @@ struct Execution::Impl {
         tsan_on(tsan::available && o.tsan && o.detect_races),
         model(o.memory ? *o.memory : m.memory.value_or(default_memory_model)),
         sync_fence(static_cast<std::uint32_t>(m.mutexes.size() + m.semaphores.size() + m.queues.size())),
-        memory(model, static_cast<std::uint32_t>(m.atomics.size()), sync_fence + 1, sync_fence),
+        sync_alloc(sync_fence + 1), fixed_syncs(sync_fence + 1 + (m.heap_cells ? 1 : 0)),
+        memory(model, static_cast<std::uint32_t>(m.atomics.size()), fixed_syncs, sync_fence),
         hb(m, /*clocks=*/false, o.detect_races, tsan_on, memory),
         flush_base(o.max_threads) {
     for (const auto& v : m.atomics) atomic_init.push_back(v.init);
@@ -173,6 +175,9 @@ struct Execution::Impl {
   // Sync objects: mutexes, semaphores, queue closes, the fence (the SC order), then one per
   // atomic store.
   const std::uint32_t sync_fence;
+  // v2 heap: the allocator is a sync object (a free happens before the alloc that reuses its
+  // block, as a real allocator's lock makes it); the fixed sync objects end there.
+  const std::uint32_t sync_alloc, fixed_syncs;
   Memory memory;   // the atomics, under the model
   HbListeners hb;  // the clocks, the race detector, the TSan bridge and rc11's views, as enabled
   // tso: "flush thread t's oldest buffered store" is a pseudo-thread flush_base + t that the
@@ -275,7 +280,8 @@ struct Execution::Impl {
 
     raced_vars.assign(m.shared.size(), 0);
     if (tsan_on) tsan_raced_vars.assign(m.shared.size(), 0);
-    if (hb.any()) hb.begin_run(RunShape{m.cell_count, static_cast<std::uint32_t>(m.mutexes.size()), sync_fence + 1});
+    if (m.heap_cells) heap_reset();
+    if (hb.any()) hb.begin_run(RunShape{m.cell_count, static_cast<std::uint32_t>(m.mutexes.size()), fixed_syncs});
     step = 0;
     thread_counter = 0;
     process_counter = 0;
@@ -416,6 +422,7 @@ struct Execution::Impl {
       }
       observe();  // every finished run counts, including those that break a final property
       result.finished = true;
+      if (m.heap_cells) check_leaks();
       check_final();
     } catch (const Stop&) {
       if (fp_on && !result.pruned && !result.cut_short) [[unlikely]] report_unfinished(s);
@@ -639,6 +646,11 @@ struct Execution::Impl {
     };
     for (std::size_t k = 0; k < real; ++k) {
       const Thread& u = threads[runnable[k]];
+      if (at(u).op >= Op::alloc) {  // v2 heap: the location is known only when it runs; offer every buffer
+        for (const Thread& x : threads)
+          if (memory.buffered(x.id)) offered_flush[x.id] = 1;
+        continue;
+      }
       publishes(u, observed);
       for (const Thread& t : threads)
         if (t.id != u.id && !offered_flush[t.id] && memory.buffered(t.id))
@@ -1009,6 +1021,13 @@ struct Execution::Impl {
         if (o.record_trace) trace(t, i.site, order == MemOrder::seq_cst ? std::string("fence") : fmt::format("fence ({})", spelling(order)));
         break;
       }
+      case Op::alloc: heap_alloc(t, i); break;
+      case Op::free_: heap_free(t, i); break;
+      case Op::heap_read:
+      case Op::heap_write:
+      case Op::heap_atomic:
+        heap_access(t, i);
+        break;
       case Op::end:
         t.result = pop(t);
         t.finished = true;
@@ -1021,6 +1040,262 @@ struct Execution::Impl {
     }
     t.pc++;
     advance(t);
+  }
+
+
+  // ---- the heap (v2) -----------------------------------------------------------------------
+  // Two pools of heap_cells cells, plain and atomic. A block is a run of cells of one pool;
+  // a freed block goes onto its pool's free list for its size, and the next alloc of that
+  // size takes the most recently freed one (LIFO), so addresses are reused, deterministically,
+  // and ABA can happen. Only the root process has a heap.
+  struct Block {
+    std::uint32_t size = 0;  // 0: no block starts at this cell
+    bool live = false;
+    findings::HeapEvent alloc, freed;
+  };
+  struct Pool {
+    std::vector<Block> blocks;         // by first cell
+    std::vector<std::uint32_t> owner;  // cell -> first cell of its block (none: never allocated)
+    std::uint32_t bump = 0;
+    std::map<std::uint32_t, std::vector<std::uint32_t>> free_lists;  // size -> first cells, newest last
+  };
+  Pool pools[2];  // 0: plain, 1: atomic
+
+  void heap_reset() {
+    for (Pool& p : pools) {
+      p.blocks.assign(m.heap_cells, Block{});
+      p.owner.assign(m.heap_cells, none);
+      p.bump = 0;
+      p.free_lists.clear();
+    }
+  }
+  static std::int64_t pool_base(int pool) { return pool == 0 ? heap_plain_base : heap_atomic_base; }
+  std::string heap_name(int pool, std::uint32_t cell) const { return fmt::format("heap[{}]", pool_base(pool) + cell); }
+  findings::HeapEvent heap_event(const Thread& t, std::uint32_t site) const {
+    return findings::HeapEvent{t.name, place(site), step};
+  }
+  std::string block_text(int pool, std::uint32_t first) const {
+    const Block& b = pools[pool].blocks[first];
+    return fmt::format("the block is {} .. {} ({} {}cell{})", heap_name(pool, first), heap_name(pool, first + b.size - 1),
+                       b.size, pool == 1 ? "atomic " : "", b.size == 1 ? "" : "s");
+  }
+  // A use after free or a double free depends on the interleaving, so the run goes on after
+  // it (as AddressSanitizer's recover mode does): the reduced search then sees every step of
+  // the run, and a later error of another thread is found too. One finding per key and run.
+  void memory_error_go_on(Thread& t, const Instr& i, std::string_view kind, const std::string& what,
+                          std::pair<int, std::uint32_t> block) {
+    const Block& b = pools[block.first].blocks[block.second];
+    if (o.record_trace) trace(t, i.site, fmt::format("{}: {}", kind, what));
+    Finding f = findings::memory_error(kind, what, heap_event(t, i.site), block_text(block.first, block.second), b.alloc,
+                                       b.live ? std::nullopt : std::optional<findings::HeapEvent>(b.freed));
+    for (const Finding& known : r->findings)
+      if (known.key == f.key) return;
+    f.step = step;
+    f.preemptions = r->preemptions;
+    r->findings.push_back(std::move(f));
+  }
+  [[noreturn]] void memory_error(Thread& t, const Instr& i, std::string_view kind, const std::string& what,
+                                 std::optional<std::pair<int, std::uint32_t>> block) {
+    std::optional<findings::HeapEvent> alloc, freed;
+    std::string text;
+    if (block) {
+      const Block& b = pools[block->first].blocks[block->second];
+      alloc = b.alloc;
+      if (!b.live) freed = b.freed;
+      text = block_text(block->first, block->second);
+    }
+    if (o.record_trace) trace(t, i.site, fmt::format("{}: {}", kind, what));
+    stop(findings::memory_error(kind, what, heap_event(t, i.site), text, alloc, freed));
+  }
+  void no_heap_in_process(Thread& t) {
+    if (t.space != 0) crash(t, "the heap belongs to the main program: a process cannot use alloc, free or p[i]");
+  }
+
+  void heap_alloc(Thread& t, const Instr& i) {
+    no_heap_in_process(t);
+    const int pool = i.aux == 1 ? 1 : 0;
+    const std::int64_t n = pop(t);
+    if (n < 1 || n > static_cast<std::int64_t>(m.heap_cells))
+      crash(t, fmt::format("alloc of {} cells: a block has 1 to {} cells", n, m.heap_cells));
+    Pool& p = pools[pool];
+    const auto size = static_cast<std::uint32_t>(n);
+    std::uint32_t first = 0;
+    auto& reuse = p.free_lists[size];
+    if (!reuse.empty()) {
+      first = reuse.back();
+      reuse.pop_back();
+    } else {
+      if (p.bump + size > m.heap_cells)
+        crash(t, fmt::format("the heap is exhausted: {} more cells do not fit in the {} {} cells", size, m.heap_cells,
+                             pool == 1 ? "atomic" : "plain"));
+      first = p.bump;
+      p.bump += size;
+      for (std::uint32_t k = 0; k < size; ++k) p.owner[first + k] = first;
+    }
+    Block& b = p.blocks[first];
+    b.size = size;
+    b.live = true;
+    b.alloc = heap_event(t, i.site);
+    touch(footprint::heap, 0, true);
+    hb.acquire(t.id, sync_alloc);
+    // The new block's cells are 0: a write of each, so that an access through a stale
+    // pointer to a reused block races with it.
+    for (std::uint32_t k = 0; k < size; ++k) zero_cell(t, i, pool, first + k);
+    const std::int64_t address = pool_base(pool) + first;
+    t.stack.push_back(address);
+    if (o.record_trace) trace(t, i.site, fmt::format("{}({}) -> {}", pool == 1 ? "alloc_atomic" : "alloc", n, address));
+  }
+
+  void zero_cell(Thread& t, const Instr& i, int pool, std::uint32_t cell) {
+    if (pool == 0) {
+      const std::uint32_t c = m.shared[m.heap_var].first_cell + cell;
+      touch_cell(t, c, true);
+      check_race(t, i, c, m.heap_var, pool_base(0) + cell, true, true);
+      spaces[0][c] = 0;
+      return;
+    }
+    const std::uint32_t atomic = m.heap_atomic_first + cell;
+    const std::uint32_t loc = memory.loc(0, atomic);
+    touch(footprint::atomic, loc, true);
+    (void)memory.store_places(t.id, loc, MemOrder::relaxed);  // the newest place: no choice to record
+    const std::uint32_t msg = memory.store(t.id, loc, 0, MemOrder::relaxed, 0, static_cast<std::uint32_t>(step), i.site);
+    hb.fence_release(t.id, memory.sync_of(msg));
+    publish(0, atomic);
+  }
+
+  // Which pool and cell an address is, if it is in a pool at all.
+  std::optional<std::pair<int, std::uint32_t>> heap_cell(std::int64_t address) const {
+    for (int pool = 0; pool < 2; ++pool) {
+      const std::int64_t k = address - pool_base(pool);
+      if (k >= 0 && k < static_cast<std::int64_t>(m.heap_cells)) return std::make_pair(pool, static_cast<std::uint32_t>(k));
+    }
+    return std::nullopt;
+  }
+
+  void heap_free(Thread& t, const Instr& i) {
+    no_heap_in_process(t);
+    const std::int64_t address = pop(t);
+    touch(footprint::heap, 0, true);
+    if (address == 0) {  // as C's free(NULL)
+      if (o.record_trace) trace(t, i.site, "free 0 (the null pointer: nothing)");
+      return;
+    }
+    const auto at = heap_cell(address);
+    const std::string what = fmt::format("free of {}", at ? heap_name(at->first, at->second) : std::to_string(address));
+    if (!at || pools[at->first].owner[at->second] == none)
+      memory_error(t, i, "bad-free", what + " (an address no alloc gave)", std::nullopt);
+    Pool& p = pools[at->first];
+    const std::uint32_t first = p.owner[at->second];
+    if (first != at->second)
+      memory_error(t, i, "bad-free", fmt::format("{} (inside a block, at offset {})", what, at->second - first),
+                   std::make_pair(at->first, first));
+    Block& b = p.blocks[first];
+    if (!b.live) {  // the second free does nothing
+      memory_error_go_on(t, i, "double-free", what, std::make_pair(at->first, first));
+      return;
+    }
+    // Freeing writes the whole block (as ThreadSanitizer sees a free): an unordered access
+    // to it by another thread races with the free.
+    for (std::uint32_t k = 0; k < b.size; ++k) {
+      if (at->first == 0) {
+        const std::uint32_t c = m.shared[m.heap_var].first_cell + first + k;
+        touch_cell(t, c, true);
+        check_race(t, i, c, m.heap_var, address + k, true, true);
+      } else {
+        touch(footprint::atomic, memory.loc(0, m.heap_atomic_first + first + k), true);
+      }
+    }
+    b.live = false;
+    b.freed = heap_event(t, i.site);
+    p.free_lists[b.size].push_back(first);
+    hb.release_join(t.id, sync_alloc);
+    if (o.record_trace) trace(t, i.site, fmt::format("free {} ({} cell{})", heap_name(at->first, first), b.size, b.size == 1 ? "" : "s"));
+  }
+
+  // Arguments each atomic operation pops (above the address and index of heap_atomic).
+  static std::size_t atomic_args(Op op) {
+    switch (op) {
+      case Op::atomic_load: return 0;
+      case Op::atomic_cas:
+      case Op::atomic_cmpxchg:
+      case Op::atomic_cmpxchg_weak: return 2;
+      default: return 1;
+    }
+  }
+
+  void heap_access(Thread& t, const Instr& i) {
+    no_heap_in_process(t);
+    // The operands: address and index under the value (write) or the method's arguments.
+    const std::size_t above = i.op == Op::heap_read ? 0 : i.op == Op::heap_write ? 1 : atomic_args(static_cast<Op>(i.pad));
+    const auto base = t.stack.end() - static_cast<std::ptrdiff_t>(above) - 2;
+    const std::int64_t address = base[0], index = base[1];
+    t.stack.erase(base, base + 2);
+    const std::string_view verb = i.op == Op::heap_read ? "read" : i.op == Op::heap_write ? "write" : op_name(static_cast<Op>(i.pad));
+    touch(footprint::heap, 0, false);  // whether the block is live, and where it is
+    if (address == 0) memory_error(t, i, "null-dereference", fmt::format("{} of 0[{}] (the null pointer)", verb, index), std::nullopt);
+    const auto at = heap_cell(address);
+    if (!at || pools[at->first].owner[at->second] == none)
+      memory_error(t, i, "wild-pointer", fmt::format("{} through {} (an address no alloc gave)", verb, address), std::nullopt);
+    const int pool = at->first;
+    const Pool& p = pools[pool];
+    const std::uint32_t first = p.owner[at->second];
+    const Block& b = p.blocks[first];
+    const std::int64_t offset = static_cast<std::int64_t>(at->second - first) + index;
+    if (index < -static_cast<std::int64_t>(m.heap_cells) || index > static_cast<std::int64_t>(m.heap_cells) || offset < 0 ||
+        offset >= static_cast<std::int64_t>(b.size))
+      memory_error(t, i, "heap-buffer-overflow",
+                   fmt::format("{} of {}[{}] (offset {} of a {}-cell block)", verb, address, index, offset, b.size),
+                   std::make_pair(pool, first));
+    const auto cell = static_cast<std::uint32_t>(first + offset);
+    if (!b.live)  // the access is still made, on the freed cell
+      memory_error_go_on(t, i, "heap-use-after-free", fmt::format("{} of {}", verb, heap_name(pool, cell)),
+                         std::make_pair(pool, first));
+    if (pool == 1) {  // an atomic cell: the memory model's location for it
+      Instr j = i;
+      j.a = static_cast<std::int32_t>(m.heap_atomic_first + cell);
+      j.op = i.op == Op::heap_read ? Op::atomic_load : i.op == Op::heap_write ? Op::atomic_store : static_cast<Op>(i.pad);
+      if (i.op != Op::heap_atomic) j.aux = static_cast<std::uint8_t>(MemOrder::seq_cst);
+      if (model == MemoryModel::tso && drains_buffer(j)) drain(t.id, op_name(j.op));
+      atomic_op(t, j);
+      return;
+    }
+    if (i.op == Op::heap_atomic)
+      crash(t, fmt::format("{}() on {}, a plain cell: atomic methods need a block from alloc_atomic()", verb, heap_name(pool, cell)));
+    const std::uint32_t c = m.shared[m.heap_var].first_cell + cell;
+    // An access to a freed block is reported as a use after free, not also as a race with the free.
+    const bool race_checked = b.live;
+    if (i.op == Op::heap_read) {
+      touch_cell(t, c, false);
+      if (race_checked) check_race(t, i, c, m.heap_var, pool_base(pool) + cell, true, false);
+      const std::int64_t value = spaces[0][c];
+      t.stack.push_back(value);
+      if (o.record_trace) trace(t, i.site, fmt::format("read {} -> {}", heap_name(pool, cell), value));
+    } else {
+      const std::int64_t value = pop(t);
+      touch_cell(t, c, true);
+      if (race_checked) check_race(t, i, c, m.heap_var, pool_base(pool) + cell, true, true);
+      spaces[0][c] = value;
+      if (o.record_trace) trace(t, i.site, fmt::format("write {} <- {}", heap_name(pool, cell), value));
+    }
+  }
+
+  // At the end of a finished run: every block still allocated is a leak (one finding).
+  void check_leaks() {
+    std::vector<std::pair<std::string, findings::HeapEvent>> leaked;
+    std::size_t cells = 0;
+    for (int pool = 0; pool < 2; ++pool)
+      for (std::uint32_t k = 0; k < pools[pool].bump; ++k) {
+        const Block& b = pools[pool].blocks[k];
+        if (b.size == 0 || !b.live || pools[pool].owner[k] != k) continue;
+        leaked.emplace_back(fmt::format("{} ({} cell{})", heap_name(pool, k), b.size, b.size == 1 ? "" : "s"), b.alloc);
+        cells += b.size;
+      }
+    if (leaked.empty()) return;
+    std::stable_sort(leaked.begin(), leaked.end(), [](const auto& a, const auto& b) { return a.second.step < b.second.step; });
+    Finding f = findings::leak(leaked, cells);
+    f.step = step;
+    f.preemptions = r->preemptions;
+    r->findings.push_back(std::move(f));
   }
 
   std::uint32_t element(Thread& t, const Variable& v, std::int64_t index) {

@@ -743,7 +743,7 @@ TEST_CASE("parser: malformed declarations", "[parser][errors]") {
   CHECK(errors("about hello\n") == Msgs{"1:7: expected a description in quotes, found 'hello'"});
   CHECK(errors("thread t(a b):\n    yield\n") == Msgs{"1:12: expected ')' or ',', found 'b'"});
   CHECK(errors("expect bogus\n") == Msgs{"1:8: unknown expectation 'bogus'"});
-  CHECK(help_of("expect bogus\n") == "expect one of: clean, race, failure, deadlock, livelock, crash, forbidden");
+  CHECK(help_of("expect bogus\n") == "expect one of: clean, race, failure, deadlock, livelock, crash, forbidden, memory");
   CHECK(errors("expect race on\n") == Msgs{"1:15: expected the name of a shared variable, found end of line"});
 }
 

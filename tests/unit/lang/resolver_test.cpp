@@ -310,15 +310,13 @@ TEST_CASE("resolver: arrays need an index and scalars take none", "[resolver][er
   CHECK(messages(set) == Msgs{"3:5: 's' is not an array"});
   CHECK(only(set).help == "it is declared at 1:8 without a size");
   CHECK(errors("atomic x = 0\nmain:\n    x[1] = 2\n") == Msgs{"3:5: 'x' is not an array"});
-  const auto local = load("main:\n    let b = 0\n    let c = b[0]\n");
-  CHECK(messages(local) == Msgs{"3:13: 'b' is a local variable, not an array"});
-  CHECK(only(local).help == "arrays are declared at the top level: shared NAME[SIZE] = 0");
+  // v2 heap: indexing a local reads a heap cell through the pointer it holds.
+  CHECK(errors("main:\n    let b = 0\n    let c = b[0]\n").empty());
   CHECK(errors("main:\n    let d = nope[0]\n") == Msgs{"2:13: undeclared array 'nope'"});
 }
 
-// Until handles land (v2, planned), a sync object used as a value says so.
-const std::string no_handles =
-    "sync objects cannot be passed to a fn or thread or held in a local yet (handles are planned); name the object itself, e.g. 'with lock_a:', or branch on an index";
+// A sync object used as a value says how to pass it (v2 handles).
+const std::string no_handles = "to pass it to a fn, thread or process, use the parameter as one (e.g. 'with first:')";
 
 TEST_CASE("resolver: objects that are not values", "[resolver][errors]") {
   const auto m = load("mutex m\nmain:\n    let v = m + 1\n");
@@ -389,9 +387,10 @@ TEST_CASE("resolver: a method on the wrong kind of object", "[resolver][errors]"
   const auto thread = load("thread w:\n    yield\nmain:\n    w.lock()\n");
   CHECK(messages(thread) == Msgs{"4:7: 'lock' is not a method of thread 'w'"});
   CHECK(only(thread).help == "only mutex, cond, semaphore, queue and atomic objects have methods");
+  // v2 handles: a local used as a mutex must hold one.
   const auto local = load("main:\n    let b = 0\n    b.lock()\n");
-  CHECK(messages(local) == Msgs{"3:5: 'b' is a local variable; it has no methods"});
-  CHECK(only(local).help == "methods belong to mutex, cond, semaphore, queue and atomic objects; " + no_handles);
+  CHECK(messages(local) == Msgs{"2:13: 'b' is used as a mutex, so its value needs a mutex, not a computed value"});
+  CHECK(only(local).help == "name the object, an element of an array of mutexes, or a local that holds one");
   CHECK(errors("main:\n    nope.lock()\n") == Msgs{"2:5: undeclared name 'nope'"});
 }
 

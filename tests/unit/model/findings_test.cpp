@@ -251,7 +251,7 @@ TEST_CASE("findings: the controlled and the stress runtime give a lock-order bug
 }
 
 TEST_CASE("finding kinds: one table, in SARIF rule order", "[findings]") {
-  CHECK(finding_kind_count == 7);
+  CHECK(finding_kind_count == 8);
   CHECK(spelling(FindingKind::potential_deadlock) == "potential-deadlock");
   CHECK(finding_kind_named("deadlock") == FindingKind::deadlock);
   CHECK_FALSE(finding_kind_named("clean"));
@@ -266,6 +266,10 @@ TEST_CASE("finding kinds: one table, in SARIF rule order", "[findings]") {
   }
   CHECK(spelling(ExpectKind::clean) == "clean");
   CHECK(spelling(ExpectKind::forbidden) == "forbidden");
+  // v2 heap: memory is the 8th rule, expectable, and decides verdicts.
+  CHECK(index_of(FindingKind::memory) == 7);
+  CHECK(spelling(ExpectKind::memory) == "memory");
+  CHECK(info(FindingKind::memory).decides_verdict);
 }
 
 TEST_CASE("detectors: a bit set named for reports", "[findings]") {

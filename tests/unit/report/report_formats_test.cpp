@@ -143,11 +143,12 @@ TEST_CASE("report formats: SARIF locates the unlocked balance race on its lines 
   const json& run = sarif["runs"].at(0);
   const json& rules = run["tool"]["driver"]["rules"];
   CHECK(run["tool"]["driver"]["name"] == "interleave");
-  REQUIRE(rules.size() == 8);
+  REQUIRE(rules.size() == 9);
   CHECK(rules[0]["id"] == "interleave/race");
   CHECK(rules[5]["id"] == "interleave/forbidden");
   CHECK(rules[6]["id"] == "interleave/potential-deadlock");
-  CHECK(rules[7]["id"] == "interleave/missed-expectation");
+  CHECK(rules[7]["id"] == "interleave/memory");
+  CHECK(rules[8]["id"] == "interleave/missed-expectation");
 
   // The expected race: a note, at line 28 or 29 (the write at 29, the read at 28).
   const json* race = result_with(sarif, "interleave/race", "balance_unlocked");
