@@ -41,13 +41,7 @@ void note(Seen& s, const RunResult& r) {
   if (r.finished) s.outcomes.insert(r.observed);
 }
 
-Seen by_dfs(const Module& m, MemoryModel model, std::uint64_t budget) {
-  Seen s;
-  s.runs = dfs_all(m, -1, options(model), [&](const RunResult& r) { note(s, r); }, budget, &s.complete);
-  return s;
-}
-
-Seen by_dfs_bounded(const Module& m, MemoryModel model, int bound, std::uint64_t budget) {
+Seen by_dfs(const Module& m, MemoryModel model, std::uint64_t budget, int bound = -1) {
   Seen s;
   s.runs = dfs_all(m, bound, options(model), [&](const RunResult& r) { note(s, r); }, budget, &s.complete);
   return s;
@@ -108,7 +102,7 @@ bool agree(const std::string& text, MemoryModel model) {
 // when DFS could not finish.
 bool agree_bounded(const std::string& text, MemoryModel model, int bound) {
   const Module m = compile_text(text);
-  const Seen full = by_dfs_bounded(m, model, bound, 10'000);
+  const Seen full = by_dfs(m, model, 10'000, bound);
   if (!full.complete) return false;
   const Seen reduced = by_dpor(m, model, 10'000, bound);
   RC_LOG() << text << "\nmodel " << spelling(model) << ", bound " << bound << ": dfs " << full.runs

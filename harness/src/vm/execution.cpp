@@ -451,8 +451,7 @@ struct Execution::Impl {
   // thread was about to take, or it would never try the orders in which those go first.
   void report_unfinished(Scheduler& s) {
     if (in_step != none) {
-      if (yielders > 0) fp.push_back(StepAccess{footprint::object(footprint::global, 0), true});
-      if (fp_global) fp.push_back(StepAccess{footprint::object(footprint::global, 0), true});
+      if (fp_global || yielders > 0) fp.push_back(StepAccess{footprint::object(footprint::global, 0), true});
       s.executed(in_step, fp);
     }
     fp.clear();
